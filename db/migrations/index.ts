@@ -1,0 +1,12 @@
+/**
+ * Every migration, by name. A static map (rather than reading a folder) so the
+ * same list works from TypeScript sources in tests and from compiled files.
+ */
+import type { Migration } from "kysely";
+import * as foundation from "./2026-11-21-0001-foundation.js";
+import * as contributions from "./2026-11-21-0002-contributions.js";
+
+export const migrations: Record<string, Migration> = {
+  "2026-11-21-0001-foundation": foundation,
+  "2026-11-21-0002-contributions": contributions,
+};

@@ -1,0 +1,36 @@
+import { parse, intFlag } from "./args.js";
+import type { CommandRunner } from "./io.js";
+import { openRuntime } from "./runtime.js";
+
+export const help = `Usage: unsung deliveries [--failed | --pending] [--limit N] [--json]
+
+Lists stored webhook deliveries, newest first, with their processing status and last error.
+  --failed    only deliveries parked after failing
+  --pending   only deliveries not processed yet
+  --limit N   at most N rows (default 50, at most 10000)
+  --json      one JSON object per line`;
+
+export const run: CommandRunner = async (args, io) => {
+  const { values } = parse(args, { failed: { type: "boolean" }, pending: { type: "boolean" }, limit: { type: "string" }, json: { type: "boolean" } });
+  if (values.help) return io.stdout.write(help + "\n"), 0;
+  const limit = intFlag(values.limit, "limit", 50, 1, 10_000);
+  const rt = await openRuntime(io);
+  try {
+    let q = rt.database.db
+      .selectFrom("deliveries")
+      .select(["id", "event", "action", "status", "attempts", "received_at", "last_error"])
+      .orderBy("received_at", "desc")
+      .limit(limit);
+    if (values.failed) q = q.where("status", "=", "failed");
+    if (values.pending) q = q.where("status", "=", "pending");
+    const rows = await q.execute();
+    for (const r of rows) {
+      if (values.json) io.stdout.write(JSON.stringify(r) + "\n");
+      else io.stdout.write(`${r.received_at}  ${r.id}  ${r.event}${r.action ? "." + r.action : ""}  ${r.status} (attempts ${r.attempts})${r.last_error ? "  " + r.last_error.replace(/\s+/g, " ").slice(0, 200) : ""}\n`);
+    }
+    if (!values.json && !rows.length) io.stdout.write("no deliveries match\n");
+    return 0;
+  } finally {
+    await rt.close();
+  }
+};

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `unsung <command>`: parses the command name and dispatches. Commands are
+ * loaded lazily so that `unsung classify` does not load the database.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { EnvError } from "../config/env.js";
+import { UsageError, type CliIo, type CommandRunner } from "./io.js";
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
+  demo: { summary: "replay the bundled sample organisation and write every report", load: () => import("./demo.js") },
+  serve: { summary: "run the webhook server (and a worker)", load: () => import("./serve.js") },
+  worker: { summary: "run a worker only", load: () => import("./worker.js") },
+  migrate: { summary: "create or upgrade the database schema", load: () => import("./migrate.js") },
+  replay: { summary: "feed recorded deliveries through the pipeline", load: () => import("./replay.js") },
+  deliveries: { summary: "list stored deliveries (--failed for parked ones)", load: () => import("./deliveries.js") },
+  reprocess: { summary: "process stored deliveries again", load: () => import("./reprocess.js") },
+  rescore: { summary: "re-run the detectors over stored facts", load: () => import("./rescore.js") },
+  report: { summary: "write an evidence packet (person) or a team report", load: () => import("./report.js") },
+  stats: { summary: "count what the database holds (--json)", load: () => import("./stats.js") },
+  "score-reviews": { summary: "score reviews given as JSON Lines on stdin", load: () => import("./score-reviews.js") },
+  classify: { summary: "classify changes given as JSON Lines on stdin", load: () => import("./classify.js") },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "Usage: unsung <command> [options]   (unsung <command> --help for its options)",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "The database is DATABASE_URL when set, else the embedded one in UNSUNG_DATA_DIR (default .unsung/data).",
+  ].join("\n");
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage() + "\n");
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`unsung: unknown command "${name.slice(0, 60)}"\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`unsung ${name}: ${err.message}\n(see: unsung ${name} --help)\n`);
+      return 2;
+    }
+    if (err instanceof EnvError) {
+      io.stderr.write(`unsung ${name}: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`unsung ${name}: ${describe(err)}\n`);
+    return 1;
+  }
+}
+
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === "ECONNREFUSED" || e?.code === "ENOTFOUND" || /connect|timeout/i.test(e?.message ?? "")) {
+    return `cannot reach the database (${e.message}). Check DATABASE_URL, or unset it to use the embedded database.`;
+  }
+  return e?.message ?? String(err);
+}
+
+const invokedDirectly = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (invokedDirectly) {
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+    (code) => {
+      process.exitCode = code;
+      // Pools and sockets may keep the loop alive after a one-shot command.
+      if (!["serve", "worker"].includes(process.argv[2] ?? "")) setTimeout(() => process.exit(code), 50).unref();
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import { rescore } from "../services/run-detectors.js";
+import { dateFlag, parse } from "./args.js";
+import type { CommandRunner } from "./io.js";
+import { offlineClients, openRuntime } from "./runtime.js";
+
+export const help = `Usage: unsung rescore [--since YYYY-MM-DD]
+
+Re-runs the detectors over stored facts (after upgrading Unsung or changing
+.github/unsung.yml). Idempotent: each subject's contributions are replaced.
+  --since D   only subjects updated on or after D`;
+
+export const run: CommandRunner = async (args, io) => {
+  const { values } = parse(args, { since: { type: "string" } });
+  if (values.help) return io.stdout.write(help + "\n"), 0;
+  const since = dateFlag(values.since, "since");
+  const rt = await openRuntime(io);
+  try {
+    const r = await rescore({ db: rt.database.db, clients: await offlineClients(rt.env, io.cwd), now: () => new Date() }, since);
+    io.stdout.write(`rescored ${r.pullRequests} pull requests and ${r.issues} issues: ${r.contributions} contributions\n`);
+    return 0;
+  } finally {
+    await rt.close();
+  }
+};

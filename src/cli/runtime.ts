@@ -1,0 +1,86 @@
+/**
+ * What every database-backed command needs: the environment, the database
+ * (PostgreSQL or embedded), migrations, and a worker that can be run until
+ * the queue is drained. Commands stay small by sharing this.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Runner } from "graphile-worker";
+import { readEnv, type Env } from "../config/env.js";
+import { recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
+import { dueJobCount, migrateQueue, startWorker } from "../queue/queue.js";
+import { migrateToLatest } from "../store/migrate.js";
+import { openDatabase, type Database } from "../store/open-database.js";
+import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
+import { createDetectorRunner } from "../services/run-detectors.js";
+import type { CliIo } from "./io.js";
+
+export interface Runtime {
+  env: Env;
+  database: Database;
+  close(): Promise<void>;
+}
+
+/** Opens the database named by the environment (or the embedded one) and migrates it. */
+export async function openRuntime(io: CliIo, overrides: { dataDir?: string } = {}): Promise<Runtime> {
+  const env = readEnv(io.env, io.cwd);
+  const dataDir = overrides.dataDir ?? env.dataDir;
+  const database = await openDatabase({ url: env.DATABASE_URL, dataDir });
+  try {
+    await migrateToLatest(database.db);
+    await migrateQueue(database.connectionString, database.embedded);
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return { env, database, close: () => database.close() };
+}
+
+/** The GitHub clients the worker uses: recorded responses when configured, else none (live clients come from `serve`). */
+export async function offlineClients(env: Env, cwd: string): Promise<GitHubClientFactory> {
+  if (!env.UNSUNG_GITHUB_RECORDINGS) return async () => null;
+  const file = path.resolve(cwd, env.UNSUNG_GITHUB_RECORDINGS);
+  const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
+  if (!Array.isArray(parsed)) throw new Error(`${file}: recorded responses must be a JSON array`);
+  return recordedClientFactory(parsed as Recording[]);
+}
+
+export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: { debounceSeconds?: number } = {}): WorkerDeps {
+  const base = {
+    db: rt.database.db,
+    clients,
+    now: () => new Date(),
+    detectDebounceSeconds: opts.debounceSeconds ?? rt.env.UNSUNG_DETECT_DEBOUNCE_SECONDS,
+    payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
+  };
+  const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
+  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue };
+}
+
+export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean } = {}): Promise<Runner> {
+  return startWorker({
+    connectionString: rt.database.connectionString,
+    embedded: rt.database.embedded,
+    concurrency: rt.env.UNSUNG_WORKER_CONCURRENCY,
+    taskList: createTaskList(deps),
+    ...(options.cron ? { crontab: CRONTAB } : {}),
+  });
+}
+
+/** Runs a worker until no job is due, then stops it. Returns the jobs left scheduled for later. */
+export async function drainQueue(rt: Runtime, deps: WorkerDeps, onProgress?: (due: number) => void): Promise<number> {
+  const runner = await runWorker(rt, deps);
+  try {
+    let quietRounds = 0;
+    // Two quiet looks in a row: a finishing job may still add follow-ups.
+    while (quietRounds < 2) {
+      await new Promise((r) => setTimeout(r, 150));
+      const due = await dueJobCount(rt.database.db);
+      onProgress?.(due);
+      quietRounds = due === 0 ? quietRounds + 1 : 0;
+    }
+  } finally {
+    await runner.stop();
+  }
+  return dueJobCount(rt.database.db, 10 * 365 * 86_400);
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { Probot } from "probot";
+import { unsungApp } from "../app.js";
+import { liveClientFactory } from "../github/clients.js";
+import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
+import { Metrics } from "../server/metrics.js";
+import { recordDelivery } from "../services/record-delivery.js";
+import { openIntakeDb } from "../store/open-database.js";
+import { parse } from "./args.js";
+import type { CommandRunner } from "./io.js";
+import { offlineClients, openRuntime, runWorker, workerDeps } from "./runtime.js";
+
+export const help = `Usage: unsung serve
+
+Runs the webhook server (POST ${WEBHOOKS_PATH}, GET /healthz, GET /metrics)
+and, unless UNSUNG_RUN_WORKER=false, a worker in the same process.
+Environment: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST,
+LOG_LEVEL, DATABASE_URL (else the embedded database in UNSUNG_DATA_DIR).`;
+
+export const SETUP_HINT = `GitHub App credentials are not set (APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH).
+Unsung still runs, stores every correctly signed webhook and builds reports, but cannot call GitHub's API.
+To register the app: create a GitHub App from app.yml (Settings → Developer settings → GitHub Apps → New,
+using the permissions and events listed in app.yml and the README), set its webhook URL to
+https://<your host>${WEBHOOKS_PATH}, then put APP_ID, PRIVATE_KEY_PATH and WEBHOOK_SECRET in .env (see .env.example).`;
+
+export const run: CommandRunner = async (args, io) => {
+  const { values } = parse(args, {});
+  if (values.help) return io.stdout.write(help + "\n"), 0;
+  const rt = await openRuntime(io);
+  const env = rt.env;
+  if (!env.hasGitHubCredentials) io.stderr.write(SETUP_HINT + "\n");
+  if (!env.WEBHOOK_SECRET) io.stderr.write("WEBHOOK_SECRET is not set: every webhook will be rejected until it is.\n");
+  const secret = env.WEBHOOK_SECRET ?? randomBytes(32).toString("hex");
+  const logLevel = env.LOG_LEVEL;
+  const probot = env.hasGitHubCredentials
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, logLevel, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) })
+    : new Probot({ githubToken: "unconfigured", secret, logLevel });
+  const intake = openIntakeDb(rt.database.connectionString);
+  const metrics = new Metrics();
+  const appFn = unsungApp({
+    record: (d) => recordDelivery(intake.db, d, env.UNSUNG_MAX_ATTEMPTS),
+    onRecorded: (outcome) => metrics.inc("unsung_deliveries_received_total", { outcome }),
+  });
+  const server = await createHttpServer({ probot, appFn, db: rt.database.db, metrics, maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
+  const port = (server.address() as AddressInfo).port;
+  io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
+
+  const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
+  const worker = env.UNSUNG_RUN_WORKER ? await runWorker(rt, workerDeps(rt, clients), { cron: true }) : null;
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  io.stdout.write("shutting down\n");
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await worker?.stop();
+  await intake.close();
+  await rt.close();
+  return 0;
+};

@@ -1,0 +1,96 @@
+/**
+ * The process environment, validated once at start-up (fail fast, frozen).
+ * Probot's standard variables plus Unsung's own.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+const flag = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z.object({
+  /** GitHub App id (Probot standard). */
+  APP_ID: z.string().regex(/^\d+$/, "must be the numeric GitHub App id").optional(),
+  /** The app's private key, PEM text (Probot standard). Newlines may be escaped as \n. */
+  PRIVATE_KEY: z.string().optional(),
+  /** Path to the app's private key file (Probot standard). */
+  PRIVATE_KEY_PATH: z.string().optional(),
+  /** The secret GitHub signs webhooks with (Probot standard). */
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** HTTP port (Probot standard). */
+  PORT: int(3000, 0, 65535),
+  /** Interface to listen on. */
+  HOST: z.string().default("0.0.0.0"),
+  /** trace, debug, info, warn, error, fatal (Probot standard). */
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  /** PostgreSQL URL; when unset, the embedded database in UNSUNG_DATA_DIR is used. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),
+  /** Directory of the embedded database (default .unsung/data under the working directory). */
+  UNSUNG_DATA_DIR: z.string().default(".unsung/data"),
+  /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
+  UNSUNG_MAX_BODY_BYTES: int(25 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  /** Days to keep raw payloads of processed deliveries (0 keeps them forever). */
+  UNSUNG_PAYLOAD_RETENTION_DAYS: int(90, 0, 3650),
+  /** Jobs a worker runs at once. */
+  UNSUNG_WORKER_CONCURRENCY: int(4, 1, 64),
+  /** Attempts before a delivery is parked as failed. */
+  UNSUNG_MAX_ATTEMPTS: int(5, 1, 25),
+  /** Run the worker inside `unsung serve` (set false when workers run as their own processes). */
+  UNSUNG_RUN_WORKER: flag(true),
+  /** Seconds to wait for more events on a subject before re-running its detectors. */
+  UNSUNG_DETECT_DEBOUNCE_SECONDS: int(5, 0, 3600),
+  /** A file of recorded GitHub API responses to use instead of the network (replay and demo). */
+  UNSUNG_GITHUB_RECORDINGS: z.string().optional(),
+  /** GitHub API base URL, for GitHub Enterprise Server. */
+  GITHUB_API_URL: z.string().url().optional(),
+});
+
+export type Env = Readonly<
+  Omit<z.infer<typeof schema>, "PRIVATE_KEY" | "PRIVATE_KEY_PATH"> & {
+    /** The private key text, read from PRIVATE_KEY or PRIVATE_KEY_PATH. */
+    PRIVATE_KEY: string | undefined;
+    /** Absolute path of the embedded database directory. */
+    dataDir: string;
+    /** True when APP_ID and a private key are both set. */
+    hasGitHubCredentials: boolean;
+  }
+>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Reads and validates the environment; throws EnvError listing every problem. */
+export function readEnv(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Env {
+  // Empty strings mean "unset" (common in .env files and compose).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  let privateKey = e.PRIVATE_KEY?.replace(/\\n/g, "\n");
+  if (!privateKey && e.PRIVATE_KEY_PATH) {
+    try {
+      privateKey = readFileSync(path.resolve(cwd, e.PRIVATE_KEY_PATH), "utf8");
+    } catch (err) {
+      throw new EnvError(`invalid environment:\n  PRIVATE_KEY_PATH: cannot read ${e.PRIVATE_KEY_PATH} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
+    // Never echo the value: it is a secret.
+    throw new EnvError("invalid environment:\n  PRIVATE_KEY: is not a PEM private key");
+  }
+  return Object.freeze({
+    ...e,
+    PRIVATE_KEY: privateKey,
+    dataDir: path.resolve(cwd, e.UNSUNG_DATA_DIR),
+    hasGitHubCredentials: Boolean(e.APP_ID && privateKey),
+  });
+}

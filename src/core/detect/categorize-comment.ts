@@ -1,0 +1,200 @@
+/**
+ * Categorises one review comment by what it says (not by how long it is).
+ * Regexes run on the comment's prose: code blocks, suggestions and quoted
+ * replies are removed first, so identifiers like `null` in code never count.
+ */
+import type { CommentCategory } from "../model.js";
+import { prose, wordCount } from "./text.js";
+
+/** The reviewer labelled it themselves: "nit:", "minor:", "style:", "optional:", "(nit)". */
+const NIT_PREFIX = /^\s*(?:\*\*|_)?\(?(?:nit(?:pick)?s?|minor|style|optional|cosmetic|non-?blocking|tiny|super nit)\b\)?/i;
+
+const SECURITY = new RegExp(
+  [
+    "\\b(?:sql|command|shell|ldap|header|log|template) injection\\b",
+    "\\binjection\\b",
+    "\\b(?:xss|csrf|ssrf|xxe|rce|idor)\\b",
+    "\\bcross[- ]site\\b",
+    "\\bremote code execution\\b",
+    "\\b(?:path|directory) traversal\\b",
+    "\\bopen redirect\\b",
+    "\\b(?:secrets?|credentials?|passwords?|api[ _-]?keys?|private keys?|access tokens?|auth tokens?|bearer tokens?|session tokens?)\\b",
+    "\\b(?:unauthori[sz]ed|authori[sz]ation|authenticat\\w*|privilege\\w*|permission checks?|access control)\\b",
+    "\\b(?:saniti[sz]\\w*|unescaped|unsanitized|unvalidated|untrusted)\\b",
+    "\\b(?:vulnerab\\w*|exploit\\w*|cve-\\d+|attacker\\w*|malicious)\\b",
+    "\\b(?:pii|personal data|gdpr|plain ?text (?:password|secret|token)s?)\\b",
+    "\\b(?:timing attack|constant[- ]time compar\\w*|insecure|deseriali[sz]\\w* of untrusted)\\b",
+    "\\bleak\\w* (?:the |a |an |our )?(?:token|secret|key|password|credential|pii|email|user data)",
+  ].join("|"),
+  "i",
+);
+
+const DEFECT = new RegExp(
+  [
+    "\\b(?:bug|buggy|broken|crash\\w*|panic\\w*|segfault\\w*|regression(?! tests?)|deadlock\\w*|livelock|data race|race condition|racy|races? with)\\b",
+    "\\b(?:will|would|could|might|may|can) (?:break|crash|fail|throw|panic|hang|loop forever|double[- ]\\w+|lose|corrupt|overflow|deadlock)\\b",
+    "\\b(?:breaks|throws|fails) (?:when|if|for|on|because|with)\\b",
+    "\\b(?:can|could|may|might|will|would) (?:be|return|end up) (?:null|nil|undefined|none|empty|negative|zero|nan|stale)\\b",
+    "\\b(?:null|nil) (?:pointer|dereference|deref|check)\\b",
+    "\\b(?:npe|nullpointerexception|typeerror|keyerror|indexerror|attributeerror|unhandled rejection|unhandled exception|uncaught)\\b",
+    "\\boff[- ]by[- ]one\\b",
+    "\\binfinite (?:loop|recursion)\\b",
+    "\\b(?:memory|connection|file handle|resource|goroutine) leak\\w*\\b",
+    "\\bnever (?:be )?(?:called|reached|returns?|resolves?|closed|released|freed|cleaned up|runs?)\\b",
+    "\\balways (?:true|false|null|undefined|empty|zero|returns? (?:true|false|null|early))\\b",
+    "\\b(?:wrong|incorrect\\w*|inverted|backwards) (?:condition|comparison|check|result|value|order|sign|operator|type|unit|timezone|offset|index|key)\\b",
+    "\\b(?:this|that|it) is (?:wrong|incorrect|not correct|inverted)\\b",
+    "\\b(?:does ?n[o']?t|does not|doesn't|isn't|is not|aren't|are not) (?:handled?|handle|handling|escaped|awaited|closed|released|checked|thread[- ]safe|idempotent|atomic)\\b",
+    "\\b(?:unhandled|not handled|missing await|not awaited|forgot (?:to|the)|missing (?:return|break|null check|error handling|rollback|lock))\\b",
+    "\\b(?:edge|corner) case\\b",
+    "\\b(?:double[- ](?:charge|count\\w*|free|submit\\w*|send\\w*|spend)|data loss|lose data|loses data|silently (?:drops?|ignores?|fails?|swallows?)|swallows? (?:the )?(?:error|exception))\\b",
+    "\\b(?:overflows?|underflows?|truncat\\w*|precision loss|rounding error)\\b",
+    "\\b(?:won'?t|doesn'?t|does not|will not) work\\b",
+    "\\b(?:not |non-)(?:thread[- ]safe|idempotent|atomic|reentrant)\\b",
+  ].join("|"),
+  "i",
+);
+
+const PERFORMANCE = new RegExp(
+  [
+    "\\b(?:performance|perf|slow\\w*|latency|throughput|quadratic|exponential|bottleneck|expensive|hot (?:path|loop)|tight loop|unbounded)\\b",
+    "\\bo\\(n\\s*(?:\\^\\s*2|²|\\*\\s*[nm]|log n)\\)",
+    "\\bn\\s?\\+\\s?1\\b",
+    "\\b(?:full|seq(?:uential)?) (?:table )?scan\\b|\\btable scan\\b",
+    "\\b(?:missing|add an?|needs? an?|without an?) index\\b",
+    "\\b(?:allocat\\w*|memory (?:usage|footprint|pressure)|gc pressure|heap)\\b",
+    "\\b(?:cache|caching|memoi[sz]\\w*|batch(?:ing|ed)? (?:the|these|them|calls|queries|requests))\\b",
+    "\\block(?:s|ing)? the (?:whole |entire )?(?:table|row|database|db)\\b|\\btable lock\\b",
+    "\\bblock(?:s|ing)? the (?:event loop|main thread|ui thread)\\b",
+    // Bounded gap (same clause), so a hostile body cannot make this quadratic.
+    "\\b(?:every|each) (?:request|call|iteration|row|render)\\b[^.\\n]{0,80}?\\b(?:query|queries|fetch\\w*|call\\w*|allocat\\w*|re-?comput\\w*)\\b",
+  ].join("|"),
+  "i",
+);
+
+const TEST_GAP = new RegExp(
+  [
+    "\\b(?:add|write|need|needs|missing|want) (?:a |an |some |another |more )?(?:unit |integration |regression |e2e |end-to-end |property[- ]based )?tests?\\b",
+    "\\b(?:untested|test coverage|regression test|test case for|no tests?)\\b",
+    "\\btests? (?:for|covering) (?:this|that|the)\\b",
+    "\\b(?:can|could|should) we (?:add a |also )?test\\b",
+    "\\b(?:isn'?t|not|is not|aren'?t) (?:covered|tested|exercised)\\b",
+    "\\bcover (?:this|that|the) (?:case|path|branch|scenario)\\b",
+  ].join("|"),
+  "i",
+);
+
+/** Style, spelling and formatting remarks: nits unless a finding above also matched. */
+const NIT_WORDS = new RegExp(
+  [
+    "\\b(?:typos?|spelling|misspel\\w*|whitespace|indent\\w*|trailing (?:space|spaces|comma|newline|whitespace)|blank lines?|newline at end|semicolons?|formatting|prettier|gofmt|rustfmt|black|lint\\w*|eslint|rubocop)\\b",
+    "\\b(?:camel ?case|snake_case|pascal ?case|capitali[sz]\\w*|punctuation|grammar|wording|phrasing)\\b",
+    "\\b(?:rename|renaming|naming)\\b",
+    "\\b(?:const instead of let|let instead of const|unused (?:import|variable)s?|import order|sort (?:the )?imports|extra (?:space|line|parens?|parentheses)|double quotes|single quotes)\\b",
+  ].join("|"),
+  "i",
+);
+
+const DESIGN = new RegExp(
+  [
+    "\\b(?:abstraction|coupl\\w*|cohesion|separation of concerns|single responsibility|architecture|invariants?|state machine|source of truth|circular (?:dependency|import))\\b",
+    "\\b(?:breaking change|backwards?[- ]compat\\w*|public api|api (?:design|surface|shape|contract)|contract|schema change|migration path)\\b",
+    "\\bshould (?:live|belong|go|be) in (?:the |a )?\\w+",
+    "\\b(?:move|extract|split|pull) (?:this|it|that|these) (?:out |up )?(?:to|into|in) (?:a |an |the )?(?:separate|shared|its own|helper|module|service|function|class|layer)\\b",
+    "\\b(?:duplicat\\w* (?:logic|code|of)|reuse|re-use|existing (?:helper|util\\w*|function|module|service|method|abstraction))\\b",
+    "\\b(?:over-?engineer\\w*|leaky abstraction|trade-?offs?|alternative approach|feature flag|one place|single place)\\b",
+    "\\b(?:consider (?:using|moving|splitting|extracting|injecting)|would be cleaner|simpler (?:to|approach|way))\\b",
+    "\\b(?:misleading|confusing) (?:name|api|interface|behaviou?r)\\b",
+  ].join("|"),
+  "i",
+);
+
+const KNOWLEDGE = new RegExp(
+  [
+    "\\b(?:fyi|for context|some context|background:|historically|for (?:future|more) reference|heads up|gotcha|til|pro tip)\\b",
+    "\\bthe reason (?:is|we|this|that|for)\\b",
+    "\\bwe (?:used to|had|tried|decided|chose|learned|moved away|usually|always)\\b",
+    "\\b(?:here'?s why|that'?s why|this is why|because of how|the way (?:we|this|it) works|under the hood|works by|is why we)\\b",
+    "\\bsee (?:the |our )?(?:docs?|adr|runbook|rfc|guide|wiki|design doc|discussion|postmortem|incident)\\b",
+    "\\b(?:convention|pattern we use|in this codebase|in this repo|idiomatic|keep in mind|note that|worth knowing)\\b",
+    "https?://\\S+",
+  ].join("|"),
+  "i",
+);
+
+const QUESTION_START = /^\s*(?:why|how|what|should|could|can|is|does|do|are|would|will|when|where|which|shall|have|has|did|won't|isn't|doesn't)\b/i;
+
+const PRAISE = new RegExp(
+  [
+    "^\\W*(?:lgtm|ltgm|looks good|looks great|looks fine|look good|nice|great|awesome|amazing|ship ?it|love (?:it|this|that)|thanks|thank you|thx|ty|well done|good job|great job|good stuff|neat|cool|perfect|excellent|beautiful|clean|approved?|\\+1|yes|yep|agreed?|same)\\b",
+    "^[\\s\\p{Extended_Pictographic}:+1!.👍🎉🚀❤️✅]*$",
+  ].join("|"),
+  "iu",
+);
+
+export interface CommentCategoryResult {
+  category: CommentCategory;
+  /** False when no pattern matched and the comment was filed as a minor remark by default. */
+  recognised: boolean;
+  words: number;
+  /** The prose the category was read from (code removed). */
+  text: string;
+}
+
+/**
+ * The category of a comment. Order matters: the reviewer's own "nit:" wins;
+ * then security, defect, performance and test-gap findings; then style words
+ * (nits); then design, knowledge transfer, questions, praise.
+ */
+export function categorizeComment(body: string): CommentCategoryResult {
+  const text = prose(body);
+  const words = wordCount(text);
+  if (words === 0) {
+    const trimmed = text.trim();
+    if (trimmed.length > 0 && PRAISE.test(trimmed)) return { category: "praise", recognised: true, words, text };
+    // Only code (e.g. a bare ```suggestion block): a change we cannot read the reason of.
+    if (body.trim().length > 0) return { category: "nit", recognised: false, words, text };
+    return { category: "approval-only", recognised: true, words, text };
+  }
+  if (NIT_PREFIX.test(text)) return { category: "nit", recognised: true, words, text };
+  if (SECURITY.test(text)) return { category: "security", recognised: true, words, text };
+  if (DEFECT.test(text)) return { category: "defect", recognised: true, words, text };
+  if (PERFORMANCE.test(text)) return { category: "performance", recognised: true, words, text };
+  if (TEST_GAP.test(text)) return { category: "test-gap", recognised: true, words, text };
+  if (NIT_WORDS.test(text)) return { category: "nit", recognised: true, words, text };
+  if (DESIGN.test(text)) return { category: "design", recognised: true, words, text };
+  if (words >= 12 && KNOWLEDGE.test(text)) return { category: "knowledge-transfer", recognised: true, words, text };
+  if (words >= 3 && (text.includes("?") || QUESTION_START.test(text))) return { category: "question", recognised: true, words, text };
+  if (words <= 12 && PRAISE.test(text)) return { category: "praise", recognised: true, words, text };
+  return { category: "nit", recognised: false, words, text };
+}
+
+const VERIFICATION = new RegExp(
+  [
+    "\\b(?:ran|run|re-?ran|tested|tried|verified|reproduced|repro'?d|benchmarked|profiled|measured|smoke[- ]tested|load[- ]tested|exercised|confirmed|validated|dry[- ]ran)\\b",
+    "\\b(?:deployed|rolled (?:it |this )?out|applied (?:it|this|the migration)) (?:it |this |the branch )?(?:to|on|against) (?:staging|dev|a (?:test|staging|sandbox)|preview|canary|a (?:copy|replica|snapshot))\\b",
+    "\\b(?:checked|pulled) (?:it |this |the branch )?(?:out|locally|down)\\b",
+    "\\bbuilt (?:it |this )?locally\\b",
+    "\\bstepped through\\b",
+  ].join("|"),
+  "i",
+);
+const FIGURE = /\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|secs|seconds?|min|mins|minutes?|%|x|rows?|mb|gb|kb|qps|rps|req\/s|requests?|records?|users?|locks?)\b/i;
+const VERIFICATION_OBJECT_WORDS = 4;
+
+/** What an approval body says was verified, or null. */
+export function verificationIn(text: string): { figures: boolean } | null {
+  if (!VERIFICATION.test(text)) return null;
+  if (wordCount(text) < VERIFICATION_OBJECT_WORDS) return null;
+  return { figures: FIGURE.test(text) };
+}
+
+/** Replies that acknowledge a change was made: "done", "fixed in abc123", "good catch, updated". */
+const ACK = /^\W*(?:done|fixed|good catch|nice catch|great catch|updated|addressed|changed|resolved|applied|pushed|agreed,? (?:fixed|updated|done|changed)|you'?re right|thanks?,? (?:fixed|updated|done|changed))\b|\b(?:fixed|addressed|updated|changed|done) in [0-9a-f]{7,40}\b|\bgood catch\b/i;
+const DISAGREE = /\b(?:won'?t fix|wontfix|intentional|by design|on purpose|disagree|not going to|leave it as is|keep it as is|out of scope|follow[- ]?up (?:pr|issue))\b/i;
+
+/** True when a reply by the pull request's author says the comment was acted on. */
+export function acknowledgesChange(replyBody: string): boolean {
+  const text = prose(replyBody);
+  return ACK.test(text) && !DISAGREE.test(text);
+}

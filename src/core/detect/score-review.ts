@@ -1,0 +1,425 @@
+/**
+ * Review depth: how much a review (or all of one reviewer's reviews on a pull
+ * request) did, judged by what the comments found and what happened after
+ * them — never by how many there were or how long they are.
+ *
+ * Research anchors: comments that led to a change near the commented code are
+ * the strongest signal of a useful comment (Bosu, Greiler & Bird, MSR 2015),
+ * and reviewers who have changed the files before write more useful comments.
+ *
+ * Hard to game, by construction:
+ * - points per comment come from its category, not its length;
+ * - points are sorted and decay geometrically (diminishing returns), and all
+ *   nits, praise and unrecognised remarks together are capped at a few points;
+ * - a repeated comment (same text after normalisation) scores nothing;
+ * - self-reviews, bots, AI reviewers and opted-out people are excluded;
+ * - an approval of a large change within seconds, with no comments, is a
+ *   rubber stamp, whatever else is said;
+ * - the score is normalised by the size of the change (and a docs-only change
+ *   needs less), so the same comment on a 2,000-line change counts for less.
+ */
+import type { CommentCategory, ReviewLevel } from "../model.js";
+import { defaultDetectorConfig, type DetectorConfig } from "./config.js";
+import { compileConfig, EXCLUSION_SENTENCES, exclusionOf, type ExclusionReason } from "./compile-config.js";
+import { categorizeComment, verificationIn } from "./categorize-comment.js";
+import { duplicateKey, plural, quote } from "./text.js";
+
+/** One comment of a review, as the scorer sees it. */
+export interface ReviewCommentInput {
+  /** File the comment is on; absent for a general comment. */
+  path?: string | null;
+  line?: number | null;
+  body: string;
+  /** The code under the comment changed after it (or the author said it was acted on). null/absent: unknown. */
+  ledToChange?: boolean | null;
+  /** How the change was established, for the evidence sentence (e.g. "the author replied “fixed”"). */
+  changeEvidence?: string | null;
+  /** Replies by other people in the comment's thread. */
+  replies?: number | null;
+  /** A reply in a thread someone else started: half the points, and it cannot claim the change. */
+  isReply?: boolean | null;
+  url?: string | null;
+}
+
+/** The pull request under review, as far as it is known. */
+export interface ReviewPullRequestInput {
+  title?: string;
+  additions?: number;
+  deletions?: number;
+  changedFiles?: number;
+  authorAssociation?: string;
+  /** The change only touches docs (docs, runbooks, templates): less depth is expected. */
+  docsOnly?: boolean;
+}
+
+/** A review (or one reviewer's reviews on a pull request, aggregated). */
+export interface ReviewInput {
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED (case-insensitive). Default COMMENTED. */
+  state?: string | null;
+  /** The review's summary body. */
+  body?: string | null;
+  reviewer: string;
+  /** The pull request's author, for the self-review rule. */
+  author: string;
+  reviewerIsBot?: boolean;
+  /** Earlier pull requests by the reviewer that touched the reviewed paths. */
+  reviewerPriorChangesToSamePaths?: number | null;
+  /** Seconds between the pull request opening (or becoming ready) and the review. */
+  submittedSecondsAfterOpen?: number | null;
+  pr?: ReviewPullRequestInput | null;
+  comments?: ReviewCommentInput[] | null;
+}
+
+export interface ScoredComment {
+  category: CommentCategory;
+  /** Points before diminishing returns; 0 for duplicates. */
+  points: number;
+  duplicate: boolean;
+  ledToChange: boolean;
+  /** False when no pattern matched (filed as a minor remark). */
+  recognised: boolean;
+}
+
+export interface ReviewScore {
+  /** 0–100. */
+  score: number;
+  /** null when the review is excluded. */
+  level: ReviewLevel | null;
+  excluded: ExclusionReason | null;
+  /** Per input comment, in input order. */
+  comments: ScoredComment[];
+  /** The review body's category, when it has one, and whether it shows verification. */
+  body: { category: CommentCategory; verified: boolean; points: number } | null;
+  /** Indexes (into `comments`) of the comments that led to a change. */
+  ledToChange: number[];
+  evidence: string[];
+  signals: {
+    rawPoints: number;
+    changedLines: number | null;
+    sizeFactor: number;
+    findings: number;
+    minor: number;
+    duplicates: number;
+    fastApproval: boolean;
+    verified: boolean;
+  };
+}
+
+const BASE_POINTS: Record<CommentCategory, number> = {
+  security: 30,
+  defect: 26,
+  performance: 20,
+  design: 14,
+  "test-gap": 14,
+  "knowledge-transfer": 10,
+  question: 5,
+  nit: 1,
+  praise: 0,
+  "approval-only": 0,
+};
+const FINDINGS: ReadonlySet<CommentCategory> = new Set<CommentCategory>([
+  "security",
+  "defect",
+  "performance",
+  "design",
+  "test-gap",
+  "knowledge-transfer",
+]);
+const CATEGORY_LABEL: Record<CommentCategory, [string, string]> = {
+  security: ["security issue", "security issues"],
+  defect: ["defect", "defects"],
+  performance: ["performance issue", "performance issues"],
+  design: ["design point", "design points"],
+  "test-gap": ["test gap", "test gaps"],
+  question: ["question", "questions"],
+  "knowledge-transfer": ["explanation", "explanations"],
+  nit: ["nit", "nits"],
+  praise: ["praise", "praise"],
+  "approval-only": ["approval", "approvals"],
+};
+const FINDING_ORDER: readonly CommentCategory[] = ["security", "defect", "performance", "design", "test-gap", "knowledge-transfer", "question"];
+
+/** Geometric decay of sorted points: the 2nd finding counts 75 %, the 3rd 56 %, … */
+const DECAY = 0.75;
+/** All nits, praise and unrecognised remarks together never add more than this. */
+const MINOR_CAP = 4;
+/** Raw points at which the curve reaches ~63 % for a mid-sized change. */
+const SCALE = 30;
+const VERIFY_POINTS = 10;
+const VERIFY_FIGURES_BONUS = 4;
+const APPROVAL_POINTS = 2;
+
+/** How much depth a change of this size calls for (1 ≈ 150 lines). */
+function sizeFactorOf(lines: number | null, docsOnly: boolean): number {
+  let f = 1;
+  if (lines !== null) f = Math.min(1.6, Math.max(0.7, 0.7 + 0.3 * Math.log10(1 + lines / 50)));
+  return docsOnly ? f * 0.6 : f;
+}
+
+function pointsFor(category: CommentCategory, words: number, ledToChange: boolean, replies: number): number {
+  let p = BASE_POINTS[category];
+  if (p === 0) return 0;
+  if (FINDINGS.has(category)) {
+    // "Race?" is a finding only if it led somewhere.
+    if (words < 4 && !ledToChange) p *= 0.5;
+    if (ledToChange) p *= 2;
+    if (replies > 0) p *= 1 + 0.1 * Math.min(replies, 3);
+  } else if (category === "question") {
+    // A question that led to a change found something.
+    if (ledToChange) p *= 3;
+    if (replies > 0) p *= 1 + 0.1 * Math.min(replies, 3);
+  } else if (ledToChange) {
+    p *= 1.5;
+  }
+  return p;
+}
+
+const EMPTY: ReviewCommentInput[] = [];
+const FIRST_TIMER = new Set(["FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER"]);
+
+/**
+ * Scores a review's depth. Pure; the same input always gives the same output.
+ * Excluded reviews (own PR, bots, AI reviewers, opted-out) score 0 with a reason.
+ */
+export function scoreReview(input: ReviewInput, config: DetectorConfig = defaultDetectorConfig): ReviewScore {
+  const c = compileConfig(config);
+  const t = config.thresholds;
+  const commentsIn = input.comments ?? EMPTY;
+  const excluded = exclusionOf(c, input.reviewer, input.reviewerIsBot, input.author);
+  if (excluded !== null) {
+    return {
+      score: 0,
+      level: null,
+      excluded,
+      comments: commentsIn.map(() => ({ category: "approval-only", points: 0, duplicate: false, ledToChange: false, recognised: false })),
+      body: null,
+      ledToChange: [],
+      evidence: [excluded === "ai-reviewer" || excluded === "bot" ? `${EXCLUSION_SENTENCES[excluded].slice(0, -1)} (${input.reviewer}).` : EXCLUSION_SENTENCES[excluded]],
+      signals: { rawPoints: 0, changedLines: null, sizeFactor: 1, findings: 0, minor: 0, duplicates: 0, fastApproval: false, verified: false },
+    };
+  }
+
+  const state = (input.state ?? "COMMENTED").toUpperCase();
+  const pr = input.pr ?? null;
+  const lines = pr && (typeof pr.additions === "number" || typeof pr.deletions === "number") ? (pr.additions ?? 0) + (pr.deletions ?? 0) : null;
+  const docsOnly = pr?.docsOnly === true;
+  const knowsFiles = (input.reviewerPriorChangesToSamePaths ?? 0) > 0;
+  const newcomerAuthor = FIRST_TIMER.has((pr?.authorAssociation ?? "").toUpperCase());
+
+  const seen = new Set<string>();
+  const scored: ScoredComment[] = new Array<ScoredComment>(commentsIn.length);
+  const findingPoints: number[] = [];
+  const counts: Partial<Record<CommentCategory, number>> = {};
+  const changedIdx: number[] = [];
+  let minorPoints = 0;
+  let minor = 0;
+  let duplicates = 0;
+  let findings = 0;
+  let questionsLedToChange = 0;
+
+  for (let i = 0; i < commentsIn.length; i++) {
+    const cm = commentsIn[i]!;
+    const body = typeof cm.body === "string" ? cm.body : "";
+    const cat = categorizeComment(body);
+    const key = duplicateKey(cat.text.length > 0 ? cat.text : body);
+    const duplicate = key.length > 0 && seen.has(key);
+    if (key.length > 0) seen.add(key);
+    const led = cm.ledToChange === true && !duplicate && cm.isReply !== true;
+    let points = duplicate ? 0 : pointsFor(cat.category, cat.words, led, cm.replies ?? 0);
+    if (knowsFiles && FINDINGS.has(cat.category)) points *= 1.1;
+    if (newcomerAuthor && cat.category === "knowledge-transfer") points *= 1.3;
+    if (cm.isReply === true) points *= 0.5;
+    scored[i] = { category: cat.category, points: round2(points), duplicate, ledToChange: led, recognised: cat.recognised };
+    if (duplicate) {
+      duplicates++;
+      continue;
+    }
+    counts[cat.category] = (counts[cat.category] ?? 0) + 1;
+    if (led && cat.category !== "praise") changedIdx.push(i);
+    if (FINDINGS.has(cat.category) || cat.category === "question") {
+      if (FINDINGS.has(cat.category)) findings++;
+      else if (led) questionsLedToChange++;
+      findingPoints.push(points);
+    } else {
+      minor++;
+      minorPoints += points;
+    }
+  }
+
+  // The review body: a finding like any comment, or a statement of what was verified.
+  let bodyResult: ReviewScore["body"] = null;
+  const bodyText = input.body ?? "";
+  let verified = false;
+  let verifiedFigures = false;
+  if (bodyText.trim().length > 0) {
+    const cat = categorizeComment(bodyText);
+    const key = duplicateKey(cat.text);
+    const duplicate = key.length > 0 && seen.has(key);
+    const v = verificationIn(cat.text);
+    let points = duplicate ? 0 : pointsFor(cat.category, cat.words, false, 0);
+    if (v) {
+      verified = true;
+      verifiedFigures = v.figures;
+      points = Math.max(points, VERIFY_POINTS + (v.figures ? VERIFY_FIGURES_BONUS : 0));
+    }
+    bodyResult = { category: cat.category, verified, points: round2(points) };
+    if (!duplicate) {
+      if (!verified || FINDINGS.has(cat.category)) counts[cat.category] = (counts[cat.category] ?? 0) + 1;
+      if (verified || FINDINGS.has(cat.category) || cat.category === "question") {
+        if (FINDINGS.has(cat.category)) findings++;
+        findingPoints.push(points);
+      } else {
+        minor++;
+        minorPoints += points;
+      }
+    }
+  }
+
+  // A fast approval of a large change with nothing to show for it.
+  const secs = input.submittedSecondsAfterOpen;
+  const fastApproval =
+    state === "APPROVED" &&
+    findingPoints.length === 0 &&
+    lines !== null &&
+    lines >= t.rubberStampMinLines &&
+    typeof secs === "number" &&
+    secs >= 0 &&
+    secs < (lines / 100) * t.rubberStampSecondsPer100Lines;
+
+  findingPoints.sort(descending);
+  let raw = 0;
+  let weight = 1;
+  for (const p of findingPoints) {
+    raw += p * weight;
+    weight *= DECAY;
+  }
+  raw += Math.min(MINOR_CAP, minorPoints);
+  if (state === "APPROVED" && !fastApproval) raw += APPROVAL_POINTS;
+  const sizeFactor = sizeFactorOf(lines, docsOnly);
+  let score = fastApproval ? 0 : Math.round(100 * (1 - Math.exp(-raw / (SCALE * sizeFactor))));
+
+  let level: ReviewLevel;
+  const substantiveBasis = findings > 0 || questionsLedToChange > 0;
+  if (fastApproval) level = "rubber-stamp";
+  else if (score >= t.reviewDeepScore && findings > 0) level = "deep";
+  else if (score >= t.reviewSubstantiveScore && substantiveBasis) level = "substantive";
+  else if (findingPoints.length > 0 || minorPoints > 0 || verified) level = "light";
+  else level = "rubber-stamp";
+  // Without a finding the score stays below the substantive cut-off, whatever the volume.
+  if (!substantiveBasis && score >= t.reviewSubstantiveScore) score = Math.max(0, t.reviewSubstantiveScore - 1);
+
+  const evidence = explain({
+    input,
+    scored,
+    counts,
+    changedIdx,
+    commentsIn,
+    duplicates,
+    minor,
+    lines,
+    docsOnly,
+    fastApproval,
+    verified,
+    verifiedFigures,
+    bodyText,
+    knowsFiles,
+    newcomerAuthor,
+    state,
+    level,
+  });
+
+  return {
+    score,
+    level,
+    excluded: null,
+    comments: scored,
+    body: bodyResult,
+    ledToChange: changedIdx,
+    evidence,
+    signals: { rawPoints: round2(raw), changedLines: lines, sizeFactor: round2(sizeFactor), findings, minor, duplicates, fastApproval, verified },
+  };
+}
+
+function descending(a: number, b: number): number {
+  return b - a;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function where(cm: ReviewCommentInput): string {
+  if (!cm.path) return "in the conversation";
+  return `at ${typeof cm.line === "number" ? `${cm.path}:${cm.line}` : cm.path}`;
+}
+
+interface ExplainInput {
+  input: ReviewInput;
+  scored: ScoredComment[];
+  counts: Partial<Record<CommentCategory, number>>;
+  changedIdx: number[];
+  commentsIn: ReviewCommentInput[];
+  duplicates: number;
+  minor: number;
+  lines: number | null;
+  docsOnly: boolean;
+  fastApproval: boolean;
+  verified: boolean;
+  verifiedFigures: boolean;
+  bodyText: string;
+  knowsFiles: boolean;
+  newcomerAuthor: boolean;
+  state: string;
+  level: ReviewLevel;
+}
+
+function explain(x: ExplainInput): string[] {
+  const out: string[] = [];
+  const sizeText = x.lines !== null ? `${plural(x.lines, "changed line")}` : "a change of unknown size";
+  if (x.fastApproval) {
+    const secs = x.input.submittedSecondsAfterOpen ?? 0;
+    out.push(`Approved ${sizeText} ${plural(Math.round(secs), "second")} after the pull request opened, with no comments: too fast to have read it (rubber stamp).`);
+  }
+  const parts: string[] = [];
+  let findingTotal = 0;
+  for (const cat of FINDING_ORDER) {
+    const n = x.counts[cat] ?? 0;
+    if (n > 0) {
+      const [one, many] = CATEGORY_LABEL[cat];
+      parts.push(`${n} ${n === 1 ? one : many}`);
+      findingTotal += n;
+    }
+  }
+  if (findingTotal > 0) out.push(`Raised ${parts.join(", ")}.`);
+  for (const i of x.changedIdx.slice(0, 5)) {
+    const cm = x.commentsIn[i]!;
+    const sc = x.scored[i]!;
+    const how = cm.changeEvidence ? ` (${cm.changeEvidence})` : "";
+    out.push(`Comment ${where(cm)} (${CATEGORY_LABEL[sc.category][0]}) led to a change${how}: ${quote(cm.body, 100)}`);
+  }
+  if (x.changedIdx.length > 5) out.push(`${plural(x.changedIdx.length - 5, "more comment")} led to changes.`);
+  if (x.changedIdx.length === 0 && findingTotal > 0) out.push("No comment is known to have led to a change (not measurable from the data given, or none did).");
+  const nits = x.counts.nit ?? 0;
+  if (nits > 0) out.push(`${plural(nits, "minor remark")} (style, typos, wording, or nothing recognisable): counted as minor, a few points at most in total.`);
+  const praise = x.counts.praise ?? 0;
+  if (praise > 0) out.push(`${plural(praise, "comment")} of praise or “LGTM”: adds nothing to the score.`);
+  if (x.duplicates > 0) out.push(`${plural(x.duplicates, "repeated comment")} ignored (same text as an earlier comment).`);
+  if (x.verified) {
+    out.push(`The review states what was verified${x.verifiedFigures ? ", with figures" : ""}: ${quote(x.bodyText, 140)}`);
+  }
+  if (x.state === "APPROVED" && x.commentsIn.length === 0 && !x.verified && !x.fastApproval && x.bodyText.trim().length === 0) {
+    out.push("Approved without comments; nothing in the review shows what was checked.");
+  }
+  if (x.state === "CHANGES_REQUESTED") out.push("Requested changes before merge.");
+  if (x.newcomerAuthor && (x.counts["knowledge-transfer"] ?? 0) > 0) {
+    out.push("The author is a first-time contributor: explanations count for more.");
+  }
+  if (x.knowsFiles) {
+    const n = x.input.reviewerPriorChangesToSamePaths ?? 0;
+    out.push(`The reviewer had changed these files before (${plural(n, "earlier pull request")}).`);
+  }
+  if (x.docsOnly) out.push("Docs-only change: less depth is expected, and the score is scaled for it.");
+  else if (x.lines !== null && x.lines >= 500) out.push(`Scaled for the size of the change (${sizeText}): more depth is expected of a large change.`);
+  if (x.lines === null) out.push("Size of the change unknown: not normalised.");
+  return out;
+}

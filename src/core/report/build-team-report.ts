@@ -1,0 +1,441 @@
+/**
+ * The team report: how deep the team's reviews go, who carries the review
+ * load, how each kind of glue work is spread across the team (and where one
+ * person has become a bottleneck), which areas get no reviewer depth, and how
+ * things moved. It is not a leaderboard: people are listed alphabetically
+ * unless ranking is asked for explicitly.
+ *
+ * Pure: rows in, model out.
+ */
+import { REVIEW_LEVELS, type Contribution, type ContributionKind, type ReviewLevel } from "../model.js";
+import { buildComparisonRows } from "./build-comparison.js";
+import { describeCoverage } from "./describe-coverage.js";
+import { gini } from "./gini.js";
+import { mergeContributions, type MergedContribution } from "./merge-contributions.js";
+import { isInPeriod, monthsOf, previousPeriod as previousPeriodOf, type Period } from "./period.js";
+import { formatPercent, pathAreas, reviewComments } from "./read-detail.js";
+import type {
+  AreaDepth,
+  DepthCounts,
+  Explanation,
+  KindDistribution,
+  MonthBucket,
+  ReviewerDepthRow,
+  SummaryLine,
+  TeamPersonRow,
+  TeamReport,
+  TeamTrends,
+} from "./report-model.js";
+import { ALL_KINDS, categoryOf, KIND_LABELS, kindHeading, type Rubric } from "./rubric.js";
+import { coverageOf, selectCoveredContributions, type CoveredRepository } from "./select-covered.js";
+
+export { gini } from "./gini.js";
+
+/** A kind of glue work is flagged when one person does at least this share of it… */
+export const HERO_SHARE = 0.5;
+/** …or when its Gini coefficient is at least this… */
+export const HERO_GINI = 0.6;
+/** …provided the kind has at least this many items (fewer is noise). */
+export const HERO_MIN_ITEMS = 5;
+
+/** A member of the team. */
+export interface TeamMember {
+  /** GitHub numeric user id (Contribution.personId). */
+  id: number;
+  login: string;
+  name?: string | null;
+}
+
+/** How many reviews a person submitted in the period (all reviews, including ones no detector credited). */
+export interface ReviewsSubmitted {
+  personId: number;
+  reviews: number;
+}
+
+/** Everything the team report is built from. */
+export interface TeamReportInput {
+  people: readonly TeamMember[];
+  period: Period;
+  /** Defaults to previousPeriod(period). */
+  previousPeriod?: Period | null;
+  /** These people's contributions with occurredAt in `period`. Anyone else's are dropped. */
+  contributions: readonly Contribution[];
+  /** These people's contributions in the previous period. */
+  previousContributions: readonly Contribution[];
+  /** Kind → rubric category (for grouping kinds). Kinds left out use DEFAULT_RUBRIC. */
+  rubric?: Rubric;
+  /** Order people by total evidence instead of alphabetically. Default false: this is not a leaderboard. */
+  ranking?: boolean;
+  /** The repositories the reader may see. Anything from other repositories is dropped. */
+  coveredRepositories: readonly CoveredRepository[];
+  /**
+   * Reviews submitted per reviewer in the period, in covered repositories only, bots excluded.
+   * When given, review load share uses these counts; otherwise it uses review contributions.
+   */
+  reviewsByReviewer?: readonly ReviewsSubmitted[];
+  /** When the report was generated (for its header); omitted → no date shown. */
+  now?: Date | null;
+}
+
+/** Builds the team report. Never throws on empty input. */
+export function buildTeamReport(input: TeamReportInput): TeamReport {
+  const { period } = input;
+  const prevPeriod = input.previousPeriod ?? previousPeriodOf(period);
+  const coverage = coverageOf(input.coveredRepositories);
+  const coverageModel = describeCoverage(input.coveredRepositories);
+  const ranking = input.ranking === true;
+
+  const members = uniqueMembers(input.people);
+  const ids = new Set(members.map((m) => m.id));
+  const current = selectCoveredContributions(input.contributions, coverage).filter(
+    (c) => ids.has(c.personId) && isInPeriod(c.occurredAt, period),
+  );
+  const previous = selectCoveredContributions(input.previousContributions, coverage).filter(
+    (c) => ids.has(c.personId) && isInPeriod(c.occurredAt, prevPeriod),
+  );
+  const merged = mergeContributions(current);
+  const prevMerged = mergeContributions(previous);
+
+  const byPerson = new Map<number, MergedContribution[]>();
+  for (const m of merged) {
+    const list = byPerson.get(m.personId);
+    if (list) list.push(m);
+    else byPerson.set(m.personId, [m]);
+  }
+
+  let people: TeamPersonRow[] = members.map((member) => {
+    const items = byPerson.get(member.id) ?? [];
+    const byKind: Partial<Record<ContributionKind, number>> = {};
+    for (const m of items) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
+    return {
+      personId: member.id,
+      login: member.login,
+      name: member.name?.trim() ? member.name.trim() : null,
+      items: items.length,
+      totalScore: Math.round(items.reduce((n, m) => n + m.score, 0)),
+      byKind,
+    };
+  });
+  people = [...people].sort(alphabetical);
+  if (ranking) people.sort((a, b) => b.totalScore - a.totalScore || b.items - a.items || alphabetical(a, b));
+  const order = people.map((p) => p.personId);
+  const loginOf = new Map(people.map((p) => [p.personId, p.login]));
+
+  const reviewDepth = buildReviewDepth(order, loginOf, merged, current, input.reviewsByReviewer);
+  const distribution = buildDistribution(order, loginOf, merged, input.rubric);
+  const shallowAreas = buildShallowAreas(merged);
+  const trends = buildTrends(period, prevPeriod, merged, prevMerged);
+
+  const summary = buildTeamSummary({
+    period,
+    people,
+    merged,
+    reviewDepth,
+    distribution,
+    shallowAreas,
+    trends,
+    coveredCount: coverageModel.repositories.length,
+  });
+
+  return {
+    type: "team",
+    generatedAt: input.now ? input.now.toISOString() : null,
+    period,
+    previousPeriod: prevPeriod,
+    ordering: ranking ? "ranking" : "alphabetical",
+    orderingNote: ranking
+      ? "People are ordered by the total score of their evidence, because ranking was asked for. Scores measure evidence of glue work, not people."
+      : "People are listed alphabetically. This is not a ranking.",
+    coverage: coverageModel,
+    summary,
+    people,
+    reviewDepth,
+    distribution,
+    shallowAreas,
+    trends,
+    howComputed: howComputed(),
+  };
+}
+
+function emptyDepth(): DepthCounts {
+  return { "rubber-stamp": 0, light: 0, substantive: 0, deep: 0, unknown: 0 };
+}
+
+function depthKey(level: string | null): ReviewLevel | "unknown" {
+  return level !== null && (REVIEW_LEVELS as readonly string[]).includes(level) ? (level as ReviewLevel) : "unknown";
+}
+
+function buildReviewDepth(
+  order: number[],
+  loginOf: Map<number, string>,
+  merged: MergedContribution[],
+  current: Contribution[],
+  submitted: readonly ReviewsSubmitted[] | undefined,
+): TeamReport["reviewDepth"] {
+  const totals = emptyDepth();
+  const useSubmitted = Array.isArray(submitted);
+  const submittedBy = new Map<number, number>();
+  for (const s of submitted ?? []) {
+    if (Number.isFinite(s.reviews) && s.reviews > 0) submittedBy.set(s.personId, (submittedBy.get(s.personId) ?? 0) + s.reviews);
+  }
+  // Grouped once, so the report stays linear in the number of contributions.
+  const reviewsBy = groupBy(
+    merged.filter((m) => m.kind === "review"),
+    (m) => m.personId,
+  );
+  const rawReviewsBy = groupBy(
+    current.filter((c) => c.kind === "review"),
+    (c) => c.personId,
+  );
+  const rows = order.map((personId) => {
+    const reviews = reviewsBy.get(personId) ?? [];
+    const depth = emptyDepth();
+    for (const r of reviews) {
+      depth[depthKey(r.level)] += 1;
+      totals[depthKey(r.level)] += 1;
+    }
+    let commentCount: number | null = null;
+    let commentsLedToChange: number | null = null;
+    for (const c of rawReviewsBy.get(personId) ?? []) {
+      const rc = reviewComments(c);
+      if (!rc) continue;
+      commentCount = (commentCount ?? 0) + rc.total;
+      commentsLedToChange = (commentsLedToChange ?? 0) + rc.ledToChange;
+    }
+    return {
+      personId,
+      login: loginOf.get(personId) ?? "",
+      reviews: reviews.length,
+      depth,
+      depthShare: reviews.length === 0 ? null : (depth.substantive + depth.deep) / reviews.length,
+      commentCount,
+      commentsLedToChange,
+      loadShare: 0,
+      loadBasis: useSubmitted ? "reviews-submitted" : "review-contributions",
+      loadReviews: useSubmitted ? (submittedBy.get(personId) ?? 0) : reviews.length,
+    } satisfies ReviewerDepthRow;
+  });
+  const load = rows.reduce((n, r) => n + r.loadReviews, 0);
+  for (const r of rows) r.loadShare = load === 0 ? 0 : r.loadReviews / load;
+  const totalReviews = rows.reduce((n, r) => n + r.reviews, 0);
+  return { rows, totals, totalReviews };
+}
+
+function buildDistribution(
+  order: number[],
+  loginOf: Map<number, string>,
+  merged: MergedContribution[],
+  rubric: Rubric | undefined,
+): KindDistribution[] {
+  const out: KindDistribution[] = [];
+  const byKind = groupBy(merged, (m) => m.kind);
+  for (const kind of ALL_KINDS) {
+    const items = byKind.get(kind) ?? [];
+    if (items.length === 0) continue;
+    const total = items.length;
+    const counts = new Map<number, number>();
+    for (const m of items) counts.set(m.personId, (counts.get(m.personId) ?? 0) + 1);
+    const perPerson = order.map((personId) => {
+      const count = counts.get(personId) ?? 0;
+      return { personId, login: loginOf.get(personId) ?? "", count, share: count / total };
+    });
+    // Ties for the top go to the first in alphabetical order, never to input order.
+    let top: (typeof perPerson)[number] | null = null;
+    for (const p of [...perPerson].sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase(), "en"))) {
+      if (top === null || p.count > top.count) top = p;
+    }
+    const g = gini(perPerson.map((p) => p.count));
+    const flags: string[] = [];
+    const teamLargeEnough = order.length >= 2 && total >= HERO_MIN_ITEMS;
+    const label = KIND_LABELS[kind]?.many ?? kind;
+    if (teamLargeEnough && top && top.share >= HERO_SHARE) {
+      flags.push(`@${top.login} did ${formatPercent(top.share)} of the ${label} (${top.count} of ${total}).`);
+    }
+    if (teamLargeEnough && g >= HERO_GINI) {
+      flags.push(`Very unevenly spread: Gini coefficient ${g.toFixed(2)}.`);
+    }
+    out.push({
+      kind,
+      label: kindHeading(kind),
+      category: categoryOf(kind, rubric),
+      total,
+      perPerson,
+      topLogin: top && top.count > 0 ? top.login : null,
+      topShare: top ? top.share : 0,
+      gini: g,
+      trapCount: items.filter((m) => m.dynamics === "trap").length,
+      heroBottleneck: flags.length > 0,
+      flags,
+    });
+  }
+  return out;
+}
+
+function buildShallowAreas(merged: MergedContribution[]): AreaDepth[] {
+  const areas = new Map<string, AreaDepth>();
+  const add = (repository: string, path: string | null, level: string | null): void => {
+    const id = `${repository.toLowerCase()}\u0000${path ?? ""}`;
+    let area = areas.get(id);
+    if (!area) {
+      area = { area: path === null ? repository : `${repository}: ${path}`, repository, path, reviews: 0, depth: emptyDepth(), noDepth: false };
+      areas.set(id, area);
+    }
+    area.reviews += 1;
+    area.depth[depthKey(level)] += 1;
+  };
+  for (const m of merged) {
+    if (m.kind !== "review") continue;
+    add(m.repositoryFullName, null, m.level);
+    const paths = new Set(m.parts.flatMap(pathAreas));
+    for (const p of paths) add(m.repositoryFullName, p, m.level);
+  }
+  const shallow: AreaDepth[] = [];
+  for (const area of areas.values()) {
+    area.noDepth = area.depth.substantive + area.depth.deep === 0 && area.depth["rubber-stamp"] + area.depth.light > 0;
+    if (area.noDepth) shallow.push(area);
+  }
+  return shallow.sort((a, b) => b.reviews - a.reviews || a.area.toLowerCase().localeCompare(b.area.toLowerCase(), "en"));
+}
+
+function buildTrends(period: Period, prevPeriod: Period, merged: MergedContribution[], prevMerged: MergedContribution[]): TeamTrends {
+  const hasPreviousData = prevMerged.length > 0;
+  const kinds = ALL_KINDS.filter((k) => merged.some((m) => m.kind === k) || prevMerged.some((m) => m.kind === k));
+  const byKind = buildComparisonRows(
+    kinds.map((k) => ({ key: k, label: kindHeading(k) })),
+    merged,
+    hasPreviousData ? prevMerged : null,
+    (m) => m.kind,
+  );
+  const months: MonthBucket[] = monthsOf(period).map((month) => {
+    const inMonth = merged.filter((m) => isInPeriod(m.occurredAt, { from: month.from, to: month.to, label: month.label }));
+    const byKindCounts: Partial<Record<ContributionKind, number>> = {};
+    for (const m of inMonth) byKindCounts[m.kind] = (byKindCounts[m.kind] ?? 0) + 1;
+    return { key: month.key, label: month.label, total: inMonth.length, byKind: byKindCounts };
+  });
+  const message = hasPreviousData
+    ? `Compared with ${prevPeriod.label}: ${merged.length} pieces of glue work, ${merged.length > prevMerged.length ? "up from" : merged.length < prevMerged.length ? "down from" : "the same as"} ${prevMerged.length}.`
+    : `No data for the previous period (${prevPeriod.label}).`;
+  return { hasPreviousData, message, byKind, months };
+}
+
+interface TeamSummaryInput {
+  period: Period;
+  people: TeamPersonRow[];
+  merged: MergedContribution[];
+  reviewDepth: TeamReport["reviewDepth"];
+  distribution: KindDistribution[];
+  shallowAreas: AreaDepth[];
+  trends: TeamTrends;
+  coveredCount: number;
+}
+
+function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
+  const lines: SummaryLine[] = [];
+  const line = (t: string): void => {
+    lines.push({ text: t, parts: [{ type: "text", text: t }] });
+  };
+  if (s.merged.length === 0) {
+    const headline = `Unsung found no glue work for this team (${plural(s.people.length, "person", "people")}) in ${s.period.label} in the ${plural(s.coveredCount, "repository", "repositories")} this report covers.`;
+    line("Work off GitHub only shows up when people log it, and missed work can be claimed. If this looks wrong, check which repositories the app is installed on.");
+    if (s.trends.hasPreviousData) line(s.trends.message);
+    return { headline, lines, empty: true };
+  }
+  const repos = new Set(s.merged.map((m) => m.repositoryFullName.toLowerCase())).size;
+  const headline = `${plural(s.people.length, "person", "people")}, ${plural(s.merged.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
+  const rd = s.reviewDepth;
+  if (rd.totalReviews > 0) {
+    const depthful = rd.totals.substantive + rd.totals.deep;
+    line(
+      `${depthful} of ${plural(rd.totalReviews, "review", "reviews")} (${formatPercent(depthful / rd.totalReviews)}) ${depthful === 1 ? "was" : "were"} substantive or deep.`,
+    );
+    const total = rd.rows.reduce((n, r) => n + (r.commentCount ?? 0), 0);
+    const led = rd.rows.reduce((n, r) => n + (r.commentsLedToChange ?? 0), 0);
+    if (total > 0) line(`${led} of ${plural(total, "review comment", "review comments")} led to changes.`);
+  }
+  for (const d of s.distribution) {
+    if (d.heroBottleneck) line(`Possible hero bottleneck in ${d.label.toLowerCase()}: ${d.flags.join(" ")}`);
+  }
+  if (s.shallowAreas.length > 0) {
+    const names = s.shallowAreas.slice(0, 5).map((a) => a.area);
+    line(
+      `${plural(s.shallowAreas.length, "area", "areas")} had only rubber-stamp or light reviews: ${names.join(", ")}${s.shallowAreas.length > names.length ? ", …" : ""}.`,
+    );
+  }
+  const without = s.people.filter((p) => p.items === 0).length;
+  if (without > 0 && s.people.length > 1) {
+    line(`${plural(without, "person has", "people have")} no glue work recorded; their work may be off GitHub (and unlogged) or in repositories this report does not cover.`);
+  }
+  line(s.trends.message);
+  return { headline, lines, empty: false };
+}
+
+function howComputed(): Explanation[] {
+  return [
+    {
+      title: "Review depth",
+      text: "Each review is classified by what its comments did: rubber-stamp (an approval with nothing else), light (a few minor comments or nits), substantive (findings about defects, tests, design or security), deep (several substantive findings, changes that followed, coverage of the risky parts). Several reviews by one person of one pull request count once, at their deepest level. The depth share is the substantive and deep reviews divided by all of that person's reviews.",
+    },
+    {
+      title: "Comments that led to changes",
+      text: "For reviews where the detector checked what happened after each comment, the number of review comments followed by a code change that addressed them, out of all review comments. Blank when no review said.",
+    },
+    {
+      title: "Review load share",
+      text: "Each reviewer's reviews divided by the whole team's reviews in the period. It counts all reviews submitted when that count is available, otherwise the reviews Unsung credited as glue work. It shows who carries the load, not who reviews well.",
+    },
+    {
+      title: "Distribution across the team",
+      text: `For each kind of glue work: how many items each person has, the share done by the person who did the most, and the Gini coefficient, a number from 0 (everyone did the same amount) to close to 1 (one person did nearly all of it). A kind is flagged as a possible hero bottleneck when it has at least ${HERO_MIN_ITEMS} items in a team of two or more and one person did at least ${Math.round(HERO_SHARE * 100)}% of it, or its Gini coefficient is at least ${HERO_GINI}.`,
+    },
+    {
+      title: "Areas with no reviewer depth",
+      text: "Repositories, and top-level folders within them where the detector recorded file paths, in which every review in the period was rubber-stamp or light. Nobody looked closely there.",
+    },
+    {
+      title: "Trends",
+      text: "Counts per kind this period against the previous period of the same length (the previous quarter, for a quarter), and counts per calendar month (UTC) within the period. Items are counted once per subject: several contributions of one kind on one pull request or issue are one item.",
+    },
+    {
+      title: "Who and what is counted",
+      text: "Only the people listed, only in the repositories this report covers, with bots (including AI reviewers) filtered out when activity is collected. Scores measure the evidence that a piece of work was substantial glue work, from 0 to 100; they do not measure people.",
+    },
+    {
+      title: "Order",
+      text: "People are listed alphabetically by login unless the report was asked to rank them; then they are ordered by the total score of their evidence. Counting invites gaming; use these numbers to spread glue work fairly and to spot bottlenecks, not to rank people.",
+    },
+  ];
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  }
+  return map;
+}
+
+function uniqueMembers(people: readonly TeamMember[]): TeamMember[] {
+  const seen = new Set<number>();
+  const out: TeamMember[] = [];
+  for (const p of people) {
+    if (!p || typeof p.id !== "number" || seen.has(p.id)) continue;
+    seen.add(p.id);
+    out.push(p);
+  }
+  return out;
+}
+
+function alphabetical(a: { login: string; personId: number }, b: { login: string; personId: number }): number {
+  const la = a.login.toLowerCase();
+  const lb = b.login.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  if (a.login !== b.login) return a.login < b.login ? -1 : 1;
+  return a.personId - b.personId;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * GitHub API clients for the worker. Live: Probot's installation clients
+ * (with Octokit's throttling and retry plugins). Offline (replay, demo,
+ * tests): the same Octokit, but its `fetch` answers from recorded responses
+ * and never touches the network.
+ */
+import { ProbotOctokit, type Probot } from "probot";
+
+export type GitHub = InstanceType<typeof ProbotOctokit>;
+
+/** An installation's client, or null when the app cannot authenticate (no credentials). */
+export type GitHubClientFactory = (installationId: number) => Promise<GitHub | null>;
+
+/** A recorded API response. GraphQL requests match on their variables. */
+export interface Recording {
+  method: "GET" | "POST";
+  path: string;
+  variables?: Record<string, unknown>;
+  status: number;
+  body: unknown;
+}
+
+export function liveClientFactory(probot: Probot): GitHubClientFactory {
+  return async (installationId) => (await probot.auth(installationId)) as unknown as GitHub;
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+export function recordedClientFactory(recordings: Recording[]): GitHubClientFactory {
+  const client = new ProbotOctokit({
+    auth: { token: "recorded" },
+    log: silent,
+    request: { fetch: recordedFetch(recordings) },
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  }) as GitHub;
+  return async () => client;
+}
+
+/** A fetch that answers from recordings; anything not recorded is a 404 (never the network). */
+export function recordedFetch(recordings: Recording[]): typeof fetch {
+  const index = new Map<string, Recording>();
+  for (const r of recordings) index.set(recordingKey(r.method, r.path, r.variables), r);
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    const method = (init?.method ?? "GET").toUpperCase();
+    let variables: Record<string, unknown> | undefined;
+    if (url.pathname.endsWith("/graphql") && typeof init?.body === "string") {
+      try {
+        variables = (JSON.parse(init.body) as { variables?: Record<string, unknown> }).variables;
+      } catch {
+        variables = undefined;
+      }
+    }
+    const path = url.pathname.replace(/^\/api\/v3/, "") + url.search;
+    const hit = index.get(recordingKey(method, path, variables));
+    const status = hit?.status ?? 404;
+    const body = hit ? hit.body : { message: "Not Found (no recorded response)" };
+    return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+  }) as typeof fetch;
+}
+
+function recordingKey(method: string, path: string, variables?: Record<string, unknown>): string {
+  if (!variables) return `${method} ${path}`;
+  const v = Object.keys(variables)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(variables[k] ?? null)}`)
+    .join("&");
+  return `${method} ${path} ${v}`;
+}

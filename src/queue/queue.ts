@@ -1,0 +1,104 @@
+/**
+ * The job queue: graphile-worker on the same PostgreSQL database as the facts.
+ * Jobs are added with SQL inside the caller's transaction, so a job exists if
+ * and only if the row that needs it was committed.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+
+export const TASK = {
+  processDelivery: "process-delivery",
+  enrichPullRequest: "enrich-pull-request",
+  detectPullRequest: "detect-pull-request",
+  detectIssue: "detect-issue",
+  recordCommand: "record-command",
+  prunePayloads: "prune-payloads",
+} as const;
+export type TaskName = (typeof TASK)[keyof typeof TASK];
+
+export interface EnqueueOptions {
+  /** Jobs with the same key are merged: a later add replaces a pending one (debounce). */
+  jobKey?: string;
+  /** Run no earlier than this many seconds from now. */
+  delaySeconds?: number;
+  maxAttempts?: number;
+  priority?: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any> | Transaction<any>;
+
+export async function enqueue(db: AnyDb, task: TaskName, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
+  const runAt = options.delaySeconds ? sql`now() + make_interval(secs => ${options.delaySeconds})` : sql`null`;
+  await sql`select graphile_worker.add_job(
+      ${task}::text,
+      ${JSON.stringify(payload)}::json,
+      run_at => ${runAt},
+      max_attempts => ${options.maxAttempts ?? 25}::int,
+      job_key => ${options.jobKey ?? null}::text,
+      job_key_mode => ${options.jobKey ? "replace" : null}::text,
+      priority => ${options.priority ?? 0}::int
+    )`.execute(db);
+}
+
+/** Installs or upgrades graphile-worker's own schema. */
+export async function migrateQueue(connectionString: string, embedded: boolean): Promise<void> {
+  await runMigrations({ connectionString, noPreparedStatements: embedded, logger: quietLogger(), maxPoolSize: 2 });
+}
+
+export interface WorkerLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface StartWorkerOptions {
+  connectionString: string;
+  embedded: boolean;
+  concurrency: number;
+  taskList: TaskList;
+  log?: WorkerLog;
+  /** Poll interval for scheduled/retried jobs (ms). */
+  pollInterval?: number;
+  crontab?: string;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<Runner> {
+  return run({
+    connectionString: options.connectionString,
+    concurrency: options.concurrency,
+    maxPoolSize: options.concurrency + 2,
+    taskList: options.taskList,
+    noHandleSignals: true,
+    // On the embedded database every connection shares one session: no prepared
+    // statements, and LISTEN/NOTIFY does not reach other connections, so poll.
+    noPreparedStatements: options.embedded,
+    pollInterval: options.pollInterval ?? (options.embedded ? 200 : 2000),
+    logger: options.log ? workerLogger(options.log) : quietLogger(),
+    ...(options.crontab ? { crontab: options.crontab } : {}),
+    ...(options.embedded ? {} : { preset: { worker: { localQueue: { size: 50 }, completeJobBatchDelay: 0 } } }),
+  });
+}
+
+function quietLogger(): Logger {
+  return new Logger(() => () => {});
+}
+
+function workerLogger(log: WorkerLog): Logger {
+  return new Logger(() => (level, message) => {
+    if (level === "error") log.error(message);
+    else if (level === "warning") log.warn(message);
+  });
+}
+
+/**
+ * Jobs running now or due within `horizonSeconds` (for draining in the CLI and
+ * tests). Retries scheduled further out are left for a long-running worker.
+ */
+export async function dueJobCount(db: AnyDb, horizonSeconds = 30): Promise<number> {
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from graphile_worker.jobs
+    where attempts < max_attempts
+      and (locked_at is not null or run_at <= now() + make_interval(secs => ${horizonSeconds}))`.execute(db);
+  return r.rows[0]?.n ?? 0;
+}

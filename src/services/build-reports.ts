@@ -1,0 +1,192 @@
+/**
+ * Reports: read the rows a report needs, call the pure builders, return the
+ * model. Privacy is decided here first (which repositories the reader may
+ * see) and enforced again by the builders.
+ */
+import { sql, type Kysely } from "kysely";
+import { mergeConfigs, reportSettingsOf, rubricOf, type UnsungConfig } from "../config/repo-config.js";
+import type { Annotation, Contribution } from "../core/model.js";
+import {
+  buildPersonReport,
+  buildTeamReport,
+  previousPeriod,
+  type CoveredRepository,
+  type Period,
+  type PersonReport,
+  type TeamReport,
+} from "../core/report/index.js";
+import type { DB } from "../store/schema.js";
+import { toContribution } from "../store/upsert-contributions.js";
+
+/** Who will read the report: decides which private repositories it may cover. */
+export type Audience = { kind: "public" } | { kind: "all" } | { kind: "reader"; login: string } | { kind: "repos"; fullNames: string[] };
+
+export class ReportError extends Error {
+  override name = "ReportError";
+}
+
+export async function coveredRepositories(db: Kysely<DB>, audience: Audience): Promise<CoveredRepository[]> {
+  const repos = await db.selectFrom("repositories").select(["id", "full_name", "private"]).where("removed_at", "is", null).orderBy("full_name").execute();
+  let allowedPrivate: (r: { id: number; full_name: string }) => boolean = () => false;
+  if (audience.kind === "all") allowedPrivate = () => true;
+  if (audience.kind === "repos") {
+    const want = new Set(audience.fullNames.map((n) => n.toLowerCase()));
+    const unknown = audience.fullNames.filter((n) => !repos.some((r) => r.full_name.toLowerCase() === n.toLowerCase()));
+    if (unknown.length) throw new ReportError(`unknown repositories: ${unknown.join(", ")}`);
+    allowedPrivate = (r) => want.has(r.full_name.toLowerCase());
+    return repos.filter((r) => want.has(r.full_name.toLowerCase())).map((r) => ({ fullName: r.full_name, private: r.private }));
+  }
+  if (audience.kind === "reader") {
+    const person = await findPerson(db, audience.login);
+    // Activity in a private repository shows the reader has access to it.
+    const active = await sql<{ repository_id: number }>`
+      select distinct repository_id from pull_requests where author_id = ${person.id}
+      union select distinct repository_id from reviews where reviewer_id = ${person.id}
+      union select distinct repository_id from issue_comments where author_id = ${person.id}
+      union select distinct repository_id from issues where author_id = ${person.id}`.execute(db);
+    const ids = new Set(active.rows.map((r) => r.repository_id));
+    allowedPrivate = (r) => ids.has(r.id);
+  }
+  return repos.filter((r) => !r.private || allowedPrivate(r)).map((r) => ({ fullName: r.full_name, private: r.private }));
+}
+
+export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: number; login: string; name: string | null }> {
+  const l = login.replace(/^@/, "").toLowerCase();
+  const p =
+    (await db.selectFrom("people").select(["id", "login", "name"]).where(sql`lower(login)`, "=", l).orderBy("seen_at", "desc").executeTakeFirst()) ??
+    (await db
+      .selectFrom("people")
+      .select(["id", "login", "name"])
+      .where(sql<boolean>`previous_logins @> ${JSON.stringify([login.replace(/^@/, "")])}::jsonb`)
+      .executeTakeFirst());
+  if (!p) throw new ReportError(`no one with the login "${login.slice(0, 60)}" has been seen in this organisation`);
+  return p;
+}
+
+/** The organisation-wide configuration as last fetched: the .github repository's, then the others' teams. */
+export async function reportConfig(db: Kysely<DB>): Promise<UnsungConfig | null> {
+  const rows = await db.selectFrom("repo_configs").select(["source", "config"]).execute();
+  let merged: UnsungConfig | null = null;
+  for (const r of rows.sort((a, b) => Number(b.source.includes("/.github")) - Number(a.source.includes("/.github")))) {
+    const c = r.config as UnsungConfig | null;
+    if (c) merged = merged ? mergeConfigs(merged, { teams: c.teams } as UnsungConfig) : c;
+  }
+  return merged;
+}
+
+async function contributionsOf(db: Kysely<DB>, personIds: number[], period: Period, covered: CoveredRepository[]): Promise<Contribution[]> {
+  if (!personIds.length || !covered.length) return [];
+  const rows = await db
+    .selectFrom("contributions")
+    .selectAll()
+    .where("person_id", "in", personIds)
+    .where("occurred_at", ">=", period.from)
+    .where("occurred_at", "<", period.to)
+    .where("repository_full_name", "in", covered.map((c) => c.fullName))
+    .execute();
+  return rows.map((r) => toContribution(r as never));
+}
+
+export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date): Promise<PersonReport> {
+  const person = await findPerson(db, login);
+  const covered = await coveredRepositories(db, audience);
+  const config = await reportConfig(db);
+  const prev = previousPeriod(period);
+  const [contributions, previousContributions, annotationRows] = await Promise.all([
+    contributionsOf(db, [person.id], period, covered),
+    contributionsOf(db, [person.id], prev, covered),
+    db.selectFrom("annotations").selectAll().where("subject_person_id", "=", person.id).where("deleted_at", "is", null).execute(),
+  ]);
+  const annotations: Annotation[] = annotationRows.map((a) => ({
+    id: a.id,
+    kind: a.kind as Annotation["kind"],
+    authorId: a.author_id,
+    authorLogin: a.author_login,
+    subjectPersonId: a.subject_person_id,
+    subjectPersonLogin: a.subject_person_login,
+    contributionKey: a.contribution_key,
+    link: a.link,
+    text: a.text,
+    sourceUrl: a.source_url,
+    repositoryId: a.repository_id,
+    repositoryFullName: a.repository_full_name,
+    repositoryPrivate: a.repository_private,
+    createdAt: a.created_at,
+  }));
+  return buildPersonReport({
+    person,
+    period,
+    previousPeriod: prev,
+    contributions,
+    previousContributions,
+    // Annotations made during the period (notes and logs are dated when written).
+    annotations: annotations.filter((a) => a.createdAt >= period.from && a.createdAt < period.to),
+    rubric: rubricOf(config),
+    rubricOrder: [],
+    coveredRepositories: covered,
+    now,
+  });
+}
+
+export type TeamSelector = { kind: "org" } | { kind: "team"; slug: string } | { kind: "people"; logins: string[] };
+
+export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period: Period, audience: Audience, now: Date): Promise<TeamReport> {
+  const config = await reportConfig(db);
+  let people: { id: number; login: string; name: string | null }[];
+  if (selector.kind === "people") {
+    people = [];
+    for (const l of selector.logins) people.push(await findPerson(db, l));
+  } else if (selector.kind === "team") {
+    const logins = config?.teams?.[selector.slug];
+    if (!logins) {
+      const known = Object.keys(config?.teams ?? {});
+      throw new ReportError(`no team "${selector.slug.slice(0, 60)}" in .github/unsung.yml${known.length ? ` (known: ${known.join(", ")})` : " (no teams are configured)"}`);
+    }
+    people = [];
+    for (const l of logins) people.push(await findPerson(db, l));
+  } else {
+    // The organisation: every person (not a bot) with a contribution in the period.
+    people = await db
+      .selectFrom("people as p")
+      .select(["p.id", "p.login", "p.name"])
+      .where("p.is_bot", "=", false)
+      .where((eb) =>
+        eb.exists(eb.selectFrom("contributions as c").select("c.key").whereRef("c.person_id", "=", "p.id").where("c.occurred_at", ">=", period.from).where("c.occurred_at", "<", period.to)),
+      )
+      .execute();
+  }
+  const covered = await coveredRepositories(db, audience);
+  const prev = previousPeriod(period);
+  const ids = people.map((p) => p.id);
+  const [contributions, previousContributions, reviews] = await Promise.all([
+    contributionsOf(db, ids, period, covered),
+    contributionsOf(db, ids, prev, covered),
+    ids.length && covered.length
+      ? db
+          .selectFrom("reviews as r")
+          .innerJoin("repositories as repo", "repo.id", "r.repository_id")
+          .leftJoin("pull_requests as pr", (j) => j.onRef("pr.repository_id", "=", "r.repository_id").onRef("pr.number", "=", "r.pr_number"))
+          .select(["r.reviewer_id", sql<number>`count(*)::int`.as("n")])
+          .where("r.reviewer_id", "in", ids)
+          .where("r.submitted_at", ">=", period.from)
+          .where("r.submitted_at", "<", period.to)
+          .where("repo.full_name", "in", covered.map((c) => c.fullName))
+          // Replies in a thread show up as reviews by the author: not reviews.
+          .where((eb) => eb.or([eb("pr.author_id", "is", null), eb("pr.author_id", "<>", eb.ref("r.reviewer_id"))]))
+          .groupBy("r.reviewer_id")
+          .execute()
+      : [],
+  ]);
+  return buildTeamReport({
+    people,
+    period,
+    previousPeriod: prev,
+    contributions,
+    previousContributions,
+    rubric: rubricOf(config),
+    ranking: reportSettingsOf(config).ranking,
+    coveredRepositories: covered,
+    reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
+    now,
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * Turns one stored delivery into facts, at least once: a job may run twice,
+ * so everything here is an idempotent upsert, and the follow-up jobs it adds
+ * are keyed so that they merge.
+ */
+import type { Kysely } from "kysely";
+import { MalformedPayloadError, normaliseDelivery, type FollowUp } from "../github/normalise-delivery.js";
+import { enqueue, TASK } from "../queue/queue.js";
+import type { DB } from "../store/schema.js";
+import { writeFacts } from "../store/write-facts.js";
+
+export interface ProcessDeps {
+  db: Kysely<DB>;
+  now: () => Date;
+  /** Seconds to wait for more events on a subject before re-running its detectors. */
+  detectDebounceSeconds: number;
+}
+
+export interface Attempt {
+  number: number;
+  max: number;
+}
+
+export type ProcessOutcome = "processed" | "already-processed" | "missing" | "parked";
+
+export async function processDelivery(deps: ProcessDeps, deliveryId: string, attempt: Attempt): Promise<ProcessOutcome> {
+  const { db } = deps;
+  const d = await db.selectFrom("deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
+  if (!d) return "missing";
+  if (d.status === "processed") return "already-processed";
+  try {
+    if (d.payload === null) throw new MalformedPayloadError("the raw payload was pruned by the retention setting; it cannot be reprocessed");
+    let payload: unknown;
+    try {
+      payload = JSON.parse(d.payload);
+    } catch {
+      throw new MalformedPayloadError("the stored payload is not valid JSON");
+    }
+    const batch = normaliseDelivery({ id: d.id, event: d.event, payload, receivedAt: d.received_at });
+    await db.transaction().execute(async (trx) => {
+      await writeFacts(trx, batch, d.received_at);
+      for (const f of batch.followUps) await addFollowUp(trx, f, deps.detectDebounceSeconds);
+      await trx
+        .updateTable("deliveries")
+        .set({ status: "processed", processed_at: deps.now().toISOString(), attempts: attempt.number, last_error: null })
+        .where("id", "=", d.id)
+        .execute();
+    });
+    return "processed";
+  } catch (err) {
+    const message = errorMessage(err);
+    // A payload that can never be normalised is parked at once; anything else is retried.
+    const park = err instanceof MalformedPayloadError || attempt.number >= attempt.max;
+    await db
+      .updateTable("deliveries")
+      .set({ status: park ? "failed" : "pending", attempts: attempt.number, last_error: message })
+      .where("id", "=", d.id)
+      .execute();
+    if (park) return "parked";
+    throw err;
+  }
+}
+
+async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Promise<void> {
+  switch (f.kind) {
+    case "enrich-pull-request":
+      await enqueue(trx, TASK.enrichPullRequest, f, { jobKey: `enrich:${f.repositoryId}:${f.number}`, maxAttempts: 8 });
+      return;
+    case "detect-pull-request":
+      await enqueue(trx, TASK.detectPullRequest, f, { jobKey: `detect-pr:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 });
+      return;
+    case "detect-issue":
+      await enqueue(trx, TASK.detectIssue, f, { jobKey: `detect-issue:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 });
+      return;
+    case "slash-command":
+      await enqueue(trx, TASK.recordCommand, f, { jobKey: `command:${f.commentId}`, maxAttempts: 5 });
+      return;
+  }
+}
+
+function errorMessage(err: unknown): string {
+  const m = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return m.slice(0, 2000);
+}

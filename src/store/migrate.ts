@@ -1,0 +1,23 @@
+/** Runs every migration (ours, then graphile-worker's schema) on a database. */
+import { Migrator, type MigrationResult } from "kysely";
+import type { Kysely } from "kysely";
+import { migrations } from "../../db/migrations/index.js";
+
+export interface MigrateOutcome {
+  applied: string[];
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrateOutcome> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: "unsung_migrations",
+    migrationLockTableName: "unsung_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r: MigrationResult) => r.status === "Error");
+    throw new Error(`migration ${failed?.migrationName ?? "(unknown)"} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+}

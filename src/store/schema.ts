@@ -1,0 +1,346 @@
+/**
+ * Kysely table types, matching db/migrations. int8 columns come back as
+ * numbers and timestamptz as ISO strings (see open-database.ts).
+ */
+import type { ColumnType, Generated } from "kysely";
+
+type Timestamp = ColumnType<string, string | Date, string | Date>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface DeliveriesTable {
+  id: string;
+  event: string;
+  action: string | null;
+  installation_id: number | null;
+  repository_id: number | null;
+  received_at: ColumnType<string, string | Date | undefined, string | Date>;
+  payload: string | null;
+  payload_bytes: number;
+  status: Generated<"pending" | "processed" | "failed" | "ignored">;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: Timestamp | null;
+}
+
+export interface InstallationsTable {
+  id: number;
+  account_id: number | null;
+  account_login: string;
+  account_type: string | null;
+  repository_selection: string | null;
+  permissions: Json<Record<string, string>>;
+  events: Json<string[]>;
+  suspended_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface RepositoriesTable {
+  id: number;
+  installation_id: number | null;
+  owner_login: string;
+  name: string;
+  full_name: string;
+  private: boolean;
+  default_branch: string;
+  html_url: string;
+  archived: boolean;
+  removed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface PeopleTable {
+  id: number;
+  login: string;
+  type: string;
+  is_bot: boolean;
+  is_ghost: boolean;
+  name: string | null;
+  previous_logins: Json<string[]>;
+  seen_at: Timestamp;
+}
+
+export interface PersonEmailsTable {
+  email: string;
+  person_id: number;
+  seen_at: Timestamp;
+}
+
+export interface PullRequestsTable {
+  id: number;
+  repository_id: number;
+  number: number;
+  title: string;
+  body: string;
+  html_url: string;
+  state: string;
+  draft: boolean;
+  merged: boolean;
+  merged_at: Timestamp | null;
+  merged_by_id: number | null;
+  author_id: number | null;
+  author_association: string;
+  additions: number;
+  deletions: number;
+  changed_files: number;
+  commit_count: number;
+  head_sha: string;
+  head_ref: string;
+  base_sha: string;
+  base_ref: string;
+  labels: Json<string[]>;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+  updated_at: Timestamp;
+  enriched_at: Timestamp | null;
+}
+
+export interface PullRequestFilesTable {
+  repository_id: number;
+  pr_number: number;
+  path: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  patch: string | null;
+}
+
+export interface CommitsTable {
+  repository_id: number;
+  sha: string;
+  message: string;
+  authored_at: Timestamp | null;
+  author_id: number | null;
+  author_name: string;
+  author_email: string;
+  co_authors: Json<{ name: string; email: string; personId: number | null; login: string | null }[]>;
+}
+
+export interface PullRequestCommitsTable {
+  repository_id: number;
+  pr_number: number;
+  sha: string;
+}
+
+export interface PushesTable {
+  delivery_id: string;
+  repository_id: number;
+  ref: string;
+  before_sha: string;
+  after_sha: string;
+  pusher_login: string | null;
+  sender_id: number | null;
+  forced: boolean;
+  commit_shas: Json<string[]>;
+  pushed_at: Timestamp;
+}
+
+export interface ReviewsTable {
+  id: number;
+  repository_id: number;
+  pr_number: number;
+  reviewer_id: number | null;
+  state: string;
+  body: string;
+  commit_id: string | null;
+  html_url: string;
+  author_association: string;
+  submitted_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface ReviewCommentsTable {
+  id: number;
+  repository_id: number;
+  pr_number: number;
+  review_id: number | null;
+  author_id: number | null;
+  path: string;
+  line: number | null;
+  original_line: number | null;
+  side: string | null;
+  diff_hunk: string;
+  commit_id: string | null;
+  original_commit_id: string | null;
+  in_reply_to_id: number | null;
+  body: string;
+  html_url: string;
+  author_association: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface ReviewThreadsTable {
+  node_id: string;
+  repository_id: number;
+  pr_number: number;
+  path: string | null;
+  is_resolved: boolean;
+  is_outdated: boolean | null;
+  resolved_by_login: string | null;
+  comment_ids: Json<number[]>;
+  updated_at: Timestamp;
+}
+
+export interface IssuesTable {
+  id: number;
+  repository_id: number;
+  number: number;
+  title: string;
+  body: string;
+  html_url: string;
+  state: string;
+  state_reason: string | null;
+  author_id: number | null;
+  author_association: string;
+  labels: Json<string[]>;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface IssueActivityTable {
+  delivery_id: string;
+  repository_id: number;
+  issue_number: number;
+  actor_id: number | null;
+  action: string;
+  body_before: string | null;
+  body_after: string | null;
+  title_before: string | null;
+  label: string | null;
+  at: Timestamp;
+}
+
+export interface IssueCommentsTable {
+  id: number;
+  repository_id: number;
+  issue_number: number;
+  is_pull_request: boolean;
+  author_id: number | null;
+  body: string;
+  html_url: string;
+  author_association: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface CheckRunsTable {
+  id: number;
+  repository_id: number;
+  name: string;
+  head_sha: string;
+  head_branch: string | null;
+  status: string;
+  conclusion: string | null;
+  app_slug: string | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface WorkflowRunsTable {
+  id: number;
+  run_attempt: number;
+  repository_id: number;
+  workflow_id: number | null;
+  name: string;
+  path: string | null;
+  head_sha: string;
+  head_branch: string | null;
+  event: string | null;
+  status: string;
+  conclusion: string | null;
+  run_number: number | null;
+  actor_id: number | null;
+  triggering_actor_id: number | null;
+  run_started_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ContributionsTable {
+  key: string;
+  kind: string;
+  person_id: number;
+  person_login: string;
+  repository_id: number;
+  repository_full_name: string;
+  repository_private: boolean;
+  subject_type: string;
+  subject_id: string;
+  subject_title: string;
+  subject_url: string;
+  occurred_at: Timestamp;
+  score: number;
+  confidence: number;
+  level: string | null;
+  dynamics: string;
+  evidence: Json<string[]>;
+  formula: Json<unknown>;
+  detail: Json<Record<string, unknown>>;
+  detector: string;
+  detector_version: number;
+  source_key: string;
+  computed_at: Timestamp;
+}
+
+export interface AnnotationsTable {
+  id: string;
+  kind: string;
+  author_id: number;
+  author_login: string;
+  subject_person_id: number;
+  subject_person_login: string;
+  contribution_key: string | null;
+  link: string | null;
+  text: string;
+  source_url: string | null;
+  repository_id: number | null;
+  repository_full_name: string | null;
+  repository_private: boolean;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface OptOutsTable {
+  person_id: number;
+  login: string;
+  opted_out: boolean;
+  updated_at: Timestamp;
+}
+
+export interface RepoConfigsTable {
+  repository_id: number;
+  source: string;
+  config: Json<unknown> | null;
+  errors: Json<unknown[]>;
+  fetched_at: Timestamp;
+}
+
+export interface DB {
+  deliveries: DeliveriesTable;
+  installations: InstallationsTable;
+  repositories: RepositoriesTable;
+  people: PeopleTable;
+  person_emails: PersonEmailsTable;
+  pull_requests: PullRequestsTable;
+  pull_request_files: PullRequestFilesTable;
+  commits: CommitsTable;
+  pull_request_commits: PullRequestCommitsTable;
+  pushes: PushesTable;
+  reviews: ReviewsTable;
+  review_comments: ReviewCommentsTable;
+  review_threads: ReviewThreadsTable;
+  issues: IssuesTable;
+  issue_activity: IssueActivityTable;
+  issue_comments: IssueCommentsTable;
+  check_runs: CheckRunsTable;
+  workflow_runs: WorkflowRunsTable;
+  contributions: ContributionsTable;
+  annotations: AnnotationsTable;
+  opt_outs: OptOutsTable;
+  repo_configs: RepoConfigsTable;
+}

@@ -1,0 +1,101 @@
+/**
+ * Stores what the detectors concluded about one subject: upserts by stable
+ * key and removes what the detectors no longer conclude (a review now known
+ * to be by a bot, a person who opted out), so a re-run leaves exactly its output.
+ */
+import type { Kysely } from "kysely";
+import { sql } from "kysely";
+import type { Contribution } from "../core/model.js";
+import type { DB } from "./schema.js";
+
+export async function replaceContributions(db: Kysely<DB>, sourceKey: string, contributions: Contribution[], computedAt: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const keys = contributions.map((c) => c.key);
+    let del = trx.deleteFrom("contributions").where("source_key", "=", sourceKey);
+    if (keys.length) del = del.where("key", "not in", keys);
+    await del.execute();
+    if (!contributions.length) return;
+    const seen = new Map<string, Contribution>();
+    for (const c of contributions) seen.set(c.key, c);
+    await trx
+      .insertInto("contributions")
+      .values(
+        [...seen.values()].map((c) => ({
+          key: c.key,
+          kind: c.kind,
+          person_id: c.personId,
+          person_login: c.personLogin,
+          repository_id: c.repositoryId,
+          repository_full_name: c.repositoryFullName,
+          repository_private: c.repositoryPrivate,
+          subject_type: c.subjectType,
+          subject_id: c.subjectId,
+          subject_title: c.subjectTitle,
+          subject_url: c.subjectUrl,
+          occurred_at: c.occurredAt,
+          score: c.score,
+          confidence: c.confidence,
+          level: c.level,
+          dynamics: c.dynamics,
+          evidence: JSON.stringify(c.evidence),
+          formula: JSON.stringify(c.formula),
+          detail: JSON.stringify(c.detail),
+          detector: c.detector,
+          detector_version: c.detectorVersion,
+          source_key: sourceKey,
+          computed_at: computedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column("key").doUpdateSet({
+          kind: sql`excluded.kind`,
+          person_id: sql`excluded.person_id`,
+          person_login: sql`excluded.person_login`,
+          repository_full_name: sql`excluded.repository_full_name`,
+          repository_private: sql`excluded.repository_private`,
+          subject_title: sql`excluded.subject_title`,
+          subject_url: sql`excluded.subject_url`,
+          occurred_at: sql`excluded.occurred_at`,
+          score: sql`excluded.score`,
+          confidence: sql`excluded.confidence`,
+          level: sql`excluded.level`,
+          dynamics: sql`excluded.dynamics`,
+          evidence: sql`excluded.evidence`,
+          formula: sql`excluded.formula`,
+          detail: sql`excluded.detail`,
+          detector: sql`excluded.detector`,
+          detector_version: sql`excluded.detector_version`,
+          source_key: sql`excluded.source_key`,
+          computed_at: sql`excluded.computed_at`,
+        }),
+      )
+      .execute();
+  });
+}
+
+/** Row → Contribution. */
+export function toContribution(r: DB["contributions"] extends infer T ? { [K in keyof T]: unknown } : never): Contribution {
+  return {
+    key: r.key as string,
+    kind: r.kind as Contribution["kind"],
+    personId: r.person_id as number,
+    personLogin: r.person_login as string,
+    repositoryId: r.repository_id as number,
+    repositoryFullName: r.repository_full_name as string,
+    repositoryPrivate: r.repository_private as boolean,
+    subjectType: r.subject_type as string,
+    subjectId: r.subject_id as string,
+    subjectTitle: r.subject_title as string,
+    subjectUrl: r.subject_url as string,
+    occurredAt: r.occurred_at as string,
+    score: r.score as number,
+    confidence: r.confidence as number,
+    level: r.level as string | null,
+    dynamics: r.dynamics as Contribution["dynamics"],
+    evidence: r.evidence as string[],
+    formula: r.formula as Contribution["formula"],
+    detail: r.detail as Record<string, unknown>,
+    detector: r.detector as string,
+    detectorVersion: r.detector_version as number,
+  };
+}

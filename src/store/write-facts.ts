@@ -1,0 +1,528 @@
+/**
+ * Writes a FactBatch. Every write is an upsert by GitHub's ids, guarded by the
+ * version GitHub gave the object (`updated_at`), so replaying a delivery, or
+ * receiving an older one late, never moves a fact backwards.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { FactBatch } from "../github/normalise-delivery.js";
+import type { DB } from "./schema.js";
+
+type Tx = Kysely<DB> | Transaction<DB>;
+
+/** Keeps the last row per key: one INSERT … ON CONFLICT may not touch a row twice. */
+function lastByKey<T>(rows: T[], key: (r: T) => string | number): T[] {
+  const m = new Map<string | number, T>();
+  for (const r of rows) m.set(key(r), r);
+  return [...m.values()];
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<void> {
+  if (b.installations.length) {
+    await db
+      .insertInto("installations")
+      .values(
+        lastByKey(b.installations, (r) => r.id).map((r) => ({
+          id: r.id,
+          account_id: r.accountId,
+          account_login: r.accountLogin,
+          account_type: r.accountType,
+          repository_selection: r.repositorySelection,
+          permissions: json(r.permissions),
+          events: json(r.events),
+          suspended_at: r.suspendedAt,
+          deleted_at: r.deletedAt,
+          updated_at: seenAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet((eb) => ({
+            account_id: eb.ref("excluded.account_id"),
+            account_login: eb.ref("excluded.account_login"),
+            account_type: eb.ref("excluded.account_type"),
+            repository_selection: eb.ref("excluded.repository_selection"),
+            permissions: eb.ref("excluded.permissions"),
+            events: eb.ref("excluded.events"),
+            suspended_at: eb.ref("excluded.suspended_at"),
+            deleted_at: eb.ref("excluded.deleted_at"),
+            updated_at: eb.ref("excluded.updated_at"),
+          }))
+          .where("installations.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.people.length) {
+    const rows = lastByKey(b.people, (r) => r.id);
+    await db
+      .insertInto("people")
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          login: r.login,
+          type: r.type,
+          is_bot: r.isBot,
+          is_ghost: r.isGhost,
+          name: r.name,
+          previous_logins: "[]",
+          seen_at: seenAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            // Logins can change: keep the newest, remember the old ones.
+            previous_logins: sql`case when people.login <> excluded.login and not people.previous_logins ? people.login
+              then people.previous_logins || to_jsonb(people.login) else people.previous_logins end`,
+            login: sql`excluded.login`,
+            type: sql`excluded.type`,
+            is_bot: sql`excluded.is_bot`,
+            is_ghost: sql`excluded.is_ghost`,
+            name: sql`coalesce(excluded.name, people.name)`,
+            seen_at: sql`excluded.seen_at`,
+          })
+          .where("people.seen_at", "<=", eb_excluded("seen_at")),
+      )
+      .execute();
+  }
+
+  if (b.emails.length) {
+    await db
+      .insertInto("person_emails")
+      .values(lastByKey(b.emails, (r) => r.email).map((r) => ({ email: r.email, person_id: r.personId, seen_at: seenAt })))
+      .onConflict((oc) => oc.column("email").doUpdateSet({ person_id: sql`excluded.person_id`, seen_at: sql`excluded.seen_at` }))
+      .execute();
+  }
+
+  if (b.repositories.length) {
+    await db
+      .insertInto("repositories")
+      .values(
+        lastByKey(b.repositories, (r) => r.id).map((r) => ({
+          id: r.id,
+          installation_id: r.installationId,
+          owner_login: r.ownerLogin,
+          name: r.name,
+          full_name: r.fullName,
+          private: r.private,
+          default_branch: r.defaultBranch,
+          html_url: r.htmlUrl,
+          archived: r.archived,
+          removed_at: r.removedAt,
+          updated_at: seenAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            installation_id: sql`coalesce(excluded.installation_id, repositories.installation_id)`,
+            owner_login: sql`excluded.owner_login`,
+            name: sql`excluded.name`,
+            full_name: sql`excluded.full_name`,
+            private: sql`excluded.private`,
+            // Installation payloads list repositories without a default branch: keep what we know.
+            default_branch: sql`case when excluded.default_branch = 'main' then repositories.default_branch else excluded.default_branch end`,
+            html_url: sql`excluded.html_url`,
+            archived: sql`excluded.archived`,
+            removed_at: sql`excluded.removed_at`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("repositories.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.pullRequests.length) {
+    await db
+      .insertInto("pull_requests")
+      .values(
+        lastByKey(b.pullRequests, (r) => `${r.repositoryId}/${r.number}`).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          number: r.number,
+          title: r.title,
+          body: r.body,
+          html_url: r.htmlUrl,
+          state: r.state,
+          draft: r.draft,
+          merged: r.merged,
+          merged_at: r.mergedAt,
+          merged_by_id: r.mergedById,
+          author_id: r.authorId,
+          author_association: r.authorAssociation,
+          additions: r.additions,
+          deletions: r.deletions,
+          changed_files: r.changedFiles,
+          commit_count: r.commitCount,
+          head_sha: r.headSha,
+          head_ref: r.headRef,
+          base_sha: r.baseSha,
+          base_ref: r.baseRef,
+          labels: json(r.labels),
+          created_at: r.createdAt,
+          closed_at: r.closedAt,
+          updated_at: r.updatedAt,
+          enriched_at: null,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["repository_id", "number"])
+          .doUpdateSet({
+            id: sql`excluded.id`,
+            title: sql`excluded.title`,
+            body: sql`excluded.body`,
+            html_url: sql`excluded.html_url`,
+            state: sql`excluded.state`,
+            draft: sql`excluded.draft`,
+            // Once merged, always merged: a late "opened" delivery must not undo it.
+            merged: sql`pull_requests.merged or excluded.merged`,
+            merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
+            merged_by_id: sql`coalesce(excluded.merged_by_id, pull_requests.merged_by_id)`,
+            author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
+            author_association: sql`excluded.author_association`,
+            additions: sql`excluded.additions`,
+            deletions: sql`excluded.deletions`,
+            changed_files: sql`excluded.changed_files`,
+            commit_count: sql`excluded.commit_count`,
+            head_sha: sql`excluded.head_sha`,
+            head_ref: sql`excluded.head_ref`,
+            base_sha: sql`excluded.base_sha`,
+            base_ref: sql`excluded.base_ref`,
+            labels: sql`excluded.labels`,
+            closed_at: sql`excluded.closed_at`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.reviews.length) {
+    await db
+      .insertInto("reviews")
+      .values(
+        lastByKey(b.reviews, (r) => r.id).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          pr_number: r.prNumber,
+          reviewer_id: r.reviewerId,
+          state: r.state,
+          body: r.body,
+          commit_id: r.commitId,
+          html_url: r.htmlUrl,
+          author_association: r.authorAssociation,
+          submitted_at: r.submittedAt,
+          updated_at: r.updatedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            state: sql`excluded.state`,
+            body: sql`excluded.body`,
+            submitted_at: sql`coalesce(excluded.submitted_at, reviews.submitted_at)`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("reviews.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.reviewComments.length) {
+    await db
+      .insertInto("review_comments")
+      .values(
+        lastByKey(b.reviewComments, (r) => r.id).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          pr_number: r.prNumber,
+          review_id: r.reviewId,
+          author_id: r.authorId,
+          path: r.path,
+          line: r.line,
+          original_line: r.originalLine,
+          side: r.side,
+          diff_hunk: r.diffHunk,
+          commit_id: r.commitId,
+          original_commit_id: r.originalCommitId,
+          in_reply_to_id: r.inReplyToId,
+          body: r.body,
+          html_url: r.htmlUrl,
+          author_association: r.authorAssociation,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+          deleted_at: r.deletedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            line: sql`excluded.line`,
+            body: sql`excluded.body`,
+            commit_id: sql`excluded.commit_id`,
+            review_id: sql`coalesce(excluded.review_id, review_comments.review_id)`,
+            updated_at: sql`excluded.updated_at`,
+            deleted_at: sql`coalesce(review_comments.deleted_at, excluded.deleted_at)`,
+          })
+          .where("review_comments.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.reviewThreads.length) {
+    await db
+      .insertInto("review_threads")
+      .values(
+        lastByKey(b.reviewThreads, (r) => r.nodeId).map((r) => ({
+          node_id: r.nodeId,
+          repository_id: r.repositoryId,
+          pr_number: r.prNumber,
+          path: r.path,
+          is_resolved: r.isResolved,
+          is_outdated: r.isOutdated,
+          resolved_by_login: r.resolvedByLogin,
+          comment_ids: json(r.commentIds),
+          updated_at: r.updatedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("node_id")
+          .doUpdateSet({
+            is_resolved: sql`excluded.is_resolved`,
+            is_outdated: sql`coalesce(excluded.is_outdated, review_threads.is_outdated)`,
+            resolved_by_login: sql`excluded.resolved_by_login`,
+            comment_ids: sql`excluded.comment_ids`,
+            path: sql`coalesce(excluded.path, review_threads.path)`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("review_threads.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.issues.length) {
+    await db
+      .insertInto("issues")
+      .values(
+        lastByKey(b.issues, (r) => `${r.repositoryId}/${r.number}`).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          number: r.number,
+          title: r.title,
+          body: r.body,
+          html_url: r.htmlUrl,
+          state: r.state,
+          state_reason: r.stateReason,
+          author_id: r.authorId,
+          author_association: r.authorAssociation,
+          labels: json(r.labels),
+          created_at: r.createdAt,
+          closed_at: r.closedAt,
+          updated_at: r.updatedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["repository_id", "number"])
+          .doUpdateSet({
+            id: sql`excluded.id`,
+            title: sql`excluded.title`,
+            body: sql`excluded.body`,
+            html_url: sql`excluded.html_url`,
+            state: sql`excluded.state`,
+            state_reason: sql`excluded.state_reason`,
+            author_id: sql`coalesce(excluded.author_id, issues.author_id)`,
+            labels: sql`excluded.labels`,
+            closed_at: sql`excluded.closed_at`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("issues.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.issueActivity.length) {
+    await db
+      .insertInto("issue_activity")
+      .values(
+        lastByKey(b.issueActivity, (r) => r.deliveryId).map((r) => ({
+          delivery_id: r.deliveryId,
+          repository_id: r.repositoryId,
+          issue_number: r.issueNumber,
+          actor_id: r.actorId,
+          action: r.action,
+          body_before: r.bodyBefore,
+          body_after: r.bodyAfter,
+          title_before: r.titleBefore,
+          label: r.label,
+          at: r.at,
+        })),
+      )
+      .onConflict((oc) => oc.column("delivery_id").doNothing())
+      .execute();
+  }
+
+  if (b.issueComments.length) {
+    await db
+      .insertInto("issue_comments")
+      .values(
+        lastByKey(b.issueComments, (r) => r.id).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          issue_number: r.issueNumber,
+          is_pull_request: r.isPullRequest,
+          author_id: r.authorId,
+          body: r.body,
+          html_url: r.htmlUrl,
+          author_association: r.authorAssociation,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+          deleted_at: r.deletedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            body: sql`excluded.body`,
+            updated_at: sql`excluded.updated_at`,
+            deleted_at: sql`coalesce(issue_comments.deleted_at, excluded.deleted_at)`,
+          })
+          .where("issue_comments.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.checkRuns.length) {
+    await db
+      .insertInto("check_runs")
+      .values(
+        lastByKey(b.checkRuns, (r) => r.id).map((r) => ({
+          id: r.id,
+          repository_id: r.repositoryId,
+          name: r.name,
+          head_sha: r.headSha,
+          head_branch: r.headBranch,
+          status: r.status,
+          conclusion: r.conclusion,
+          app_slug: r.appSlug,
+          started_at: r.startedAt,
+          completed_at: r.completedAt,
+          updated_at: r.updatedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column("id")
+          .doUpdateSet({
+            status: sql`excluded.status`,
+            conclusion: sql`excluded.conclusion`,
+            started_at: sql`coalesce(excluded.started_at, check_runs.started_at)`,
+            completed_at: sql`excluded.completed_at`,
+            head_branch: sql`coalesce(excluded.head_branch, check_runs.head_branch)`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          // A completed run never goes back to in_progress.
+          .where(sql<boolean>`check_runs.status <> 'completed' or excluded.status = 'completed'`)
+          .where("check_runs.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.workflowRuns.length) {
+    await db
+      .insertInto("workflow_runs")
+      .values(
+        lastByKey(b.workflowRuns, (r) => `${r.id}/${r.runAttempt}`).map((r) => ({
+          id: r.id,
+          run_attempt: r.runAttempt,
+          repository_id: r.repositoryId,
+          workflow_id: r.workflowId,
+          name: r.name,
+          path: r.path,
+          head_sha: r.headSha,
+          head_branch: r.headBranch,
+          event: r.event,
+          status: r.status,
+          conclusion: r.conclusion,
+          run_number: r.runNumber,
+          actor_id: r.actorId,
+          triggering_actor_id: r.triggeringActorId,
+          run_started_at: r.runStartedAt,
+          created_at: r.createdAt,
+          updated_at: r.updatedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["id", "run_attempt"])
+          .doUpdateSet({
+            status: sql`excluded.status`,
+            conclusion: sql`excluded.conclusion`,
+            run_started_at: sql`coalesce(excluded.run_started_at, workflow_runs.run_started_at)`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("workflow_runs.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+  }
+
+  if (b.commits.length) {
+    await db
+      .insertInto("commits")
+      .values(
+        lastByKey(b.commits, (r) => `${r.repositoryId}/${r.sha}`).map((r) => ({
+          repository_id: r.repositoryId,
+          sha: r.sha,
+          message: r.message,
+          authored_at: r.authoredAt,
+          author_id: r.authorId,
+          author_name: r.authorName,
+          author_email: r.authorEmail,
+          co_authors: json(r.coAuthors),
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(["repository_id", "sha"]).doUpdateSet({
+          author_id: sql`coalesce(excluded.author_id, commits.author_id)`,
+          authored_at: sql`coalesce(excluded.authored_at, commits.authored_at)`,
+        }),
+      )
+      .execute();
+  }
+
+  if (b.pushes.length) {
+    await db
+      .insertInto("pushes")
+      .values(
+        b.pushes.map((r) => ({
+          delivery_id: r.deliveryId,
+          repository_id: r.repositoryId,
+          ref: r.ref,
+          before_sha: r.beforeSha,
+          after_sha: r.afterSha,
+          pusher_login: r.pusherLogin,
+          sender_id: r.senderId,
+          forced: r.forced,
+          commit_shas: json(r.commitShas),
+          pushed_at: r.pushedAt,
+        })),
+      )
+      .onConflict((oc) => oc.column("delivery_id").doNothing())
+      .execute();
+  }
+}
+
+/** `excluded.<column>` as a typed reference for upsert guards. */
+function eb_excluded(column: string) {
+  return sql.ref(`excluded.${column}`) as never;
+}

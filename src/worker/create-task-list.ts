@@ -1,0 +1,72 @@
+/**
+ * graphile-worker tasks → services. Each task is a thin adapter: parse the
+ * job payload, call one service, let errors propagate so the queue retries
+ * with backoff.
+ */
+import type { Kysely } from "kysely";
+import type { JobHelpers, TaskList } from "graphile-worker";
+import type { GitHubClientFactory } from "../github/clients.js";
+import { TASK } from "../queue/queue.js";
+import type { DB } from "../store/schema.js";
+import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
+import { processDelivery } from "../services/process-delivery.js";
+import { recordCommand, type CommandJob } from "../services/record-command.js";
+import { prunePayloads } from "../services/prune-payloads.js";
+
+export interface WorkerDeps {
+  db: Kysely<DB>;
+  clients: GitHubClientFactory;
+  now: () => Date;
+  detectDebounceSeconds: number;
+  payloadRetentionDays: number;
+  /** Detector runs, wired in by the caller (they load config and facts). */
+  detectPullRequest?: (repositoryId: number, number: number) => Promise<unknown>;
+  detectIssue?: (repositoryId: number, number: number) => Promise<unknown>;
+}
+
+function field<T>(payload: unknown, name: string, type: "string" | "number"): T {
+  const v = (payload as Record<string, unknown> | null)?.[name];
+  if (typeof v !== type) throw new Error(`job payload has no ${type} ${name}`);
+  return v as T;
+}
+
+export function createTaskList(deps: WorkerDeps): TaskList {
+  return {
+    [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
+      await processDelivery(deps, field<string>(payload, "deliveryId", "string"), {
+        number: helpers.job.attempts,
+        max: helpers.job.max_attempts,
+      });
+    },
+    [TASK.enrichPullRequest]: async (payload: unknown) => {
+      const job: EnrichJob = {
+        installationId: field(payload, "installationId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        owner: field(payload, "owner", "string"),
+        repo: field(payload, "repo", "string"),
+        number: field(payload, "number", "number"),
+      };
+      await enrichPullRequest(deps, job);
+    },
+    [TASK.recordCommand]: async (payload: unknown) => {
+      const job: CommandJob = {
+        commentId: field(payload, "commentId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        issueNumber: field(payload, "issueNumber", "number"),
+      };
+      await recordCommand(deps.db, job);
+    },
+    [TASK.detectPullRequest]: async (payload: unknown) => {
+      await deps.detectPullRequest?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.detectIssue]: async (payload: unknown) => {
+      await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.prunePayloads]: async () => {
+      await prunePayloads(deps.db, deps.now(), deps.payloadRetentionDays);
+    },
+  };
+}
+
+/** Daily housekeeping, in graphile-worker's crontab format. */
+export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n`;

@@ -1,0 +1,82 @@
+/**
+ * The real app over real HTTP on a random loopback port, backed by a test
+ * database; a worker that can be run until the queue is drained. GitHub is
+ * the only thing faked (recorded responses or nock).
+ */
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Probot } from "probot";
+import { unsungApp } from "../../src/app.js";
+import { drainQueue, workerDeps, type Runtime } from "../../src/cli/runtime.js";
+import { readEnv } from "../../src/config/env.js";
+import type { GitHubClientFactory } from "../../src/github/clients.js";
+import { createHttpServer } from "../../src/server/create-server.js";
+import { Metrics } from "../../src/server/metrics.js";
+import { recordDelivery } from "../../src/services/record-delivery.js";
+import type { Kysely } from "kysely";
+import type { DB } from "../../src/store/schema.js";
+import type { TestDatabase } from "./test-database.js";
+
+export const SECRET = "test-webhook-secret";
+
+export function sign(body: string | Buffer, secret = SECRET): string {
+  return "sha256=" + createHmac("sha256", secret).update(body).digest("hex");
+}
+
+export interface Harness {
+  url: string;
+  metrics: Metrics;
+  runtime: Runtime;
+  post(event: string, payload: unknown, opts?: { id?: string; signature?: string | null; contentType?: string; rawBody?: string | Buffer }): Promise<{ status: number; body: string }>;
+  drain(clients?: GitHubClientFactory): Promise<number>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startHarness(database: TestDatabase, options: { maxBodyBytes?: number; recordDb?: Kysely<DB> } = {}): Promise<Harness> {
+  const env = readEnv({ WEBHOOK_SECRET: SECRET, UNSUNG_MAX_ATTEMPTS: "3", UNSUNG_WORKER_CONCURRENCY: "2" });
+  const runtime: Runtime = { env, database, close: async () => {} };
+  const probot = new Probot({ githubToken: "test", secret: SECRET, logLevel: "fatal" });
+  const metrics = new Metrics();
+  const appFn = unsungApp({
+    record: (d) => recordDelivery(options.recordDb ?? database.db, d, env.UNSUNG_MAX_ATTEMPTS),
+    onRecorded: (o) => metrics.inc("unsung_deliveries_received_total", { outcome: o }),
+  });
+  const server = await createHttpServer({ probot, appFn, db: database.db, metrics, maxBodyBytes: options.maxBodyBytes ?? 25 * 1024 * 1024 });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    metrics,
+    runtime,
+    post: (event, payload, opts = {}) => {
+      const body = opts.rawBody ?? JSON.stringify(payload);
+      const headers: Record<string, string> = {
+        "content-type": opts.contentType ?? "application/json",
+        "x-github-event": event,
+        "x-github-delivery": opts.id ?? `test-${process.pid}-${++counter}`,
+        "content-length": String(Buffer.byteLength(body)),
+      };
+      const sig = opts.signature === undefined ? sign(body) : opts.signature;
+      if (sig !== null) headers["x-hub-signature-256"] = sig;
+      return request(`${url}/api/github/webhooks`, "POST", headers, body);
+    },
+    drain: (clients = async () => null) => drainQueue(runtime, workerDeps(runtime, clients, { debounceSeconds: 0 })),
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export function request(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}

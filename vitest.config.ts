@@ -1,0 +1,45 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Three projects: pure unit tests run once; everything that touches a
+ * database runs twice, on real PostgreSQL and on the embedded PGlite.
+ */
+const dbTests = ["test/integration/**/*.test.ts", "test/store/**/*.test.ts", "test/services/**/*.test.ts", "test/cli/db-*.test.ts"];
+
+export default defineConfig({
+  test: {
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: dbTests,
+        },
+      },
+      {
+        test: {
+          name: "postgres",
+          include: dbTests,
+          env: { UNSUNG_TEST_DB: "postgres" },
+          globalSetup: ["test/helpers/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "pglite",
+          include: dbTests,
+          env: { UNSUNG_TEST_DB: "pglite" },
+          globalSetup: ["test/helpers/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
