@@ -215,7 +215,9 @@ export type FollowUp =
   | { kind: "enrich-pull-request"; installationId: number; repositoryId: number; owner: string; repo: string; number: number }
   | { kind: "detect-pull-request"; repositoryId: number; number: number }
   | { kind: "detect-issue"; repositoryId: number; number: number }
-  | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number };
+  | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number }
+  | { kind: "check-config"; installationId: number; repositoryId: number; owner: string; repo: string; number: number; headSha: string }
+  | { kind: "config-changed"; repositoryId: number; orgWide: boolean };
 
 /** Thrown for a payload that lacks what its event must have: the delivery is parked, not retried forever. */
 export class MalformedPayloadError extends Error {
@@ -490,6 +492,11 @@ class Ctx {
       closedAt: time(pr.closed_at),
       updatedAt: time(pr.updated_at) ?? createdAt,
     });
+    const headSha = str(head?.sha);
+    if ((action === "opened" || action === "synchronize" || action === "reopened") && installationId !== null && headSha) {
+      // A pull request may change .github/unsung.yml: tell it what is wrong before it merges.
+      this.b.followUps.push({ kind: "check-config", installationId, repositoryId: repo.id, owner: repo.owner, repo: repo.name, number, headSha });
+    }
     if (action === "closed" && merged && installationId !== null) {
       this.b.followUps.push({ kind: "enrich-pull-request", installationId, repositoryId: repo.id, owner: repo.owner, repo: repo.name, number });
     }
@@ -752,6 +759,13 @@ class Ctx {
       commitShas: shas,
       pushedAt: time(obj(p.head_commit)?.timestamp) ?? this.d.receivedAt,
     });
+    const defaultBranch = str(obj(p.repository)?.default_branch) ?? str(obj(p.repository)?.master_branch);
+    if (defaultBranch && str(p.ref) === `refs/heads/${defaultBranch}`) {
+      const touched = commits.some((c) =>
+        ["added", "modified", "removed"].some((k) => Array.isArray(c[k]) && (c[k] as unknown[]).includes(".github/unsung.yml")),
+      );
+      if (touched) this.b.followUps.push({ kind: "config-changed", repositoryId: repo.id, orgWide: repo.name === ".github" });
+    }
     // Emails of the sender are known for certain; others are matched by login when stored.
     const senderId = num(obj(p.sender)?.id);
     const senderLogin = str(obj(p.sender)?.login);

@@ -12,6 +12,7 @@ export const TASK = {
   detectPullRequest: "detect-pull-request",
   detectIssue: "detect-issue",
   recordCommand: "record-command",
+  checkConfig: "check-config",
   prunePayloads: "prune-payloads",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];

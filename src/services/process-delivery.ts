@@ -75,6 +75,23 @@ async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Prom
     case "slash-command":
       await enqueue(trx, TASK.recordCommand, f, { jobKey: `command:${f.commentId}`, maxAttempts: 5 });
       return;
+    case "check-config":
+      await enqueue(trx, TASK.checkConfig, f, { jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 });
+      return;
+    case "config-changed":
+      // The cached configuration is stale: the next detector run fetches it again.
+      if (f.orgWide) {
+        await trx
+          .deleteFrom("repo_configs")
+          .where("repository_id", "in", (eb) =>
+            eb
+              .selectFrom("repositories as r")
+              .select("r.id")
+              .where("r.owner_login", "=", (eb2) => eb2.selectFrom("repositories as o").select("o.owner_login").where("o.id", "=", f.repositoryId)),
+          )
+          .execute();
+      } else await trx.deleteFrom("repo_configs").where("repository_id", "=", f.repositoryId).execute();
+      return;
   }
 }
 

@@ -12,6 +12,7 @@ import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-reque
 import { processDelivery } from "../services/process-delivery.js";
 import { recordCommand, type CommandJob } from "../services/record-command.js";
 import { prunePayloads } from "../services/prune-payloads.js";
+import { checkConfigChange } from "../services/check-config-change.js";
 
 export interface WorkerDeps {
   db: Kysely<DB>;
@@ -61,6 +62,16 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     },
     [TASK.detectIssue]: async (payload: unknown) => {
       await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.checkConfig]: async (payload: unknown) => {
+      await checkConfigChange(deps.clients, {
+        installationId: field(payload, "installationId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        owner: field(payload, "owner", "string"),
+        repo: field(payload, "repo", "string"),
+        number: field(payload, "number", "number"),
+        headSha: field(payload, "headSha", "string"),
+      });
     },
     [TASK.prunePayloads]: async () => {
       await prunePayloads(deps.db, deps.now(), deps.payloadRetentionDays);

@@ -109,6 +109,8 @@ interface KeywordHit {
   word: string;
   where: string;
   strong: boolean;
+  /** The text around the word is about tests ("flaky test", "deflake"), not e.g. "flaky Wi-Fi". */
+  aboutTests: boolean;
 }
 
 function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
@@ -119,12 +121,12 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
     const m = c.flakyKeyword.exec(text);
-    if (m) return { word: m[0], where, strong: true };
+    if (m) return { word: m[0], where, strong: true, aboutTests: TEST_CONTEXT.test(text) || /deflak/i.test(m[0]) };
   }
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
     const m = WEAK_KEYWORD.exec(text);
-    if (m && TEST_CONTEXT.test(text)) return { word: m[0], where, strong: false };
+    if (m && TEST_CONTEXT.test(text)) return { word: m[0], where, strong: false, aboutTests: true };
   }
   return null;
 }
@@ -208,10 +210,14 @@ export function detectFlakyFix(
   else if (flips.flips === 2) conf += 0.25;
   else if (flips.flips === 1) conf += 0.15;
   if (patterns.length === 0 && productMostly && flips.flips === 0) conf -= 0.2;
+  // Re-runs in the window only say *some* test was flaky. Credit them to a product-code change
+  // only when its words are specific ("flaky test", "deflake") or a linked issue is labelled flaky.
+  const ciCanBackProductChange = !productMostly || keyword?.aboutTests === true || label !== null;
   if (quarantineHits > 0) conf -= 0.15;
   const confidence = clamp(context ? conf : Math.min(conf, 0.3));
   // CI history can back up a fix in product code, but never turns a skip or a retry into a fix.
-  const is = context && (patterns.length > 0 || (flips.flips > 0 && quarantineHits === 0)) && confidence >= cfg.thresholds.flakyMinConfidence;
+  const is =
+    context && (patterns.length > 0 || (flips.flips > 0 && quarantineHits === 0 && ciCanBackProductChange)) && confidence >= cfg.thresholds.flakyMinConfidence;
 
   const quarantine = context && quarantineHits > 0 && !is;
   const quarantineConfidence = quarantine
