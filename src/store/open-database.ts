@@ -4,7 +4,7 @@
  * pglite-server.ts) so that the
  * very same pg Pool, Kysely and graphile-worker code runs on both.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -62,12 +62,57 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openEmbedded(dataDir: string, poolSize: number, loadDataDir?: Blob): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
   const inMemory = dataDir.startsWith("memory://");
-  if (!inMemory) await mkdir(path.resolve(dataDir), { recursive: true });
-  const lite = await PGlite.create({ dataDir: inMemory ? undefined : path.resolve(dataDir), ...(loadDataDir ? { loadDataDir } : {}) });
+  const dir = path.resolve(dataDir);
+  // PGlite is single-process. When another Unsung process (`serve`) has this
+  // database open, talk to it through its socket instead of opening the files.
+  if (!inMemory) {
+    const running = await findRunningServer(dir);
+    if (running) return poolDatabase(running, poolSize, async () => {});
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (!inMemory) await mkdir(dir, { recursive: true });
+  const lite = await PGlite.create({ dataDir: inMemory ? undefined : dir, ...(loadDataDir ? { loadDataDir } : {}) });
   const server = await startPgliteServer(lite);
   const connectionString = `postgres://postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`;
+  const lockFile = path.join(dir, LOCK_FILE);
+  if (!inMemory) await writeFile(lockFile, JSON.stringify({ pid: process.pid, connectionString }));
+  return poolDatabase(connectionString, poolSize, async () => {
+    await server.stop();
+    await lite.close();
+    if (!inMemory) await rm(lockFile, { force: true });
+  });
+}
+
+/** Written in the data directory while a process serves the embedded database. */
+const LOCK_FILE = "unsung-server.json";
+
+async function findRunningServer(dir: string): Promise<string | null> {
+  let info: { pid?: unknown; connectionString?: unknown };
+  try {
+    info = JSON.parse(await readFile(path.join(dir, LOCK_FILE), "utf8")) as typeof info;
+  } catch {
+    return null;
+  }
+  if (typeof info.pid !== "number" || typeof info.connectionString !== "string" || info.pid === process.pid) return null;
+  try {
+    process.kill(info.pid, 0);
+  } catch {
+    return null; // the process is gone: the file is stale
+  }
+  const probe = new pg.Client({ connectionString: info.connectionString, connectionTimeoutMillis: 2_000 });
+  try {
+    await probe.connect();
+    await probe.query("select 1");
+    return info.connectionString;
+  } catch {
+    return null;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+}
+
+function poolDatabase(connectionString: string, poolSize: number, closeServer: () => Promise<void>): Database {
   const pool = new pg.Pool({
     connectionString,
     max: poolSize,
@@ -84,8 +129,7 @@ async function openEmbedded(dataDir: string, poolSize: number, loadDataDir?: Blo
     embedded: true,
     close: async () => {
       await db.destroy();
-      await server.stop();
-      await lite.close();
+      await closeServer();
     },
   };
 }
