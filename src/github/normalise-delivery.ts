@@ -44,11 +44,19 @@ export interface FactBatch {
     id: number;
     repositoryId: number;
     number: number;
+    /**
+     * True for the pull request nested in review, review comment and thread
+     * payloads: GitHub leaves out its size, commit count, `merged` and
+     * `merged_by` (and, for review comments, `draft`), so those must not
+     * overwrite what a full pull_request payload said.
+     */
+    partial: boolean;
     title: string;
     body: string;
     htmlUrl: string;
     state: string;
-    draft: boolean;
+    /** null when the payload does not say. */
+    draft: boolean | null;
     merged: boolean;
     mergedAt: string | null;
     mergedById: number | null;
@@ -228,16 +236,24 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj | null => (isObj(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+// PostgreSQL text and jsonb cannot hold U+0000, which JSON can: drop it rather than fail the whole delivery.
+// eslint-disable-next-line no-control-regex
+const str = (v: unknown): string | null => (typeof v === "string" ? (v.includes("\u0000") ? v.replace(/\u0000/g, "") : v) : null);
+/** GitHub ids and counts are integers; anything else (1.5, 1e300, "12") is not one. Ids go to bigint columns. */
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isSafeInteger(v) ? v : null);
+/** For integer (int4) columns: numbers, lines, counts, attempts. */
+const int = (v: unknown): number | null => (typeof v === "number" && Number.isInteger(v) && v >= -2_147_483_648 && v <= 2_147_483_647 ? v : null);
 const bool = (v: unknown): boolean => v === true;
 
 /** GitHub sends most times as ISO strings, some (push repository) as epoch seconds. */
 function time(v: unknown): string | null {
-  if (typeof v === "number" && Number.isFinite(v)) return new Date(v * 1000).toISOString();
-  if (typeof v !== "string") return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  let t: number;
+  if (typeof v === "number" && Number.isFinite(v)) t = v * 1000;
+  else if (typeof v === "string") t = Date.parse(v);
+  else return null;
+  // Outside years 0000–9999 a date is not one GitHub sent (and toISOString would throw or write "+010000").
+  if (!Number.isFinite(t) || t < -62_167_219_200_000 || t > 253_402_300_799_999) return null;
+  return new Date(t).toISOString();
 }
 
 function need<T>(value: T | null | undefined, what: string): T {
@@ -418,8 +434,8 @@ class Ctx {
       accountLogin: str(account?.login) ?? "",
       accountType: str(account?.type),
       repositorySelection: str(inst.repository_selection),
-      permissions: isObj(inst.permissions) ? (inst.permissions as Record<string, string>) : {},
-      events: Array.isArray(inst.events) ? inst.events.filter((e): e is string => typeof e === "string") : [],
+      permissions: permissions(inst.permissions),
+      events: Array.isArray(inst.events) ? inst.events.slice(0, 200).map(str).filter((e): e is string => e !== null) : [],
       suspendedAt: action === "suspend" ? (time(inst.suspended_at) ?? at) : null,
       deletedAt: action === "deleted" ? at : null,
     });
@@ -456,9 +472,9 @@ class Ctx {
     });
   }
 
-  pullRequest(repo: RepoRef, pr: Obj, action: string | null, installationId: number | null): void {
+  pullRequest(repo: RepoRef, pr: Obj, action: string | null, installationId: number | null, partial = false): void {
     const id = need(num(pr.id), "pull_request.id");
-    const number = need(num(pr.number), "pull_request.number");
+    const number = need(int(pr.number), "pull_request.number");
     const authorId = this.person(pr.user);
     const mergedById = this.person(pr.merged_by);
     const head = obj(pr.head);
@@ -469,20 +485,21 @@ class Ctx {
       id,
       repositoryId: repo.id,
       number,
+      partial,
       title: str(pr.title) ?? "",
       body: str(pr.body) ?? "",
       htmlUrl: str(pr.html_url) ?? "",
       state: str(pr.state) ?? "open",
-      draft: bool(pr.draft),
+      draft: typeof pr.draft === "boolean" ? pr.draft : partial ? null : false,
       merged,
       mergedAt: time(pr.merged_at),
       mergedById,
       authorId,
       authorAssociation: str(pr.author_association) ?? "NONE",
-      additions: num(pr.additions) ?? 0,
-      deletions: num(pr.deletions) ?? 0,
-      changedFiles: num(pr.changed_files) ?? 0,
-      commitCount: num(pr.commits) ?? 0,
+      additions: int(pr.additions) ?? 0,
+      deletions: int(pr.deletions) ?? 0,
+      changedFiles: int(pr.changed_files) ?? 0,
+      commitCount: int(pr.commits) ?? 0,
       headSha: str(head?.sha) ?? "",
       headRef: str(head?.ref) ?? "",
       baseSha: str(base?.sha) ?? "",
@@ -506,8 +523,8 @@ class Ctx {
   review(repo: RepoRef, p: Obj, action: string | null): void {
     const r = need(obj(p.review), "review");
     const pr = need(obj(p.pull_request), "pull_request");
-    const prNumber = need(num(pr.number), "pull_request.number");
-    // The PR inside a review payload is a full PR too: keep it, guarded by its updated_at.
+    const prNumber = need(int(pr.number), "pull_request.number");
+    // The PR inside a review payload is a partial copy (no size, no merge fields): keep what it has, guarded by its updated_at.
     if (num(pr.id) !== null && time(pr.created_at)) this.pullRequestFromNested(repo, pr);
     const submittedAt = time(r.submitted_at);
     const id = need(num(r.id), "review.id");
@@ -530,14 +547,14 @@ class Ctx {
 
   private pullRequestFromNested(repo: RepoRef, pr: Obj): void {
     const before = this.b.followUps.length;
-    this.pullRequest(repo, pr, null, null);
+    this.pullRequest(repo, pr, null, null, true);
     this.b.followUps.length = before;
   }
 
   reviewComment(repo: RepoRef, p: Obj, action: string | null): void {
     const c = need(obj(p.comment), "comment");
     const pr = need(obj(p.pull_request), "pull_request");
-    const prNumber = need(num(pr.number), "pull_request.number");
+    const prNumber = need(int(pr.number), "pull_request.number");
     if (num(pr.id) !== null && time(pr.created_at)) this.pullRequestFromNested(repo, pr);
     const createdAt = need(time(c.created_at), "comment.created_at");
     this.b.reviewComments.push({
@@ -547,8 +564,8 @@ class Ctx {
       reviewId: num(c.pull_request_review_id),
       authorId: this.person(c.user),
       path: str(c.path) ?? "",
-      line: num(c.line),
-      originalLine: num(c.original_line),
+      line: int(c.line),
+      originalLine: int(c.original_line),
       side: str(c.side),
       diffHunk: str(c.diff_hunk) ?? "",
       commitId: str(c.commit_id),
@@ -567,7 +584,7 @@ class Ctx {
   reviewThread(repo: RepoRef, p: Obj, action: string | null): void {
     const t = need(obj(p.thread), "thread");
     const pr = need(obj(p.pull_request), "pull_request");
-    const prNumber = need(num(pr.number), "pull_request.number");
+    const prNumber = need(int(pr.number), "pull_request.number");
     const comments = Array.isArray(t.comments) ? t.comments.map(obj).filter((c): c is Obj => c !== null) : [];
     for (const c of comments) {
       const createdAt = time(c.created_at);
@@ -580,8 +597,8 @@ class Ctx {
         reviewId: num(c.pull_request_review_id),
         authorId: this.person(c.user),
         path: str(c.path) ?? "",
-        line: num(c.line),
-        originalLine: num(c.original_line),
+        line: int(c.line),
+        originalLine: int(c.original_line),
         side: str(c.side),
         diffHunk: str(c.diff_hunk) ?? "",
         commitId: str(c.commit_id),
@@ -595,7 +612,7 @@ class Ctx {
         deletedAt: null,
       });
     }
-    const first = comments[0];
+    const first = comments.find((c) => num(c.id) !== null);
     this.b.reviewThreads.push({
       nodeId: need(str(t.node_id), "thread.node_id"),
       repositoryId: repo.id,
@@ -603,7 +620,7 @@ class Ctx {
       path: str(first?.path),
       isResolved: action === "resolved",
       // A comment whose line is gone (null) sits on code that changed after it.
-      isOutdated: first ? num(first.line) === null && num(first.original_line) !== null : null,
+      isOutdated: first ? int(first.line) === null && int(first.original_line) !== null : null,
       resolvedByLogin: action === "resolved" ? str(obj(p.sender)?.login) : null,
       commentIds: comments.map((c) => num(c.id)).filter((id): id is number => id !== null),
       updatedAt: this.d.receivedAt,
@@ -613,7 +630,7 @@ class Ctx {
 
   issue(repo: RepoRef, p: Obj, action: string | null): void {
     const i = need(obj(p.issue), "issue");
-    const number = need(num(i.number), "issue.number");
+    const number = need(int(i.number), "issue.number");
     // issues events never describe pull requests, but be safe: a PR-issue is not an issue.
     if (obj(i.pull_request)) return;
     this.issueRow(repo, i);
@@ -641,7 +658,7 @@ class Ctx {
     this.b.issues.push({
       id: need(num(i.id), "issue.id"),
       repositoryId: repo.id,
-      number: need(num(i.number), "issue.number"),
+      number: need(int(i.number), "issue.number"),
       title: str(i.title) ?? "",
       body: str(i.body) ?? "",
       htmlUrl: str(i.html_url) ?? "",
@@ -659,7 +676,7 @@ class Ctx {
   issueComment(repo: RepoRef, p: Obj, action: string | null): void {
     const c = need(obj(p.comment), "comment");
     const i = need(obj(p.issue), "issue");
-    const number = need(num(i.number), "issue.number");
+    const number = need(int(i.number), "issue.number");
     const isPullRequest = obj(i.pull_request) !== null;
     if (!isPullRequest) this.issueRow(repo, i);
     const createdAt = need(time(c.created_at), "comment.created_at");
@@ -677,7 +694,9 @@ class Ctx {
       updatedAt: action === "deleted" ? this.d.receivedAt : (time(c.updated_at) ?? createdAt),
       deletedAt: action === "deleted" ? this.d.receivedAt : null,
     });
-    if (action !== "deleted" && /^\s*\/unsung\b/i.test(str(c.body) ?? "")) {
+    // An edit or a deletion of a comment that held a command withdraws or replaces what it said.
+    const before = str(obj(obj(p.changes)?.body)?.from);
+    if (looksLikeCommand(str(c.body)) || (action === "edited" && (before === null || looksLikeCommand(before)))) {
       this.b.followUps.push({ kind: "slash-command", commentId: id, repositoryId: repo.id, issueNumber: number });
     }
     this.b.followUps.push({ kind: isPullRequest ? "detect-pull-request" : "detect-issue", repositoryId: repo.id, number });
@@ -705,7 +724,7 @@ class Ctx {
     const createdAt = need(time(w.created_at), "workflow_run.created_at");
     this.b.workflowRuns.push({
       id: need(num(w.id), "workflow_run.id"),
-      runAttempt: num(w.run_attempt) ?? 1,
+      runAttempt: int(w.run_attempt) ?? 1,
       repositoryId: repo.id,
       workflowId: num(w.workflow_id),
       name: str(w.name) ?? "",
@@ -715,7 +734,7 @@ class Ctx {
       event: str(w.event),
       status: str(w.status) ?? "queued",
       conclusion: str(w.conclusion),
-      runNumber: num(w.run_number),
+      runNumber: int(w.run_number),
       actorId: this.person(w.actor),
       triggeringActorId: this.person(w.triggering_actor),
       runStartedAt: time(w.run_started_at),
@@ -779,7 +798,31 @@ class Ctx {
   private pendingEmailLogins: { email: string; login: string }[] = [];
 }
 
+/** GitHub allows 100 labels on an issue or pull request; more is not a real payload. */
+const MAX_LABELS = 100;
+
 function labelNames(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
-  return v.map((l) => (typeof l === "string" ? l : str(obj(l)?.name))).filter((n): n is string => typeof n === "string");
+  const out: string[] = [];
+  for (const l of v) {
+    const name = typeof l === "string" ? str(l) : str(obj(l)?.name);
+    if (name !== null) out.push(name.slice(0, 1_000));
+    if (out.length >= MAX_LABELS) break;
+  }
+  return out;
+}
+
+/** Installation permissions: a flat map of names to "read"/"write"/"admin"; anything else is dropped. */
+function permissions(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(obj(v) ?? {}).slice(0, 200)) {
+    const s = str(val);
+    const key = str(k);
+    if (s !== null && key) out[key.slice(0, 100)] = s.slice(0, 100);
+  }
+  return out;
+}
+
+function looksLikeCommand(body: string | null): boolean {
+  return body !== null && /^\s*\/unsung\b/i.test(body);
 }

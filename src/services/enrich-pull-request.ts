@@ -81,15 +81,20 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
     const pr = data?.repository?.pullRequest;
     if (!pr) break;
     found = true;
-    if (moreThreads) threads.push(...pr.reviewThreads.nodes);
-    if (moreCommits) commits.push(...pr.commits.nodes);
-    moreThreads = pr.reviewThreads.pageInfo.hasNextPage;
-    moreCommits = pr.commits.pageInfo.hasNextPage;
-    threadCursor = pr.reviewThreads.pageInfo.endCursor;
-    commitCursor = pr.commits.pageInfo.endCursor;
+    // A connection that has been read to its end stays finished: later pages only advance the other one.
+    if (moreThreads) {
+      threads.push(...validThreads(pr.reviewThreads?.nodes));
+      moreThreads = pr.reviewThreads?.pageInfo?.hasNextPage === true && typeof pr.reviewThreads.pageInfo.endCursor === "string";
+      threadCursor = pr.reviewThreads?.pageInfo?.endCursor ?? threadCursor;
+    }
+    if (moreCommits) {
+      commits.push(...validCommits(pr.commits?.nodes));
+      moreCommits = pr.commits?.pageInfo?.hasNextPage === true && typeof pr.commits.pageInfo.endCursor === "string";
+      commitCursor = pr.commits?.pageInfo?.endCursor ?? commitCursor;
+    }
   }
 
-  const files: { filename: string; status: string; additions: number; deletions: number; patch?: string }[] = [];
+  const files: FileEntry[] = [];
   for (let page = 1; page <= MAX_FILE_PAGES; page++) {
     const res = await restOrNull(gh, `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, {
       owner: job.owner,
@@ -100,7 +105,7 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
     });
     if (!Array.isArray(res)) break;
     found = true;
-    files.push(...(res as typeof files));
+    files.push(...validFiles(res));
     if (res.length < 100) break;
   }
   if (!found) return "not-found";
@@ -116,10 +121,10 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
             dedupe(chunk, (f) => f.filename).map((f) => ({
               repository_id: job.repositoryId,
               pr_number: job.number,
-              path: String(f.filename).slice(0, 4096),
-              status: String(f.status ?? "modified"),
-              additions: Number(f.additions) || 0,
-              deletions: Number(f.deletions) || 0,
+              path: f.filename.slice(0, 4096),
+              status: typeof f.status === "string" ? f.status.slice(0, 40) : "modified",
+              additions: count(f.additions),
+              deletions: count(f.deletions),
               // Patches are kept for the detectors; cap each one so a generated file cannot bloat the store.
               patch: typeof f.patch === "string" ? f.patch.slice(0, 200_000) : null,
             })),
@@ -220,6 +225,78 @@ async function restOrNull(gh: GitHub, route: string, params: Record<string, unkn
     if (isNotFound(err)) return null;
     throw err;
   }
+}
+
+interface FileEntry {
+  filename: string;
+  status?: unknown;
+  additions?: unknown;
+  deletions?: unknown;
+  patch?: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+// eslint-disable-next-line no-control-regex
+const noNul = (s: string) => s.replace(/\u0000/g, "");
+
+/** The API is input from outside too: entries without a file name are skipped, not stored as "undefined". */
+function validFiles(rows: unknown[]): FileEntry[] {
+  const out: FileEntry[] = [];
+  for (const f of rows) {
+    if (!isRecord(f) || typeof f.filename !== "string" || !f.filename) continue;
+    out.push({ ...f, filename: noNul(f.filename), patch: typeof f.patch === "string" ? noNul(f.patch) : undefined });
+  }
+  return out;
+}
+
+function validThreads(nodes: unknown): ThreadNode[] {
+  if (!Array.isArray(nodes)) return [];
+  const out: ThreadNode[] = [];
+  for (const t of nodes) {
+    if (!isRecord(t) || typeof t.id !== "string" || !t.id) continue;
+    const comments = isRecord(t.comments) && Array.isArray(t.comments.nodes) ? t.comments.nodes : [];
+    out.push({
+      id: t.id,
+      isResolved: t.isResolved === true,
+      isOutdated: t.isOutdated === true,
+      path: typeof t.path === "string" ? noNul(t.path).slice(0, 4096) : null,
+      resolvedBy: isRecord(t.resolvedBy) && typeof t.resolvedBy.login === "string" ? { login: t.resolvedBy.login } : null,
+      comments: { nodes: comments.map((c) => ({ databaseId: isRecord(c) && Number.isSafeInteger(c.databaseId) ? (c.databaseId as number) : null })) },
+    });
+  }
+  return out;
+}
+
+function validCommits(nodes: unknown): CommitNode[] {
+  if (!Array.isArray(nodes)) return [];
+  const out: CommitNode[] = [];
+  for (const n of nodes) {
+    const c = isRecord(n) && isRecord(n.commit) ? n.commit : null;
+    if (!c || typeof c.oid !== "string" || !/^[0-9a-f]{7,64}$/i.test(c.oid)) continue;
+    const a = isRecord(c.author) ? c.author : null;
+    const u = a && isRecord(a.user) ? a.user : null;
+    const authored = typeof c.authoredDate === "string" && !Number.isNaN(Date.parse(c.authoredDate)) ? c.authoredDate : null;
+    out.push({
+      commit: {
+        oid: c.oid,
+        message: typeof c.message === "string" ? noNul(c.message) : "",
+        authoredDate: authored,
+        author: a
+          ? {
+              name: typeof a.name === "string" ? noNul(a.name) : null,
+              email: typeof a.email === "string" ? noNul(a.email) : null,
+              user: u && typeof u.login === "string" ? { login: u.login, databaseId: Number.isSafeInteger(u.databaseId) ? (u.databaseId as number) : null } : null,
+            }
+          : null,
+      },
+    });
+  }
+  return out;
+}
+
+/** A line count for an int4 column: anything that is not a sane non-negative integer is 0. */
+function count(v: unknown): number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647 ? v : 0;
 }
 
 function isNotFound(err: unknown): boolean {

@@ -26,6 +26,7 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       "c.body",
       "c.html_url",
       "c.created_at",
+      "c.updated_at",
       "c.deleted_at",
       "p.id as author_id",
       "p.login as author_login",
@@ -45,7 +46,7 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
   const parsed = parseCommand(row.body);
   if (!parsed.ok) {
     // An edit that removed or broke the command withdraws what it had said.
-    await db.updateTable("annotations").set({ deleted_at: row.created_at }).where("id", "=", id).where("deleted_at", "is", null).execute();
+    await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).execute();
     return parsed.error === null ? "ignored" : "invalid";
   }
   const cmd = parsed.command;

@@ -353,7 +353,8 @@ export async function findIssueBundle(db: Kysely<DB>, repositoryId: number, numb
       .selectFrom("pull_requests")
       .select(["number", "author_id", "merged_at", "created_at", "body"])
       .where("repository_id", "=", repositoryId)
-      .where(sql<boolean>`body ~* ${`(close[sd]?|fix(e[sd])?|resolve[sd]?)\\s*:?\\s+#${number}\\M`}`)
+      // \m: the keyword starts a word, as \b does in CLOSING ("prefix #12" links nothing).
+      .where(sql<boolean>`body ~* ${`\\m(close[sd]?|fix(e[sd])?|resolve[sd]?)\\s*:?\\s+#${number}\\M`}`)
       .limit(20)
       .execute(),
   ]);

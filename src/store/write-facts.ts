@@ -9,14 +9,23 @@ import type { DB } from "./schema.js";
 
 type Tx = Kysely<DB> | Transaction<DB>;
 
-/** Keeps the last row per key: one INSERT … ON CONFLICT may not touch a row twice. */
+/**
+ * Keeps the last row per key (one INSERT … ON CONFLICT may not touch a row
+ * twice), in key order: two workers writing deliveries about the same
+ * people or repositories then lock those rows in the same order, rather
+ * than deadlocking on opposite orders.
+ */
 function lastByKey<T>(rows: T[], key: (r: T) => string | number): T[] {
   const m = new Map<string | number, T>();
   for (const r of rows) m.set(key(r), r);
-  return [...m.values()];
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
 const json = (v: unknown) => JSON.stringify(v);
+
+function* chunks<T>(rows: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
 
 export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<void> {
   if (b.installations.length) {
@@ -98,11 +107,13 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .execute();
   }
 
-  if (b.repositories.length) {
+  // An installation on a large organisation lists thousands of repositories: write them in
+  // parts, since one statement may carry at most 65,535 parameters.
+  for (const part of chunks(lastByKey(b.repositories, (r) => r.id), 2_000)) {
     await db
       .insertInto("repositories")
       .values(
-        lastByKey(b.repositories, (r) => r.id).map((r) => ({
+        part.map((r) => ({
           id: r.id,
           installation_id: r.installationId,
           owner_login: r.ownerLogin,
@@ -137,39 +148,12 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .execute();
   }
 
-  if (b.pullRequests.length) {
+  const fullPullRequests = b.pullRequests.filter((r) => !r.partial);
+  if (fullPullRequests.length) {
+    const rows = lastByKey(fullPullRequests, (r) => `${r.repositoryId}/${r.number}`);
     await db
       .insertInto("pull_requests")
-      .values(
-        lastByKey(b.pullRequests, (r) => `${r.repositoryId}/${r.number}`).map((r) => ({
-          id: r.id,
-          repository_id: r.repositoryId,
-          number: r.number,
-          title: r.title,
-          body: r.body,
-          html_url: r.htmlUrl,
-          state: r.state,
-          draft: r.draft,
-          merged: r.merged,
-          merged_at: r.mergedAt,
-          merged_by_id: r.mergedById,
-          author_id: r.authorId,
-          author_association: r.authorAssociation,
-          additions: r.additions,
-          deletions: r.deletions,
-          changed_files: r.changedFiles,
-          commit_count: r.commitCount,
-          head_sha: r.headSha,
-          head_ref: r.headRef,
-          base_sha: r.baseSha,
-          base_ref: r.baseRef,
-          labels: json(r.labels),
-          created_at: r.createdAt,
-          closed_at: r.closedAt,
-          updated_at: r.updatedAt,
-          enriched_at: null,
-        })),
-      )
+      .values(rows.map((r) => pullRequestValues(r)))
       .onConflict((oc) =>
         oc
           .columns(["repository_id", "number"])
@@ -190,6 +174,63 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
             deletions: sql`excluded.deletions`,
             changed_files: sql`excluded.changed_files`,
             commit_count: sql`excluded.commit_count`,
+            head_sha: sql`excluded.head_sha`,
+            head_ref: sql`excluded.head_ref`,
+            base_sha: sql`excluded.base_sha`,
+            base_ref: sql`excluded.base_ref`,
+            labels: sql`excluded.labels`,
+            closed_at: sql`excluded.closed_at`,
+            updated_at: sql`excluded.updated_at`,
+          })
+          .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
+      )
+      .execute();
+    // An older full payload that lost the race to a newer partial one (a review's
+    // nested pull request) still carries what only full payloads have: size,
+    // commit count, who merged it. Fill those in where nothing is known yet.
+    for (const r of rows) {
+      await db
+        .updateTable("pull_requests")
+        .set({
+          additions: sql`case when commit_count = 0 then ${r.additions}::int else additions end`,
+          deletions: sql`case when commit_count = 0 then ${r.deletions}::int else deletions end`,
+          changed_files: sql`case when commit_count = 0 then ${r.changedFiles}::int else changed_files end`,
+          commit_count: sql`case when commit_count = 0 then ${r.commitCount}::int else commit_count end`,
+          merged: sql`merged or ${r.merged}::boolean`,
+          merged_at: sql`coalesce(merged_at, ${r.mergedAt}::timestamptz)`,
+          merged_by_id: sql`coalesce(merged_by_id, ${r.mergedById}::bigint)`,
+          author_id: sql`coalesce(author_id, ${r.authorId}::bigint)`,
+        })
+        .where("repository_id", "=", r.repositoryId)
+        .where("number", "=", r.number)
+        .where("updated_at", ">", r.updatedAt)
+        .execute();
+    }
+  }
+
+  // Nested pull requests (in review, review comment and thread payloads) update
+  // only the fields they carry, so they never zero a size or undo a draft flag.
+  for (const r of lastByKey(
+    b.pullRequests.filter((x) => x.partial),
+    (x) => `${x.repositoryId}/${x.number}`,
+  )) {
+    await db
+      .insertInto("pull_requests")
+      .values(pullRequestValues(r))
+      .onConflict((oc) =>
+        oc
+          .columns(["repository_id", "number"])
+          .doUpdateSet({
+            id: sql`excluded.id`,
+            title: sql`excluded.title`,
+            body: sql`excluded.body`,
+            html_url: sql`excluded.html_url`,
+            state: sql`excluded.state`,
+            ...(r.draft === null ? {} : { draft: sql`excluded.draft` }),
+            merged: sql`pull_requests.merged or excluded.merged`,
+            merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
+            author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
+            author_association: sql`excluded.author_association`,
             head_sha: sql`excluded.head_sha`,
             head_ref: sql`excluded.head_ref`,
             base_sha: sql`excluded.base_sha`,
@@ -520,6 +561,37 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .onConflict((oc) => oc.column("delivery_id").doNothing())
       .execute();
   }
+}
+
+function pullRequestValues(r: FactBatch["pullRequests"][number]) {
+  return {
+    id: r.id,
+    repository_id: r.repositoryId,
+    number: r.number,
+    title: r.title,
+    body: r.body,
+    html_url: r.htmlUrl,
+    state: r.state,
+    draft: r.draft ?? false,
+    merged: r.merged,
+    merged_at: r.mergedAt,
+    merged_by_id: r.mergedById,
+    author_id: r.authorId,
+    author_association: r.authorAssociation,
+    additions: r.additions,
+    deletions: r.deletions,
+    changed_files: r.changedFiles,
+    commit_count: r.commitCount,
+    head_sha: r.headSha,
+    head_ref: r.headRef,
+    base_sha: r.baseSha,
+    base_ref: r.baseRef,
+    labels: json(r.labels),
+    created_at: r.createdAt,
+    closed_at: r.closedAt,
+    updated_at: r.updatedAt,
+    enriched_at: null,
+  };
 }
 
 /** `excluded.<column>` as a typed reference for upsert guards. */

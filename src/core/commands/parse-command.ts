@@ -42,8 +42,9 @@ export function parseCommand(body: string): ParseResult {
       return { ok: true, command: { kind: verb, text } };
     case "claim":
     case "dispute": {
-      const [link, ...words] = rest.split(/\s+/);
-      if (!link || !isHttpUrl(link)) return { ok: false, error: `\`/unsung ${verb}\` needs a link (https://…) first. ${USAGE}` };
+      const [given, ...words] = rest.split(/\s+/);
+      const link = httpUrl(given ?? "");
+      if (!link) return { ok: false, error: `\`/unsung ${verb}\` needs a link (https://…) first. ${USAGE}` };
       const t = clean(words.join(" "));
       if (!t) return { ok: false, error: `\`/unsung ${verb}\` needs a sentence after the link. ${USAGE}` };
       return { ok: true, command: { kind: verb, link, text: t } };
@@ -73,11 +74,13 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "").trim().slice(0, MAX_TEXT);
 }
 
-function isHttpUrl(s: string): boolean {
+/** The link in its normalised form (invisible and bidi characters percent-encoded), or null if it is not http(s). */
+function httpUrl(s: string): string | null {
+  if (!s || s.length > 2_000) return null;
   try {
     const u = new URL(s);
-    return (u.protocol === "https:" || u.protocol === "http:") && s.length <= 2_000;
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
   } catch {
-    return false;
+    return null;
   }
 }
