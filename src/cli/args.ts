@@ -3,11 +3,18 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "./io.js";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T, allowPositionals = false) {
+  let parsed;
   try {
-    return parseArgs({ args, options: { help: { type: "boolean", short: "h" }, ...options }, allowPositionals, strict: true });
+    parsed = parseArgs({ args, options: { help: { type: "boolean", short: "h" }, ...options }, allowPositionals, strict: true });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ""));
   }
+  // An empty value (often an unset shell variable: --id "$ID") would otherwise read as
+  // "flag not given" — and `reprocess --id ""` would reprocess every delivery.
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === "string" && !value.trim()) throw new UsageError(`--${name} needs a value`);
+  }
+  return parsed;
 }
 
 /** A whole number within bounds, or a UsageError naming the flag. */

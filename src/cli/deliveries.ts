@@ -1,5 +1,5 @@
 import { parse, intFlag } from "./args.js";
-import type { CommandRunner } from "./io.js";
+import { UsageError, type CommandRunner } from "./io.js";
 import { openRuntime } from "./runtime.js";
 
 export const help = `Usage: unsung deliveries [--failed | --pending] [--limit N] [--json]
@@ -13,6 +13,8 @@ Lists stored webhook deliveries, newest first, with their processing status and 
 export const run: CommandRunner = async (args, io) => {
   const { values } = parse(args, { failed: { type: "boolean" }, pending: { type: "boolean" }, limit: { type: "string" }, json: { type: "boolean" } });
   if (values.help) return io.stdout.write(help + "\n"), 0;
+  // Together they would silently match nothing.
+  if (values.failed && values.pending) throw new UsageError("--failed and --pending cannot be combined");
   const limit = intFlag(values.limit, "limit", 50, 1, 10_000);
   const rt = await openRuntime(io);
   try {

@@ -37,9 +37,14 @@ export function usage(): string {
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
+  if (!name) {
+    // An error (exit 2): the usage goes to stderr, like every other usage error.
+    io.stderr.write(`unsung: say which command to run\n\n${usage()}\n`);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage() + "\n");
-    return name ? 0 : 2;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -63,12 +68,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Network failures (by code, or by message once wrapped, e.g. by the migrator), and pg's connect timeouts. */
+const UNREACHABLE_CODES = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET)\b/;
+const UNREACHABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated (due to connection timeout|unexpectedly)/i;
+
 function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  if (e?.code === "ECONNREFUSED" || e?.code === "ENOTFOUND" || /connect|timeout/i.test(e?.message ?? "")) {
-    return `cannot reach the database (${e.message}). Check DATABASE_URL, or unset it to use the embedded database.`;
-  }
-  return e?.message ?? String(err);
+  const e = err as { code?: string; message?: string } | null | undefined;
+  const message = e?.message || String(err);
+  // Not just /connect|timeout/: a statement timeout or "disconnected" is not an unreachable database.
+  const chain: unknown[] = [];
+  for (let c: unknown = err; c && chain.length < 5; c = (c as { cause?: unknown }).cause) chain.push(c);
+  const unreachable = chain.some((c) => {
+    const x = c as { code?: unknown; message?: unknown };
+    const text = `${typeof x.code === "string" ? x.code : ""} ${typeof x.message === "string" ? x.message : ""}`;
+    return UNREACHABLE_CODES.test(text) || UNREACHABLE_MESSAGES.test(text);
+  });
+  if (unreachable) return `cannot reach the database (${message}). Check DATABASE_URL, or unset it to use the embedded database.`;
+  return message;
 }
 
 const invokedDirectly = (() => {

@@ -47,7 +47,11 @@ async function listInputs(target: string): Promise<string[]> {
     throw new UsageError(`no such file or directory: ${target}`);
   }
   if (s.isFile()) return [target];
-  const names = (await readdir(target)).filter((n) => n.endsWith(".jsonl") || n.endsWith(".json")).sort();
+  // Files only: a subdirectory named like a recording would fail the whole replay with EISDIR.
+  const names = (await readdir(target, { withFileTypes: true }))
+    .filter((e) => e.isFile() && (e.name.endsWith(".jsonl") || e.name.endsWith(".json")))
+    .map((e) => e.name)
+    .sort();
   if (!names.length) throw new UsageError(`${target} holds no .jsonl or .json files`);
   return names.map((n) => path.join(target, n));
 }
@@ -75,7 +79,7 @@ export async function replayFiles(rt: Runtime, files: string[], io: CliIo): Prom
   for (const file of files) {
     if (file.endsWith(".json")) {
       const s = await stat(file);
-      await feed(file, s.size > MAX_RECORD_BYTES ? { ok: false, error: `larger than ${MAX_RECORD_BYTES} bytes` } : parseRecordedDelivery(await readFile(file, "utf8")));
+      await feed(file, s.size > MAX_RECORD_BYTES ? { ok: false, error: `larger than ${MAX_RECORD_BYTES} bytes` } : parseRecordedDelivery(stripBom(await readFile(file, "utf8"))));
       continue;
     }
     const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
@@ -83,8 +87,13 @@ export async function replayFiles(rt: Runtime, files: string[], io: CliIo): Prom
     for await (const line of lines) {
       n++;
       if (!line.trim()) continue;
-      await feed(`${file}:${n}`, parseRecordedDelivery(line));
+      await feed(`${file}:${n}`, parseRecordedDelivery(n === 1 ? stripBom(line) : line));
     }
   }
   return counts;
+}
+
+/** Editors on Windows may start a UTF-8 file with a byte-order mark, which JSON.parse rejects. */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

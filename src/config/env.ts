@@ -6,7 +6,15 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+// Decimal digits only: Number() would read " " as 0 (a random port), "0x50" as 80 and "1e3" as 1000.
+const int = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d{1,10}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(def);
 const flag = (def: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"])
@@ -85,7 +93,8 @@ export function readEnv(env: Record<string, string | undefined> = process.env, c
   }
   if (privateKey && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
     // Never echo the value: it is a secret.
-    throw new EnvError("invalid environment:\n  PRIVATE_KEY: is not a PEM private key");
+    const source = e.PRIVATE_KEY ? "PRIVATE_KEY" : `PRIVATE_KEY_PATH: ${e.PRIVATE_KEY_PATH}`;
+    throw new EnvError(`invalid environment:\n  ${source}: is not a PEM private key`);
   }
   return Object.freeze({
     ...e,

@@ -145,15 +145,26 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     people = [];
     for (const l of logins) people.push(await findPerson(db, l));
   } else {
-    // The organisation: every person (not a bot) with a contribution in the period.
-    people = await db
-      .selectFrom("people as p")
-      .select(["p.id", "p.login", "p.name"])
-      .where("p.is_bot", "=", false)
-      .where((eb) =>
-        eb.exists(eb.selectFrom("contributions as c").select("c.key").whereRef("c.person_id", "=", "p.id").where("c.occurred_at", ">=", period.from).where("c.occurred_at", "<", period.to)),
-      )
-      .execute();
+    // The organisation: every person (not a bot) with a contribution in the period, in a repository the reader may see.
+    const visible = (await coveredRepositories(db, audience)).map((c) => c.fullName);
+    people = visible.length
+      ? await db
+          .selectFrom("people as p")
+          .select(["p.id", "p.login", "p.name"])
+          .where("p.is_bot", "=", false)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom("contributions as c")
+                .select("c.key")
+                .whereRef("c.person_id", "=", "p.id")
+                .where("c.occurred_at", ">=", period.from)
+                .where("c.occurred_at", "<", period.to)
+                .where("c.repository_full_name", "in", visible),
+            ),
+          )
+          .execute()
+      : [];
   }
   const covered = await coveredRepositories(db, audience);
   const prev = previousPeriod(period);

@@ -4,7 +4,7 @@
  * are keyed so that they merge.
  */
 import type { Kysely } from "kysely";
-import { MalformedPayloadError, normaliseDelivery, type FollowUp } from "../github/normalise-delivery.js";
+import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FollowUp } from "../github/normalise-delivery.js";
 import { enqueue, TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
@@ -27,7 +27,7 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
   const { db } = deps;
   const d = await db.selectFrom("deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
   if (!d) return "missing";
-  if (d.status === "processed") return "already-processed";
+  if (d.status === "processed" || d.status === "ignored") return "already-processed";
   try {
     if (d.payload === null) throw new MalformedPayloadError("the raw payload was pruned by the retention setting; it cannot be reprocessed");
     let payload: unknown;
@@ -42,7 +42,8 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
       for (const f of batch.followUps) await addFollowUp(trx, f, deps.detectDebounceSeconds);
       await trx
         .updateTable("deliveries")
-        .set({ status: "processed", processed_at: deps.now().toISOString(), attempts: attempt.number, last_error: null })
+        // Events Unsung does not subscribe to are kept (raw) but marked as ignored.
+        .set({ status: HANDLED_EVENTS.has(d.event) ? "processed" : "ignored", processed_at: deps.now().toISOString(), attempts: attempt.number, last_error: null })
         .where("id", "=", d.id)
         .execute();
     });

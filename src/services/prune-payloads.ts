@@ -11,7 +11,7 @@ export async function prunePayloads(db: Kysely<DB>, now: Date, retentionDays: nu
   const r = await db
     .updateTable("deliveries")
     .set({ payload: null })
-    .where("status", "=", "processed")
+    .where("status", "in", ["processed", "ignored"])
     .where("received_at", "<", cutoff)
     .where("payload", "is not", null)
     .executeTakeFirst();

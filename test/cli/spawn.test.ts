@@ -1,0 +1,107 @@
+/**
+ * The built CLI as a real process: `node …/src/cli/main.js`, exactly what the
+ * `unsung` bin runs, with real exit codes and a process that actually exits.
+ *
+ * It is compiled here with tsconfig.build.json into a private directory under
+ * node_modules/.cache (so package imports still resolve), not into dist/:
+ * the test must not depend on a stale dist/ nor rewrite it under someone
+ * running it.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const OUT = path.join(ROOT, "node_modules", ".cache", `unsung-spawn-test-${process.pid}`);
+const MAIN = path.join(OUT, "src", "cli", "main.js");
+let home: string;
+
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: string[], env: Record<string, string>, timeout = 90_000): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: home, env, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals }) | null;
+      resolve({ code: e ? (typeof e.code === "number" ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
+    });
+  });
+}
+
+/** A clean environment: nothing from the developer's shell (no DATABASE_URL) leaks in. */
+const baseEnv = () => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home });
+const unsung = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [MAIN, ...args], { ...baseEnv(), ...env });
+
+beforeAll(async () => {
+  home = await mkdtemp(path.join(tmpdir(), "unsung-spawn-"));
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const build = await run(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", OUT], baseEnv(), 170_000);
+  expect(build.stdout + build.stderr, "tsc -p tsconfig.build.json").toBe("");
+  expect(build.code).toBe(0);
+}, 180_000);
+
+afterAll(async () => {
+  await rm(OUT, { recursive: true, force: true });
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+describe("the built unsung CLI as a process", () => {
+  it("`unsung --help` prints the usage and exits 0", { timeout: 60_000 }, async () => {
+    const r = await unsung(["--help"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: unsung <command>/);
+    expect(r.stdout).toContain("  replay ");
+  });
+
+  it("an unknown command exits 2; no command exits 2", { timeout: 60_000 }, async () => {
+    const r = await unsung(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+    const none = await unsung([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("Usage: unsung <command>");
+  });
+
+  it("a bad flag exits 2 with the command's help hint", { timeout: 60_000 }, async () => {
+    const r = await unsung(["deliveries", "--limit", "0"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("unsung deliveries: --limit must be between 1 and 10000\n(see: unsung deliveries --help)\n");
+  });
+
+  it("`unsung stats --json` on a fresh UNSUNG_DATA_DIR creates the embedded database, counts nothing, and exits 0", { timeout: 120_000 }, async () => {
+    const dataDir = path.join(home, "fresh-data");
+    const r = await unsung(["stats", "--json"], { UNSUNG_DATA_DIR: dataDir });
+    expect(r.signal).toBeNull(); // it exited by itself, not killed by the timeout
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(s).toMatchObject({
+      deliveries: { total: 0, pending: 0, failed: 0 },
+      installations: 0,
+      repositories: 0,
+      people: 0,
+      pullRequests: 0,
+      reviews: 0,
+      reviewComments: 0,
+      issues: 0,
+      issueComments: 0,
+      checkRuns: 0,
+      workflowRuns: 0,
+      commits: 0,
+    });
+  });
+
+  it("an unreachable DATABASE_URL exits 1 with a clear message (and does not hang)", { timeout: 60_000 }, async () => {
+    const r = await unsung(["stats"], { DATABASE_URL: "postgres://postgres@127.0.0.1:1/x" });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unsung stats: cannot reach the database");
+  });
+});
