@@ -2,7 +2,7 @@
  * Wording shared by the renderers: dates, levels, trends. Our own words only;
  * anything from GitHub is escaped by the caller for its format.
  */
-import type { AnnotationView, ComparisonRow, EvidenceItem, Trend } from "../core/report/report-model.js";
+import type { AnnotationView, ComparisonRow, EvidenceItem, PreviousRecorded, Trend } from "../core/report/report-model.js";
 
 /** "2026-08-14" from an ISO timestamp; "" when unparseable. */
 export function day(iso: string | null | undefined): string {
@@ -38,8 +38,9 @@ export function trendWord(trend: Trend): string {
 export function itemFacts(item: EvidenceItem): string {
   const kind = item.level ? `${item.kindLabel} (${item.level})` : item.kindLabel;
   const facts = [kind, `score ${item.score}`, day(item.occurredAt)].filter((s) => s !== "");
-  if (item.dynamics === "trap") facts.push("recurring: may be a trap");
+  if (item.dynamics === "trap") facts.push("a trap: absorbs a recurring problem");
   if (item.dynamics === "compounding") facts.push("compounds");
+  if (item.listedBecauseAnnotated) facts.push("listed for the note or dispute on it, not counted");
   return facts.join(", ");
 }
 
@@ -62,4 +63,19 @@ export function previousCell(row: ComparisonRow): string {
 
 export function averageCell(value: number | null): string {
   return value === null ? "" : String(value);
+}
+
+/** The previous period's column heading: "2026 Q2", or "2026 Q2 (from 2026-06-01)" when only partly recorded. */
+export function previousHeading(label: string, recorded: PreviousRecorded | null): string {
+  return recorded ? `${label} (from ${day(recorded.recordedFrom)})` : label;
+}
+
+/** The change column heading: per day when the previous period is only partly recorded. */
+export function changeHeading(recorded: PreviousRecorded | null): string {
+  return recorded && recorded.comparable ? "Change (per day)" : "Change";
+}
+
+/** "Why it counts", or, for an item listed only because someone annotated it, "What Unsung saw" (it does not count). */
+export function signalsHeading(item: EvidenceItem): string {
+  return item.listedBecauseAnnotated ? "What Unsung saw" : "Why it counts";
 }

@@ -25,7 +25,13 @@ p, ul { margin: .4rem 0; }
 .note { background: #f6f8fa; border-left: 4px solid #57606a; padding: .5rem .75rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .95rem; }
 caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: normal; word-break: normal; }
+th[scope="row"] { white-space: nowrap; font-weight: 600; }
+thead th.num { white-space: normal; }
+.login { white-space: nowrap; }
+thead th { vertical-align: bottom; }
+.table-wrap { overflow-x: auto; margin: .5rem 0 1rem; }
+.table-wrap table { margin: 0; }
 thead th { background: #f6f8fa; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .item { border-left: 4px solid #0969da; padding: .25rem 0 .25rem .75rem; margin: 1rem 0; }
@@ -47,6 +53,13 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
   h2 { break-after: avoid; }
   h3, h4 { break-after: avoid; }
   .item, figure, tr, .dispute { break-inside: avoid; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: .15rem .3rem; }
+  th[scope="row"] { white-space: normal; }
+  .table-wrap.wide table { font-size: 7pt; }
+  .table-wrap.wide th, .table-wrap.wide td { padding: .1rem .2rem; }
+  .table-wrap.wide thead th { overflow-wrap: anywhere; hyphens: auto; }
   a { color: ${TEXT_COLOR}; }
   a[href]::after { content: " <" attr(href) ">"; font-size: .8em; color: ${MUTED_COLOR}; }
   thead { display: table-header-group; }
@@ -98,7 +111,8 @@ export function htmlLink(text: unknown, url: unknown, max = MAX_TITLE): string {
 
 /** "@login", escaped. */
 export function htmlLogin(login: unknown): string {
-  return `@${userText(login, 100)}`;
+  // A login never breaks at its hyphens: "@lena-fischer", not "@lena-" / "fischer".
+  return `<span class="login">@${userText(login, 100)}</span>`;
 }
 
 /** A table with a header row (scope="col") and, optionally, a header cell starting each row (scope="row"). */
@@ -121,7 +135,9 @@ export function htmlTable(opts: {
           .join("")}</tr>`,
     )
     .join("\n");
-  return `<table>\n<caption>${opts.caption}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  // Wide tables scroll sideways on narrow screens instead of squeezing their columns to a letter each.
+  // A table with many columns (one per kind of glue work) gets smaller type on paper, where nothing scrolls.
+  return `<div class="table-wrap${opts.headers.length > 8 ? " wide" : ""}">\n<table>\n<caption>${opts.caption}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>\n</div>`;
 }
 
 /** Escaped plain text (our own wording, which may still contain names from GitHub). */

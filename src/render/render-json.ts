@@ -4,8 +4,12 @@
  */
 import type { ReportModel } from "../core/report/report-model.js";
 
-/** Bumped on any change a consumer could notice (a field renamed, removed or re-typed). */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Bumped on any change a consumer could notice (a field renamed, removed or re-typed, or a count
+ * that now means something else). 2: counts of glue work leave out rubber-stamp and light reviews;
+ * comparisons carry `previousRecorded`; recurrence findings carry `headline`.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
 export function renderJson(model: ReportModel): string {
   const { type, ...rest } = model;

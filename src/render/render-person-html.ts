@@ -6,7 +6,7 @@
 import { firstDayOf, lastDayOf } from "../core/report/period.js";
 import type { AnnotationView, EvidenceItem, Inline, PersonReport } from "../core/report/report-model.js";
 import { MAX_TEXT, safeUrl } from "./escape.js";
-import { ANNOTATION_NAMES, averageCell, day, itemFacts, previousCell, standingLabel, trendWord } from "./format.js";
+import { ANNOTATION_NAMES, averageCell, changeHeading, day, itemFacts, previousCell, previousHeading, signalsHeading, standingLabel, trendWord } from "./format.js";
 import { htmlDocument, htmlLink, htmlLogin, htmlTable, t, userBlock, userText } from "./html-kit.js";
 import { omittedSentence } from "./render-person-markdown.js";
 import { groupedBarChart } from "./svg-charts.js";
@@ -93,7 +93,8 @@ export function renderPersonHtml(report: PersonReport): string {
   b.push('<h2 id="comparison">Compared with the previous period</h2>');
   b.push(`<p>${t(report.comparison.message)}</p>`);
   if (report.comparison.hasPreviousData) {
-    const prevLabel = report.comparison.previousPeriod?.label ?? "Previous period";
+    const recorded = report.comparison.previousRecorded;
+    const prevLabel = previousHeading(report.comparison.previousPeriod?.label ?? "Previous period", recorded);
     const rows = report.comparison.byCategory;
     b.push("<figure>");
     b.push(
@@ -108,7 +109,17 @@ export function renderPersonHtml(report: PersonReport): string {
         rows: rows.map((r) => ({ label: r.label, values: [r.current, r.previous] })),
       }),
     );
-    b.push("<figcaption>The same numbers are in the table below.</figcaption>");
+    b.push(
+      `<figcaption>${
+        recorded
+          ? t(
+              `${prevLabel} covers only ${recorded.recordedDays} of ${recorded.periodDays} days, so its bars are short by construction; ${
+                recorded.comparable ? "the tables compare per day" : "too little was recorded to compare"
+              }. `,
+            )
+          : ""
+      }The same numbers are in the table below.</figcaption>`,
+    );
     b.push("</figure>");
     for (const [caption, list, first] of [
       ["By rubric category", report.comparison.byCategory, "Rubric category"],
@@ -121,7 +132,7 @@ export function renderPersonHtml(report: PersonReport): string {
             { html: t(first) },
             { html: t(report.period.label), numeric: true },
             { html: t(prevLabel), numeric: true },
-            { html: "Change" },
+            { html: t(changeHeading(recorded)) },
             { html: "Average score", numeric: true },
             { html: "Before", numeric: true },
           ],
@@ -168,7 +179,8 @@ function renderItem(item: EvidenceItem): string {
   add("What improved", userBlock(f.improvement, MAX_TEXT));
   add("Who benefited", f.beneficiaries.map((x) => userText(x, 200)).join(", "));
   add("Proof", f.proof.map((p) => (p.url ? htmlLink(p.label, p.url) : userText(p.label, 300))).join("; "));
-  add("Why it counts", item.signals.length > 0 ? `<ul>${item.signals.map((s) => `<li>${userText(s, 500)}</li>`).join("")}</ul>` : "");
+  // An item listed only because someone annotated it does not count; it shows what was seen.
+  add(signalsHeading(item), item.signals.length > 0 ? `<ul>${item.signals.map((s) => `<li>${userText(s, 500)}</li>`).join("")}</ul>` : "");
   const notes = item.annotations.length > 0 ? `<ul>${item.annotations.map((v) => `<li>${annotationHtml(v)}</li>`).join("")}</ul>` : "";
   const disputes = item.disputes.map((v) => `<div class="dispute">${annotationHtml(v)}</div>`).join("");
   return [

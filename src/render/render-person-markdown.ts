@@ -5,7 +5,7 @@
 import type { AnnotationView, EvidenceItem, Inline, OmittedCounts, PersonReport } from "../core/report/report-model.js";
 import { firstDayOf, lastDayOf } from "../core/report/period.js";
 import { escapeMarkdown, markdownCode, markdownLink, MAX_TEXT, MAX_TITLE, safeUrl } from "./escape.js";
-import { ANNOTATION_NAMES, averageCell, day, itemFacts, previousCell, standingLabel, trendWord } from "./format.js";
+import { ANNOTATION_NAMES, averageCell, changeHeading, day, itemFacts, previousCell, previousHeading, signalsHeading, standingLabel, trendWord } from "./format.js";
 
 /** Escaped text (ours or GitHub's) for Markdown. */
 export function md(value: unknown, max = 10_000): string {
@@ -84,14 +84,16 @@ export function renderPersonMarkdown(report: PersonReport): string {
   out.push(`## Compared with the previous period`, "");
   out.push(md(report.comparison.message), "");
   if (report.comparison.hasPreviousData) {
-    const prevLabel = md(report.comparison.previousPeriod?.label ?? "Previous");
-    out.push(`| Rubric category | ${md(report.period.label)} | ${prevLabel} | Change | Average score | Before |`);
+    const recorded = report.comparison.previousRecorded;
+    const prevLabel = md(previousHeading(report.comparison.previousPeriod?.label ?? "Previous", recorded));
+    const change = changeHeading(recorded);
+    out.push(`| Rubric category | ${md(report.period.label)} | ${prevLabel} | ${change} | Average score | Before |`);
     out.push("| --- | ---: | ---: | --- | ---: | ---: |");
     for (const r of report.comparison.byCategory) {
       out.push(`| ${md(r.label)} | ${r.current} | ${previousCell(r)} | ${trendWord(r.countTrend)} | ${averageCell(r.currentAverageScore)} | ${averageCell(r.previousAverageScore)} |`);
     }
     out.push("");
-    out.push(`| Kind | ${md(report.period.label)} | ${prevLabel} | Change | Average score | Before |`);
+    out.push(`| Kind | ${md(report.period.label)} | ${prevLabel} | ${change} | Average score | Before |`);
     out.push("| --- | ---: | ---: | --- | ---: | ---: |");
     for (const r of report.comparison.byKind) {
       out.push(`| ${md(r.label)} | ${r.current} | ${previousCell(r)} | ${trendWord(r.countTrend)} | ${averageCell(r.currentAverageScore)} | ${averageCell(r.previousAverageScore)} |`);
@@ -126,7 +128,7 @@ function renderItem(item: EvidenceItem): string[] {
   if (f.proof.length > 0) {
     lines.push(`  - Proof: ${f.proof.map((p) => (p.url ? markdownLink(p.label, p.url) : md(p.label, 300))).join("; ")}`);
   }
-  if (item.signals.length > 0) lines.push(`  - Why it counts: ${item.signals.map((s) => md(s, 500)).join("; ")}`);
+  if (item.signals.length > 0) lines.push(`  - ${signalsHeading(item)}: ${item.signals.map((s) => md(s, 500)).join("; ")}`);
   for (const v of item.annotations) lines.push(`  - ${annotationLine(v)}`);
   for (const v of item.disputes) lines.push(`  - ${annotationLine(v)}`);
   return lines;

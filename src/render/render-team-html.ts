@@ -3,12 +3,13 @@
  * where a picture says more than a table (each followed by the table).
  */
 import { firstDayOf, lastDayOf } from "../core/report/period.js";
-import { kindHeading } from "../core/report/rubric.js";
+import { glueKindHeading } from "../core/report/glue.js";
 import type { TeamReport } from "../core/report/report-model.js";
-import { day, percent, previousCell, trendWord } from "./format.js";
+import { changeHeading, day, percent, previousCell, previousHeading, trendWord } from "./format.js";
 import { htmlDocument, htmlLogin, htmlTable, t, userText } from "./html-kit.js";
 import { inlineHtml } from "./render-person-html.js";
-import { columnChart, DEPTH_COLORS, PALETTE, stackedBarChart } from "./svg-charts.js";
+import { monthKindsOf } from "./render-team-markdown.js";
+import { columnChart, CONCENTRATION_COLORS, DEPTH_COLORS, stackedBarChart } from "./svg-charts.js";
 
 const LEVELS = ["rubber-stamp", "light", "substantive", "deep"] as const;
 
@@ -99,19 +100,38 @@ export function renderTeamHtml(report: TeamReport): string {
       b.push(`<ul>${flagged.map((d) => `<li><strong>Possible hero bottleneck in ${t(d.label.toLowerCase())}.</strong> ${t(d.flags.join(" "))}</li>`).join("")}</ul>`);
     }
     b.push("<figure>");
+    // Concentration is the point: the person who did the most, the next, and everyone else
+    // (one colour per person stops being readable past a handful of people).
+    const ranked = report.distribution.map((d) => {
+      const sorted = [...d.perPerson].filter((p) => p.count > 0).sort((a, b) => b.count - a.count || a.login.localeCompare(b.login, "en"));
+      const top = sorted[0] ?? null;
+      const next = sorted[1] ?? null;
+      const rest = sorted.slice(2).reduce((n, p) => n + p.count, 0);
+      return { d, top, next, rest, others: sorted.length - 2 };
+    });
     b.push(
       stackedBarChart({
         id: "chart-distribution",
-        title: "How each kind of glue work is spread across the team",
+        title: "How concentrated each kind of glue work is",
         description: report.distribution
           .map((d) => `${d.label}: ${d.perPerson.filter((p) => p.count > 0).map((p) => `@${p.login} ${p.count}`).join(", ")} (Gini ${d.gini.toFixed(2)})`)
           .join("; "),
-        series: report.people.map((p, i) => ({ key: String(p.personId), label: `@${p.login}`, color: PALETTE[i % PALETTE.length] ?? "#0969da" })),
-        rows: report.distribution.map((d) => ({ label: d.label, values: d.perPerson.map((p) => p.count) })),
+        series: [
+          { key: "top", label: "Did the most", color: CONCENTRATION_COLORS.top },
+          { key: "next", label: "Next", color: CONCENTRATION_COLORS.next },
+          { key: "rest", label: "Everyone else", color: CONCENTRATION_COLORS.rest },
+        ],
+        rows: ranked.map((r) => ({
+          label: r.d.label,
+          values: [r.top?.count ?? 0, r.next?.count ?? 0, r.rest],
+          names: [r.top ? `@${r.top.login}` : null, r.next ? `@${r.next.login}` : null, r.others > 0 ? `${r.others} ${r.others === 1 ? "other" : "others"}` : null],
+        })),
         percent: true,
       }),
     );
-    b.push("<figcaption>Each bar is one kind of glue work, split by who did it (100% = all items of that kind). The same numbers are in the tables below.</figcaption>");
+    b.push(
+      "<figcaption>Each bar is one kind of glue work (100% = all items of that kind): the share of the person who did the most, of the next, and of everyone else together. Who did what is in the tables below.</figcaption>",
+    );
     b.push("</figure>");
     b.push(
       htmlTable({
@@ -130,7 +150,8 @@ export function renderTeamHtml(report: TeamReport): string {
           { html: String(d.total), numeric: true },
           { html: d.topLogin ? `${htmlLogin(d.topLogin)} (${t(percent(d.topShare))})` : "" },
           { html: d.gini.toFixed(2), numeric: true },
-          { html: d.heroBottleneck ? `<strong>Possible hero bottleneck.</strong> ${t(d.flags.join(" "))}` : "" },
+          // The reasons are in the list above the chart; here a short flag keeps the table readable.
+          { html: d.heroBottleneck ? `<strong>Possible hero bottleneck</strong>${d.trapCount > 0 ? t(` (${d.trapCount} a trap)`) : ""}` : "" },
         ]),
       }),
     );
@@ -138,7 +159,7 @@ export function renderTeamHtml(report: TeamReport): string {
     b.push(
       htmlTable({
         caption: "Glue work per person and kind",
-        headers: [{ html: "Person" }, ...kinds.map((k) => ({ html: t(kindHeading(k)), numeric: true })), { html: "All", numeric: true }],
+        headers: [{ html: "Person" }, ...report.distribution.map((d) => ({ html: t(d.label), numeric: true })), { html: "All", numeric: true }],
         rows: report.people.map((p) => [
           { html: htmlLogin(p.login) },
           ...kinds.map((k) => ({ html: String(p.byKind[k] ?? 0), numeric: true })),
@@ -182,8 +203,8 @@ export function renderTeamHtml(report: TeamReport): string {
         headers: [
           { html: "Kind" },
           { html: t(report.period.label), numeric: true },
-          { html: t(report.previousPeriod?.label ?? "Previous period"), numeric: true },
-          { html: "Change" },
+          { html: t(previousHeading(report.previousPeriod?.label ?? "Previous period", report.trends.previousRecorded)), numeric: true },
+          { html: t(changeHeading(report.trends.previousRecorded)) },
         ],
         rows: report.trends.byKind.map((r) => [
           { html: t(r.label) },
@@ -208,11 +229,11 @@ export function renderTeamHtml(report: TeamReport): string {
   );
   b.push("<figcaption>Pieces of glue work per calendar month (UTC). The same numbers, per kind, are in the table below.</figcaption>");
   b.push("</figure>");
-  const monthKinds = report.distribution.map((d) => d.kind);
+  const monthKinds = monthKindsOf(report);
   b.push(
     htmlTable({
       caption: "Glue work per month and kind",
-      headers: [{ html: "Month" }, { html: "All", numeric: true }, ...monthKinds.map((k) => ({ html: t(kindHeading(k)), numeric: true }))],
+      headers: [{ html: "Month" }, { html: "All", numeric: true }, ...monthKinds.map((k) => ({ html: t(glueKindHeading(k)), numeric: true }))],
       rows: months.map((m) => [
         { html: t(m.label) },
         { html: String(m.total), numeric: true },

@@ -3,9 +3,10 @@
  * areas without reviewer depth, trends, and how each number is computed.
  */
 import { firstDayOf, lastDayOf } from "../core/report/period.js";
-import { kindHeading } from "../core/report/rubric.js";
+import { glueKindHeading } from "../core/report/glue.js";
 import type { TeamReport } from "../core/report/report-model.js";
-import { day, percent, previousCell, trendWord } from "./format.js";
+import { CONTRIBUTION_KINDS, type ContributionKind } from "../core/model.js";
+import { changeHeading, day, percent, previousCell, previousHeading, trendWord } from "./format.js";
 import { inlineMarkdown, md } from "./render-person-markdown.js";
 
 export function renderTeamMarkdown(report: TeamReport): string {
@@ -60,7 +61,7 @@ export function renderTeamMarkdown(report: TeamReport): string {
     }
     out.push("");
     const kinds = report.distribution.map((d) => d.kind);
-    out.push(`| Person | ${kinds.map((k) => md(kindHeading(k))).join(" | ")} | All |`);
+    out.push(`| Person | ${report.distribution.map((d) => md(d.label)).join(" | ")} | All |`);
     out.push(`| --- | ${kinds.map(() => "---:").join(" | ")} | ---: |`);
     for (const p of report.people) {
       out.push(`| ${md(`@${p.login}`, 100)} | ${kinds.map((k) => String(p.byKind[k] ?? 0)).join(" | ")} | ${p.items} |`);
@@ -84,14 +85,15 @@ export function renderTeamMarkdown(report: TeamReport): string {
   out.push("### This period against the previous one", "");
   out.push(md(report.trends.message), "");
   if (report.trends.hasPreviousData && report.trends.byKind.length > 0) {
-    out.push(`| Kind | ${md(report.period.label)} | ${md(report.previousPeriod?.label ?? "Previous")} | Change |`);
+    const recorded = report.trends.previousRecorded;
+    out.push(`| Kind | ${md(report.period.label)} | ${md(previousHeading(report.previousPeriod?.label ?? "Previous", recorded))} | ${changeHeading(recorded)} |`);
     out.push("| --- | ---: | ---: | --- |");
     for (const r of report.trends.byKind) out.push(`| ${md(r.label)} | ${r.current} | ${previousCell(r)} | ${trendWord(r.countTrend)} |`);
     out.push("");
   }
   out.push("### Month by month", "");
-  const monthKinds = report.distribution.map((d) => d.kind);
-  out.push(row(["Month", "All", ...monthKinds.map((k) => md(kindHeading(k)))]));
+  const monthKinds = monthKindsOf(report);
+  out.push(row(["Month", "All", ...monthKinds.map((k) => md(glueKindHeading(k)))]));
   out.push(row(["---", "---:", ...monthKinds.map(() => "---:")]));
   for (const m of report.trends.months) {
     out.push(row([md(m.label), String(m.total), ...monthKinds.map((k) => String(m.byKind[k] ?? 0))]));
@@ -107,6 +109,13 @@ export function renderTeamMarkdown(report: TeamReport): string {
   for (const e of report.howComputed) out.push(`- **${md(e.title)}:** ${md(e.text)}`);
   out.push("");
   return out.join("\n");
+}
+
+/** The kinds that occur in some month, in the canonical order. */
+export function monthKindsOf(report: TeamReport): ContributionKind[] {
+  const seen = new Set<ContributionKind>();
+  for (const m of report.trends.months) for (const [k, n] of Object.entries(m.byKind)) if ((n ?? 0) > 0) seen.add(k as ContributionKind);
+  return CONTRIBUTION_KINDS.filter((k) => seen.has(k));
 }
 
 function row(cells: string[]): string {

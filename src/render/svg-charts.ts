@@ -34,11 +34,12 @@ export function stackedBarChart(opts: {
   title: string;
   description: string;
   series: ChartSeries[];
-  rows: Array<{ label: string; values: number[] }>;
+  /** `names` (optional, per segment) name a segment in its tooltip and, when it is wide enough, on the bar. */
+  rows: Array<{ label: string; values: number[]; names?: Array<string | null> }>;
   percent?: boolean;
 }): string {
   const width = 680;
-  const labelWidth = 170;
+  const labelWidth = 205;
   const valueWidth = 60;
   const barWidth = width - labelWidth - valueWidth - 10;
   const legend = layoutLegend(opts.series, width);
@@ -51,7 +52,7 @@ export function stackedBarChart(opts: {
     const y = top + i * rowHeight;
     const total = sum(row.values);
     body.push(
-      `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end" font-size="13" fill="${TEXT_COLOR}">${label(row.label, 22)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end" font-size="13" fill="${TEXT_COLOR}">${label(row.label, 28)}</text>`,
     );
     let x = labelWidth;
     row.values.forEach((value, s) => {
@@ -60,9 +61,18 @@ export function stackedBarChart(opts: {
       const series = opts.series[s];
       if (!series) return;
       const share = total === 0 ? 0 : Math.round((value / total) * 100);
+      const name = row.names?.[s] ?? null;
+      const who = name ? `${series.label}, ${name}` : series.label;
       body.push(
-        `<rect x="${fmt(x)}" y="${y + 3}" width="${fmt(Math.max(w - 1, 0.5))}" height="${rowHeight - 8}" fill="${series.color}"><title>${escapeHtml(cleanInline(row.label, 60))}: ${escapeHtml(series.label)} ${value}${opts.percent ? ` (${share}%)` : ""}</title></rect>`,
+        `<rect x="${fmt(x)}" y="${y + 3}" width="${fmt(Math.max(w - 1, 0.5))}" height="${rowHeight - 8}" fill="${series.color}"><title>${escapeHtml(cleanInline(row.label, 60))}: ${escapeHtml(cleanInline(who, 120))} ${value}${opts.percent ? ` (${share}%)` : ""}</title></rect>`,
       );
+      // Name the segment on the bar when it fits (about 7 px a character at this size).
+      const text = name ? `${cleanInline(name, 40)} ${opts.percent ? `${share}%` : value}` : "";
+      if (text && w - 8 >= text.length * 6.6) {
+        body.push(
+          `<text x="${fmt(x + 4)}" y="${y + 17}" font-size="11" fill="${readableOn(series.color)}">${escapeHtml(text)}</text>`,
+        );
+      }
       x += w;
     });
     body.push(
@@ -119,7 +129,7 @@ export function groupedBarChart(opts: {
   rows: Array<{ label: string; values: Array<number | null> }>;
 }): string {
   const width = 680;
-  const labelWidth = 250;
+  const labelWidth = 270;
   const barWidth = width - labelWidth - 50;
   const legend = layoutLegend(opts.series, width);
   const barH = 12;
@@ -131,7 +141,7 @@ export function groupedBarChart(opts: {
   opts.rows.forEach((row, i) => {
     const y = top + i * groupH;
     parts.push(
-      `<text x="${labelWidth - 8}" y="${y + (opts.series.length * (barH + 2)) / 2 + 4}" text-anchor="end" font-size="12" fill="${TEXT_COLOR}">${label(row.label, 36)}</text>`,
+      `<text x="${labelWidth - 8}" y="${y + (opts.series.length * (barH + 2)) / 2 + 4}" text-anchor="end" font-size="12" fill="${TEXT_COLOR}">${label(row.label, 40)}</text>`,
     );
     row.values.forEach((value, s) => {
       const series = opts.series[s];
@@ -167,7 +177,7 @@ function layoutLegend(series: ChartSeries[], width: number): { parts: string[]; 
   let x = 0;
   let y = 4;
   for (const s of series) {
-    const text = cleanInline(s.label, 24);
+    const text = cleanInline(s.label, 40);
     const w = 18 + text.length * 7.2 + 16;
     if (x + w > width && x > 0) {
       x = 0;
@@ -181,6 +191,22 @@ function layoutLegend(series: ChartSeries[], width: number): { parts: string[]; 
   }
   return { parts, height: series.length === 0 ? 0 : y + 16 };
 }
+
+/** White or near-black text, whichever reads better on a fill colour. */
+function readableOn(fill: string): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(fill);
+  if (!m) return TEXT_COLOR;
+  const n = Number.parseInt(m[1]!, 16);
+  const lum = (c: number): number => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const l = 0.2126 * lum((n >> 16) & 255) + 0.7152 * lum((n >> 8) & 255) + 0.0722 * lum(n & 255);
+  return (1.05 / (l + 0.05)) >= 4.5 ? "#ffffff" : TEXT_COLOR;
+}
+
+/** Concentration colours: the person who did the most, the next, everyone else. */
+export const CONCENTRATION_COLORS = { top: "#0a3069", next: "#0969da", rest: "#afb8c1" } as const;
 
 function label(value: string, max: number): string {
   return escapeHtml(cleanInline(value, max));

@@ -72,8 +72,9 @@ describe("renderTeamCsv", () => {
     expect(rows[0]).toMatchObject({
       login: "alice",
       name: "Alice Example",
-      items: "12",
-      kind_review: "5",
+      // Glue work only: of Alice's five reviews, two are substantive or deep.
+      items: "9",
+      kind_review: "2",
       kind_flaky_fix: "1",
       kind_triage: "3",
       kind_co_authorship: "0",

@@ -5,7 +5,7 @@ import { LINK_COLOR, MUTED_COLOR, TEXT_COLOR } from "../../src/render/html-kit.j
 import { renderPersonHtml } from "../../src/render/render-person-html.js";
 import { renderTeamHtml } from "../../src/render/render-team-html.js";
 import { DEPTH_COLORS, PALETTE } from "../../src/render/svg-charts.js";
-import { alicePersonReport, hostileInputs, personInput, SECRET_TITLE, teamInput, teamReport } from "../core/report/fixtures.js";
+import { alicePersonReport, contribution, hostileInputs, personInput, SECRET_TITLE, teamInput, teamReport } from "../core/report/fixtures.js";
 import { contrast, headingLevels, strayAngles, tagsOf } from "./helpers.js";
 
 const ALLOWED_TAGS = new Set([
@@ -56,7 +56,8 @@ function expectAccessible(html: string): void {
     for (const id of labelledBy) expect(ids.has(id), `missing #${id}`).toBe(true);
   }
   // Every chart is followed by a table with the same numbers.
-  for (const m of html.matchAll(/<\/figure>\s*(<[a-z]+)/g)) expect(m[1]).toBe("<table");
+  // (Tables sit in a scroll wrapper so wide ones scroll instead of squeezing their columns.)
+  for (const m of html.matchAll(/<\/figure>\s*(?:<div class="table-wrap(?: wide)?">\s*)?(<[a-z]+)/g)) expect(m[1]).toBe("<table");
   expect(html).toMatch(/<meta name="viewport"/);
 }
 
@@ -125,7 +126,7 @@ describe("renderPersonHtml", () => {
     expect(html).toContain("<dt>Friction before</dt><dd><bdi>A retry storm double-charged customers during the July outage.</bdi></dd>");
     expect(html).toContain("<dt>Who benefited</dt><dd><bdi>payments team</bdi>, <bdi>customers</bdi></dd>");
     expect(html).toContain('<span class="corroborated">endorsed by a teammate</span>');
-    expect(html).toMatch(/<div class="dispute"><strong>Disputed<\/strong> by @<bdi>alice<\/bdi>, 2026-09-15: “<bdi>That was the on-call rotation, not me.<\/bdi>”<\/div>/);
+    expect(html).toMatch(/<div class="dispute"><strong>Disputed<\/strong> by <span class="login">@<bdi>alice<\/bdi><\/span>, 2026-09-15: “<bdi>That was the on-call rotation, not me.<\/bdi>”<\/div>/);
     expect(html).toContain('<span class="self-reported">self-reported</span>');
     expect(html).not.toContain(SECRET_TITLE);
     expect(html).not.toContain("acme/secret");
@@ -134,7 +135,7 @@ describe("renderPersonHtml", () => {
   it("draws the period comparison as a chart with a title, a description and a table", () => {
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-comparison-title chart-comparison-desc"');
     expect(html).toContain('<title id="chart-comparison-title">Glue work per rubric category: 2026 Q3 and 2026 Q2</title>');
-    expect(html).toContain("Raises quality and unblocks teammates: 8 in 2026 Q3, 3 in 2026 Q2");
+    expect(html).toContain("Raises quality and unblocks teammates: 5 in 2026 Q3, 3 in 2026 Q2");
     expect(html).toContain('<caption>By rubric category</caption>');
   });
 
@@ -162,7 +163,7 @@ describe("renderTeamHtml", () => {
       expect(html).toContain(`aria-labelledby="${id}-title ${id}-desc"`);
     }
     expect(html).toContain("<desc id=\"chart-depth-desc\">@alice: 1 rubber-stamp, 2 light, 1 substantive, 1 deep;");
-    expect(html).toContain("<desc id=\"chart-months-desc\">Jul 2026: 6; Aug 2026: 10; Sep 2026: 8</desc>");
+    expect(html).toContain("<desc id=\"chart-months-desc\">Jul 2026: 6; Aug 2026: 6; Sep 2026: 5</desc>");
     expect(html).toContain("<caption>Review depth and load per reviewer</caption>");
     expect(html).toContain("<caption>Concentration per kind of glue work</caption>");
     expect(html).toContain("<caption>Glue work per month and kind</caption>");
@@ -171,7 +172,7 @@ describe("renderTeamHtml", () => {
   });
 
   it("lists people alphabetically and says it is not a ranking", () => {
-    const rowHeaders = [...html.matchAll(/<tr><th scope="row">@<bdi>([^<]+)<\/bdi><\/th>/g)].map((m) => m[1]);
+    const rowHeaders = [...html.matchAll(/<tr><th scope="row"><span class="login">@<bdi>([^<]+)<\/bdi><\/span><\/th>/g)].map((m) => m[1]);
     expect(rowHeaders.slice(0, 4)).toEqual(["alice", "bob", "Carol", "dave"]);
     expect(html).toContain('<p class="note">People are listed alphabetically. This is not a ranking.</p>');
     expect(html).toContain("<strong>Possible hero bottleneck in flaky-test fixes.</strong>");
@@ -207,5 +208,33 @@ describe("HTML with hostile text", () => {
     expect(html).toContain('<a href="https://github.com/acme/web/pull/1" rel="noopener noreferrer"><bdi>ok</bdi></a>');
     expect(html).toContain("<code><bdi>`x` ](https://evil.example) &lt;b&gt;</bdi></code>");
     expect(html).toContain("<title>Glue-work evidence: &lt;script&gt;alert(1)&lt;/script&gt;invoicegnp.exe, 2026 Q3</title>");
+  });
+});
+
+describe("HTML layout", () => {
+  it("tables scroll sideways instead of squeezing a column to one letter per line", () => {
+    const html = renderTeamHtml(teamReport());
+    // The page lets long words in prose break anywhere; table cells must not inherit that.
+    expect(html).toMatch(/th, td \{[^}]*overflow-wrap: normal;[^}]*word-break: normal;/);
+    expect(html).toContain('th[scope="row"] { white-space: nowrap;');
+    expect(html).toContain(".table-wrap { overflow-x: auto;");
+    const tables = html.match(/<table>/g)?.length ?? 0;
+    expect(tables).toBeGreaterThan(0);
+    expect(html.match(/<div class="table-wrap( wide)?">\n<table>/g)?.length).toBe(tables);
+    // Tables with many columns get smaller type in print.
+    expect(html).toContain('<div class="table-wrap wide">');
+    expect(html).toMatch(/@media print \{[\s\S]*\.table-wrap\.wide table \{ font-size: 7pt; \}/);
+    // In print, nothing scrolls: tables get smaller type instead.
+    expect(html).toMatch(/@media print \{[\s\S]*\.table-wrap \{ overflow: visible; \}/);
+  });
+
+  it("labels a partly recorded previous period in the comparison table", () => {
+    const june = Array.from({ length: 12 }, (_, i) =>
+      contribution({ kind: "docs", number: 5000 + i, score: 40, occurredAt: "2026-06-20T10:00:00Z" }),
+    );
+    const html = renderPersonHtml(buildPersonReport(personInput({ previousContributions: june, recordsBegin: "2026-06-01T00:00:00Z" })));
+    expect(html).toContain(">2026 Q2 (from 2026-06-01)</th>");
+    expect(html).toContain(">Change (per day)</th>");
+    expect(html).toContain("covers only 30 of 91 days");
   });
 });

@@ -5,6 +5,7 @@ import { renderPersonMarkdown } from "../../src/render/render-person-markdown.js
 import { renderTeamMarkdown } from "../../src/render/render-team-markdown.js";
 import {
   alicePersonReport,
+  annotation,
   CAROL,
   contribution,
   DAVE,
@@ -86,7 +87,8 @@ describe("renderPersonMarkdown", () => {
     expect(md).toContain("- **3 triaged issues on the same problem (SSO login for new users) this period, marked as a trap.");
     expect(md).toContain("  - Suggested systemic fix: Turn the repeated answer into an FAQ");
     expect(md).toContain("| Rubric category | 2026 Q3 | 2026 Q2 | Change | Average score | Before |");
-    expect(md).toContain("| Reviews | 5 | 2 | up | 41 | 60 |");
+    // Only substantive and deep reviews count as glue work, and the row says so.
+    expect(md).toContain("| Substantive or deep reviews | 2 | 2 | same | 76 | 60 |");
     expect(md).toContain("- acme/api (private)");
     expect(md).not.toContain(SECRET_TITLE);
     expect(md).not.toContain("acme/secret");
@@ -135,11 +137,12 @@ describe("renderTeamMarkdown", () => {
   });
 
   it("shows concentration, hero bottlenecks, shallow areas, trends and explanations", () => {
-    expect(md).toContain("| Flaky-test fixes | Stewards reliability and docs | 7 | \\@bob (86%) | 0.68 | **Possible hero bottleneck.** \\@bob did 86% of the flaky-test fixes (6 of 7). Very unevenly spread: Gini coefficient 0.68. |");
+    expect(md).toContain("| Flaky-test fixes | Stewards reliability and docs | 7 | \\@bob (86%) | 0.68 | **Possible hero bottleneck.** \\@bob did 86% of the flaky-test fixes (6 of 7). Very unevenly spread: Gini coefficient 0.68. 3 of the 7 absorb a recurring problem (a trap): the fix is systemic, not more of the same. |");
     expect(md).toContain("| acme/web: site | 3 | 2 | 1 |");
     expect(md).toContain("| Flaky-test fixes | 7 | 1 | up |");
-    expect(md).toContain("| Month | All | Reviews | Flaky-test fixes | Docs changes | Runbooks | Triaged issues | Mentoring contributions |");
-    expect(md).toContain("| Sep 2026 | 8 | 3 | 3 | 0 | 0 | 1 | 1 |");
+    expect(md).toContain("| Month | All | Substantive or deep reviews | Flaky-test fixes | Docs changes | Runbooks | Triaged issues | Mentoring contributions |");
+    // September's three reviews were rubber stamps and a light one: review load, not glue work.
+    expect(md).toContain("| Sep 2026 | 5 | 0 | 3 | 0 | 0 | 1 | 1 |");
     expect(md).toContain("- **Distribution across the team:** For each kind of glue work");
     expectNoHtml(md);
   });
@@ -208,5 +211,26 @@ describe("Markdown with hostile text", () => {
     // The log entry's javascript: link is dropped entirely.
     expect(md).toContain("=HYPERLINK(\"https\\://evil.example\",\"click\")”\n");
     expect(HOSTILE.long.length).toBe(20_000);
+  });
+});
+
+describe("Markdown: a partly recorded previous period", () => {
+  it("says from when the previous period is recorded and that the change is per day", () => {
+    const june = Array.from({ length: 12 }, (_, i) => contribution({ kind: "docs", number: 6000 + i, score: 40, occurredAt: "2026-06-20T10:00:00Z" }));
+    const md = renderPersonMarkdown(buildPersonReport(personInput({ previousContributions: june, recordsBegin: "2026-06-01T00:00:00Z" })));
+    expect(md).toContain("| Rubric category | 2026 Q3 | 2026 Q2 (from 2026-06-01) | Change (per day) | Average score | Before |");
+    expect(md).toContain("2026 Q2 is only partly recorded (from 2026-06-01, 30 of 91 days), so counts are compared per 30 days");
+  });
+});
+
+describe("Markdown: an item listed only because it was annotated", () => {
+  it("does not say “why it counts” about work that does not count", () => {
+    const stamp = contribution({ kind: "review", level: "rubber-stamp", score: 0, evidence: ["Approved 2,100 changed lines 90 seconds after the pull request opened."] });
+    const dispute = annotation({ kind: "dispute", contributionKey: stamp.key, text: "We reviewed it on a call." });
+    const md = renderPersonMarkdown(buildPersonReport(personInput({ contributions: [stamp], previousContributions: [], annotations: [dispute] })));
+    expect(md).toContain("  - What Unsung saw: Approved 2,100 changed lines");
+    expect(md).toContain("review (rubber-stamp), score 0, 2026-08-01, listed for the note or dispute on it, not counted");
+    expect(md).not.toContain("  - Why it counts:");
+    expect(md).toContain("**Disputed** by");
   });
 });

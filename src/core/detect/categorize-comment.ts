@@ -51,6 +51,21 @@ const DEFECT = new RegExp(
     "\\b(?:overflows?|underflows?|truncat\\w*|precision loss|rounding error)\\b",
     "\\b(?:won'?t|doesn'?t|does not|will not) work\\b",
     "\\b(?:not |non-)(?:thread[- ]safe|idempotent|atomic|reentrant)\\b",
+    // Concurrency, named the way reviewers name it: "a read-modify-write race", "There's also a race:".
+    "\\b(?:read[- ]modify[- ]write|check[- ]then[- ]act|toctou|time[- ]of[- ]check|lost[- ]update|last[- ]write[- ]wins)\\b",
+    "\\b(?:a|the|this|that|classic|another|also a|subtle) races?\\b|\\brace\\s*[:—–-]",
+    "\\b(?:needs?|have|has) to be atomic\\b|\\bneeds? (?:a |an )?(?:lock|mutex)\\b",
+    // Transactions and integrity: "These writes aren't in a transaction", "needs a unique index".
+    "\\b(?:not|aren'?t|isn'?t|outside (?:of )?)\\s*(?:in|inside|within|wrapped in|part of)?\\s*(?:a|the|one|any) transaction\\b|\\bno transaction\\b",
+    "\\b(?:in|into|inside) (?:one|a single|the same) transaction\\b|\\balready committed\\b",
+    "\\b(?:needs?|requires?|missing|without|no) (?:a |an )?unique (?:index|constraint|key)\\b",
+    "\\b(?:throws|fails|crashes|dies) (?:halfway|midway|part[- ]?way|in the middle)\\b",
+    // Behaviour that is wrong for a case the change forgot.
+    "\\bmiss(?:es|ing)? the (?:\\w+ )?case\\b|\\b(?:can'?t|cannot|doesn'?t|does not) (?:tell|distinguish)\\b",
+    "\\b(?:value|field|column|result|response|row|it) (?:is|can be|could be|may be|might be) (?:null|nil|undefined|none|missing)\\b",
+    "\\b(?:shows?|returns?|gets?|produces?|creates?) (?:\\w+ ){0,2}duplicates?\\b|\\b(?:pay|paid|charge|charged|refund\\w*|send|sent|bill\\w*|process\\w*|fire|fires|deliver\\w*|apply|applies|execut\\w*) (?:\\w+ ){0,2}twice\\b",
+    "\\bsilently (?:disagrees?|diverges?|drifts?|breaks?|loses?|skips?|overwrites?|corrupts?|returns?)\\b",
+    "\\b(?:caught and swallowed|swallow(?:s|ed|ing) (?:it|errors?|exceptions?|failures?))\\b|\\b(?:works|holds) (?:only )?until\\b|\\berrors? out\\b",
   ].join("|"),
   "i",
 );
@@ -63,7 +78,10 @@ const PERFORMANCE = new RegExp(
     "\\b(?:full|seq(?:uential)?) (?:table )?scan\\b|\\btable scan\\b",
     "\\b(?:missing|add an?|needs? an?|without an?) index\\b",
     "\\b(?:allocat\\w*|memory (?:usage|footprint|pressure)|gc pressure|heap)\\b",
-    "\\b(?:cache|caching|memoi[sz]\\w*|batch(?:ing|ed)? (?:the|these|them|calls|queries|requests))\\b",
+    // A suggestion to cache, not any mention of a cache ("the cache would disagree" is about correctness).
+    "\\b(?:cache|memoi[sz]e) (?:this|that|it|these|them|the (?:result|response|lookup|query|value)s?)\\b|\\b(?:add|use|needs?|could use|without) (?:a |an )?(?:cache|caching)\\b|\\buncached\\b|\\bmemoi[sz]\\w*|\\bbatch(?:ing|ed)? (?:the|these|them|calls|queries|requests)\\b",
+    "\\b\\d+(?:[.,]\\d+)?\\s?(?:req(?:uest)?s?|queries|calls|round ?trips|writes|reads)\\s?(?:/|per )\\s?(?:s|sec|second|min|minute)\\b|\\bround ?trips?\\b|\\badds up\\b",
+    "\\bpoll(?:s|ed|ing)?\\b[^.\\n]{0,60}?\\bevery\\b|\\bselect only the columns\\b|\\bonly the columns you need\\b",
     "\\block(?:s|ing)? the (?:whole |entire )?(?:table|row|database|db)\\b|\\btable lock\\b",
     "\\bblock(?:s|ing)? the (?:event loop|main thread|ui thread)\\b",
     // Bounded gap (same clause), so a hostile body cannot make this quadratic.
@@ -113,7 +131,7 @@ const KNOWLEDGE = new RegExp(
   [
     "\\b(?:fyi|for context|some context|background:|historically|for (?:future|more) reference|heads up|gotcha|til|pro tip)\\b",
     "\\bthe reason (?:is|we|this|that|for)\\b",
-    "\\bwe (?:used to|had|tried|decided|chose|learned|moved away|usually|always)\\b",
+    "\\bwe (?:used to|had|tried|decided|chose|learned|moved away|usually|always|use|prefer|validate|solve|handle|changed|switched|hit)\\b",
     "\\b(?:here'?s why|that'?s why|this is why|because of how|the way (?:we|this|it) works|under the hood|works by|is why we)\\b",
     "\\bsee (?:the |our )?(?:docs?|adr|runbook|rfc|guide|wiki|design doc|discussion|postmortem|incident)\\b",
     "\\b(?:convention|pattern we use|in this codebase|in this repo|idiomatic|keep in mind|note that|worth knowing)\\b",
@@ -121,6 +139,9 @@ const KNOWLEDGE = new RegExp(
   ].join("|"),
   "i",
 );
+
+/** An explanation needs a few words: "see the docs" alone explains nothing. */
+const EXPLANATION_MIN_WORDS = 12;
 
 const QUESTION_START = /^\s*(?:why|how|what|should|could|can|is|does|do|are|would|will|when|where|which|shall|have|has|did|won't|isn't|doesn't)\b/i;
 
@@ -139,6 +160,11 @@ export interface CommentCategoryResult {
   words: number;
   /** The prose the category was read from (code removed). */
   text: string;
+  /**
+   * The comment explains something (context, the reason behind a convention, a pointer to
+   * docs), whatever its category: a defect can be pointed out in a way that teaches.
+   */
+  explains: boolean;
 }
 
 /**
@@ -149,24 +175,31 @@ export interface CommentCategoryResult {
 export function categorizeComment(body: string): CommentCategoryResult {
   const text = prose(body);
   const words = wordCount(text);
+  const result = (category: CommentCategory, recognised = true): CommentCategoryResult => ({
+    category,
+    recognised,
+    words,
+    text,
+    explains: category === "knowledge-transfer" || (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)),
+  });
   if (words === 0) {
     const trimmed = text.trim();
-    if (trimmed.length > 0 && PRAISE.test(trimmed)) return { category: "praise", recognised: true, words, text };
+    if (trimmed.length > 0 && PRAISE.test(trimmed)) return result("praise");
     // Only code (e.g. a bare ```suggestion block): a change we cannot read the reason of.
-    if (body.trim().length > 0) return { category: "nit", recognised: false, words, text };
-    return { category: "approval-only", recognised: true, words, text };
+    if (body.trim().length > 0) return result("nit", false);
+    return result("approval-only");
   }
-  if (NIT_PREFIX.test(text)) return { category: "nit", recognised: true, words, text };
-  if (SECURITY.test(text)) return { category: "security", recognised: true, words, text };
-  if (DEFECT.test(text)) return { category: "defect", recognised: true, words, text };
-  if (PERFORMANCE.test(text)) return { category: "performance", recognised: true, words, text };
-  if (TEST_GAP.test(text)) return { category: "test-gap", recognised: true, words, text };
-  if (NIT_WORDS.test(text)) return { category: "nit", recognised: true, words, text };
-  if (DESIGN.test(text)) return { category: "design", recognised: true, words, text };
-  if (words >= 12 && KNOWLEDGE.test(text)) return { category: "knowledge-transfer", recognised: true, words, text };
-  if (words >= 3 && (text.includes("?") || QUESTION_START.test(text))) return { category: "question", recognised: true, words, text };
-  if (words <= 12 && PRAISE.test(text)) return { category: "praise", recognised: true, words, text };
-  return { category: "nit", recognised: false, words, text };
+  if (NIT_PREFIX.test(text)) return result("nit");
+  if (SECURITY.test(text)) return result("security");
+  if (DEFECT.test(text)) return result("defect");
+  if (PERFORMANCE.test(text)) return result("performance");
+  if (TEST_GAP.test(text)) return result("test-gap");
+  if (NIT_WORDS.test(text)) return result("nit");
+  if (DESIGN.test(text)) return result("design");
+  if (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)) return result("knowledge-transfer");
+  if (words >= 3 && (text.includes("?") || QUESTION_START.test(text))) return result("question");
+  if (words <= 12 && PRAISE.test(text)) return result("praise");
+  return result("nit", false);
 }
 
 const VERIFICATION = new RegExp(

@@ -231,5 +231,33 @@ export function classifyChange(input: ChangeInput, config: DetectorConfig = defa
   const classified = classifyFiles(input.files ?? [], c);
   const shares = shareKinds(classified, config);
   const flakyFix = detectFlakyFix(input, classified, shares, c);
-  return { ...shares, flakyFix };
+  return { ...shares, kinds: testsAsSubstance(shares.kinds, shares.otherLines, input), flakyFix };
+}
+
+const TEST_INTENT = /\b(?:tests?|testing|tested|specs?|coverage|e2e|end-to-end|fixtures?|test suite|regression suite|deflake\w*|flaky)\b/i;
+const TEST_LABEL = /^(?:tests?|testing|test[- ]?coverage|area[:/ -]tests?|kind[:/ -]tests?|type[:/ -]tests?|e2e|ci[:/ -]tests?)$/i;
+
+/**
+ * Tests are glue work when they are the point of the change: a change that only touches tests,
+ * or one that says it is about tests (title or label). A feature or a bug fix that comes with
+ * its own tests is good engineering, not test work, however many of its lines are tests.
+ */
+function testsAsSubstance(kinds: ChangeKindShare[], otherLines: number, input: ChangeInput): ChangeKindShare[] {
+  const test = kinds.find((k) => k.kind === "test");
+  if (!test) return kinds;
+  if (otherLines === 0) {
+    test.evidence.push("The change touches tests only.");
+    return kinds;
+  }
+  const label = (input.labels ?? []).find((l) => typeof l === "string" && TEST_LABEL.test(l.trim()));
+  if (label) {
+    test.evidence.push(`The change is labelled “${label}”: the tests are its point, not an aside.`);
+    return kinds;
+  }
+  const m = TEST_INTENT.exec(input.title ?? "");
+  if (m) {
+    test.evidence.push(`The title says it is about tests (“${m[0]}”), and most of its lines are tests.`);
+    return kinds;
+  }
+  return kinds.filter((k) => k !== test);
 }

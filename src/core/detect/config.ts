@@ -10,11 +10,11 @@ import type { ChangeKind } from "../model.js";
  * for the same facts changes, so stored contributions can be re-scored.
  */
 export const DETECTOR_VERSIONS = {
-  "review-depth": 1,
-  "change-kind": 1,
-  "flaky-fix": 1,
-  mentoring: 1,
-  "co-authorship": 1,
+  "review-depth": 2,
+  "change-kind": 2,
+  "flaky-fix": 2,
+  mentoring: 2,
+  "co-authorship": 2,
   triage: 1,
 } as const;
 export type DetectorName = keyof typeof DETECTOR_VERSIONS;

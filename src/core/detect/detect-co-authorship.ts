@@ -80,10 +80,50 @@ export function coAuthorshipContributions(bundle: PullRequestBundle, c: Compiled
           beneficiaries: [author.login],
           proof,
         },
-        detail: { commits: e.shas, totalCommits: total, filteredCoAuthors: filtered, unmappedCoAuthors: unmapped },
+        detail: { commits: e.shas, totalCommits: total, pairedWith: [author.login], role: "co-author", filteredCoAuthors: filtered, unmappedCoAuthors: unmapped },
+        detector: "co-authorship",
+      }),
+    );
+  }
+  // Pairing takes two: the pull request's author paired with the people their commits name.
+  const prAuthor = identified(author);
+  if (people.size > 0 && prAuthor && exclusionOf(c, prAuthor.login, prAuthor.isBot) === null) {
+    const partners = [...people.values()].sort((a, b) => a.person.id - b.person.id);
+    const shas = new Set(partners.flatMap((e) => e.shas));
+    const n = shas.size;
+    const share = total > 0 ? n / total : 1;
+    const names = partners.map((e) => e.person.login);
+    const who = names.length <= 3 ? joinNames(names) : `${names.slice(0, 3).join(", ")} and ${plural(names.length - 3, "other")}`;
+    out.push(
+      contribution({
+        key: `co-authorship:${pr.id}:${prAuthor.id}`,
+        kind: "co-authorship",
+        person: prAuthor,
+        subject,
+        occurredAt: pr.mergedAt ?? partners.map((e) => e.lastAt).sort().pop() ?? pr.createdAt,
+        score: 35 + 40 * share + 5 * Math.min(n, 5),
+        confidence: 0.8,
+        level: null,
+        dynamics: "compounding",
+        evidence: [
+          `${prAuthor.login} authored ${prLabel(bundle)} “${pr.title}” with ${who}, named as co-author (Co-authored-by trailer) on ${n} of ${plural(total, "commit")}.`,
+          ...(filtered.length > 0 ? [`${plural(filtered.length, "AI or bot co-author trailer")} on this pull request ${filtered.length === 1 ? "was" : "were"} ignored.`] : []),
+        ],
+        formula: {
+          friction: "Not recorded: a Co-authored-by trailer does not say why the work was paired on.",
+          change: `${prAuthor.login} paired with ${who} on ${prLabel(bundle)}, named as co-author on ${n} of ${plural(total, "commit")}.`,
+          improvement: `The pull request merged${pr.mergedAt ? ` on ${pr.mergedAt.slice(0, 10)}` : ""}; any effect beyond that is not measurable from the trailers.`,
+          beneficiaries: names,
+          proof: [prProof(bundle), ...[...shas].slice(0, 5).map((sha) => ({ label: `Commit ${sha.slice(0, 7)} (Co-authored-by ${who})`, url: commitUrl(bundle.repository, sha) }))],
+        },
+        detail: { commits: [...shas], totalCommits: total, pairedWith: names, role: "author", filteredCoAuthors: filtered, unmappedCoAuthors: unmapped },
         detector: "co-authorship",
       }),
     );
   }
   return { contributions: out, filtered, unmapped };
+}
+
+function joinNames(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }

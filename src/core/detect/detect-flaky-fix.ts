@@ -113,6 +113,25 @@ interface KeywordHit {
   aboutTests: boolean;
 }
 
+/** Words that say a text is about tests, also inside names ("OrderSyncTest", "checkout.spec"). */
+const TEST_WORD = /\b(?:tests?|specs?|ci|e2e|suite|pipeline|builds?|checks?|jobs?)\b|\w(?:test|spec)s?\b|\btest\w/i;
+/** How far from the keyword (in characters, each way) the words must be: the same phrase or clause. */
+const TEST_WORD_REACH = 40;
+
+/** True when words about tests appear next to the keyword: "flaky test", "test is flaky", not "flaky Wi-Fi". */
+function testsNear(text: string, index: number, length: number): boolean {
+  let from = Math.max(0, index - TEST_WORD_REACH);
+  let to = Math.min(text.length, index + length + TEST_WORD_REACH);
+  // Same sentence only: a "## Testing" section below says nothing about this phrase.
+  const before = text.slice(from, index);
+  const stop = Math.max(before.lastIndexOf("\n"), before.search(/[.!?]\s[^.!?]*$/));
+  if (stop >= 0) from += stop + 1;
+  const after = text.slice(index + length, to);
+  const end = after.search(/\n|[.!?](?:\s|$)/);
+  if (end >= 0) to = index + length + end;
+  return TEST_WORD.test(text.slice(from, to));
+}
+
 function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   const sources: [string, string][] = [["title", input.title ?? ""]];
   if (input.body) sources.push(["description", input.body]);
@@ -121,7 +140,7 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
     const m = c.flakyKeyword.exec(text);
-    if (m) return { word: m[0], where, strong: true, aboutTests: TEST_CONTEXT.test(text) || /deflak/i.test(m[0]) };
+    if (m) return { word: m[0], where, strong: true, aboutTests: /deflak/i.test(m[0]) || testsNear(text, m.index, m[0].length) };
   }
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
@@ -233,7 +252,7 @@ export function detectFlakyFix(
   for (const p of patterns) evidence.push(`In test code it ${p} (${patternFiles.slice(0, 3).join(", ")}).`);
   if (flips.check) {
     evidence.push(
-      `“${flips.check}” failed and then passed on the same commit ${flips.flips === 1 ? "once" : `${flips.flips} times`} in the ${cfg.windows.ciDaysBefore} days before the change (re-runs hiding a flaky failure).`,
+      `“${flips.check}” failed and then passed on the same commit ${flips.flips === 1 ? "once" : `${flips.flips} times`} in the ${cfg.windows.ciDaysBefore} days before the change, counting pull-request branches (re-runs hiding a flaky failure).`,
     );
   }
   if (quarantineHits > 0) {

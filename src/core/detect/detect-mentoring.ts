@@ -30,6 +30,12 @@ export function newcomerStatus(bundle: PullRequestBundle, c: CompiledConfig): Ne
   }
   const h = author.id !== null ? bundle.histories[String(author.id)] : undefined;
   const threshold = c.config.windows.newcomerMergedPullRequests;
+  const firstTimer = FIRST_TIME.has(pr.authorAssociation.toUpperCase());
+  if (h && h.mergedPullRequestsBefore < threshold && !firstTimer && ESTABLISHED.has(pr.authorAssociation.toUpperCase()) && activeSinceRecordsBegin(bundle, h)) {
+    // A member whose first recorded activity is as old as anyone's: the history is short because
+    // the records are (e.g. the app was installed recently), not because they are new.
+    return { newcomer: false, reason: null };
+  }
   if (h && h.mergedPullRequestsBefore < threshold) {
     return {
       newcomer: true,
@@ -39,10 +45,33 @@ export function newcomerStatus(bundle: PullRequestBundle, c: CompiledConfig): Ne
           : `${author.login} had only ${plural(h.mergedPullRequestsBefore, "merged pull request")} in ${bundle.repository.fullName} before this one.`,
     };
   }
-  if (!h && FIRST_TIME.has(pr.authorAssociation.toUpperCase())) {
+  if (!h && firstTimer) {
     return { newcomer: true, reason: `GitHub marks ${author.login} as a first-time contributor to ${bundle.repository.fullName}.` };
   }
   return { newcomer: false, reason: null };
+}
+
+/** Associations that say nothing about how new someone is (an organisation member can join today). */
+const ESTABLISHED = new Set(["MEMBER", "OWNER", "COLLABORATOR"]);
+/** First seen within this many days of the earliest record in the repository: as old as the records. */
+const RECORDS_BEGIN_SLACK_DAYS = 14;
+
+/**
+ * True when the person was already active when the repository's records begin: their first
+ * recorded activity is within a fortnight of the earliest first activity of anyone else on the
+ * pull request. Unknown (false) when nobody else's first activity is known.
+ */
+function activeSinceRecordsBegin(bundle: PullRequestBundle, h: PullRequestBundle["histories"][string]): boolean {
+  if (!h.firstSeenAt) return false;
+  const own = Date.parse(h.firstSeenAt);
+  let earliest = Infinity;
+  for (const [id, other] of Object.entries(bundle.histories)) {
+    if (other === h || id === String(bundle.pullRequest.author.id) || !other.firstSeenAt) continue;
+    const t = Date.parse(other.firstSeenAt);
+    if (Number.isFinite(t) && t < earliest) earliest = t;
+  }
+  if (!Number.isFinite(own) || !Number.isFinite(earliest)) return false;
+  return own - earliest <= RECORDS_BEGIN_SLACK_DAYS * 86_400_000;
 }
 
 interface MentorSignals {
@@ -83,7 +112,7 @@ export function mentoringContributions(
     if (!s) continue;
     s.reviewLevel = r.score.level;
     r.score.comments.forEach((sc, i) => {
-      if (sc.category === "knowledge-transfer" && !sc.duplicate) {
+      if (sc.explains && !sc.duplicate) {
         s.explanations++;
         const url = r.commentUrls[i];
         if (url) s.explanationUrls.push(url);
@@ -109,7 +138,7 @@ export function mentoringContributions(
   for (const ic of bundle.issueComments) {
     if (isAuthor(ic.author)) continue;
     const cat = categorizeComment(ic.body);
-    if (cat.category !== "knowledge-transfer") continue;
+    if (!cat.explains) continue;
     const s = get(ic.author, ic.createdAt);
     if (!s) continue;
     s.explanations++;

@@ -91,6 +91,13 @@ const KIND_TEXT: Record<ChangeKind, { what: string; improvement: string; benefic
   },
 };
 
+/**
+ * Configuration that steers everyone's work in a few lines (CI, templates, CODEOWNERS): a
+ * ten-line CODEOWNERS change routes every future review, so its size undersells it.
+ */
+const DENSE_KINDS: ReadonlySet<ChangeKind> = new Set<ChangeKind>(["ci-config", "template", "ownership"]);
+const DENSE_KIND_MIN_SCORE = 30;
+
 function frictionFromLinks(bundle: PullRequestBundle): { text: string; proof: ProofItem[] } | null {
   const issues = bundle.linkedIssues;
   if (issues.length === 0) return null;
@@ -126,7 +133,7 @@ function authorContributions(bundle: PullRequestBundle, c: CompiledConfig, cls: 
         person: author,
         subject,
         occurredAt,
-        score: (0.5 + 0.5 * k.share) * 20 * Math.log2(1 + k.lines / 8),
+        score: Math.max(DENSE_KINDS.has(k.kind) ? DENSE_KIND_MIN_SCORE : 0, (0.5 + 0.5 * k.share) * 20 * Math.log2(1 + k.lines / 8)),
         confidence: contentBased ? 0.75 : 0.9,
         level: null,
         dynamics: text.dynamics,
@@ -164,7 +171,9 @@ function authorContributions(bundle: PullRequestBundle, c: CompiledConfig, cls: 
         evidence: [`${prLabel(bundle)} “${pr.title}” fixes a flaky test.`, ...flaky.evidence],
         formula: {
           friction: flaky.check
-            ? `“${flaky.check}” failed and then passed on the same commit ${plural(flaky.ciFlips, "time")} in the ${c.config.windows.ciDaysBefore} days before: people were re-running CI to get a green build.`
+            ? `“${flaky.check}” failed and then passed on a re-run of the same commit ${plural(flaky.ciFlips, "time")} in the ${c.config.windows.ciDaysBefore} days before (counting pull-request branches)${
+                o && o.before.runs > 0 ? `; on ${o.branch ?? "the default branch"} it failed or needed a re-run on ${o.before.bad} of ${plural(o.before.runs, "commit")}` : ""
+              }: people were re-running CI to get a green build.`
             : (links?.text ?? "A test failed intermittently (as the change says); how often is not recorded."),
           change: `${author.login} fixed the cause${flaky.patterns.length > 0 ? `: in test code it ${flaky.patterns.join("; ")}` : ""}.`,
           improvement: o ? o.sentence : "Not measurable yet: no CI check is known to have flipped before the fix, so there is no failure rate to follow.",

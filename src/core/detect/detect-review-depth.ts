@@ -152,8 +152,17 @@ function shortQuote(text: string): string {
   return `“${t.length > 60 ? `${t.slice(0, 59)}…` : t}”`;
 }
 
+/** "2 findings; 2 comments led to a change", "1 comment led to a change", "no findings". */
+function whatTheReviewDid(findings: number, changed: number, verified: boolean): string {
+  const parts: string[] = [];
+  if (findings > 0) parts.push(plural(findings, "finding"));
+  if (changed > 0) parts.push(`${plural(changed, "comment")} led to a change`);
+  if (verified) parts.push("said what was verified before approving");
+  return parts.length > 0 ? parts.join("; ") : "no findings";
+}
+
 const LEVEL_WORDS: Record<ReviewLevel, string> = {
-  "rubber-stamp": "a rubber stamp (no visible depth)",
+  "rubber-stamp": "rubber stamp, no visible depth",
   light: "light",
   substantive: "substantive",
   deep: "deep",
@@ -177,7 +186,6 @@ export function reviewContributions(bundle: PullRequestBundle, reviewers: readon
       const cm = r.input.comments?.[i];
       if (url) proof.push({ label: `Comment that led to a change${cm?.path ? ` (${cm.path}${typeof cm.line === "number" ? `:${cm.line}` : ""})` : ""}`, url });
     }
-    const knowledge = s.comments.some((x) => x.category === "knowledge-transfer" && !x.duplicate);
     const improvement =
       changed > 0
         ? `${plural(changed, "review comment")} led to a change before merge${pr.merged ? "" : " (not merged yet)"}.`
@@ -196,11 +204,12 @@ export function reviewContributions(bundle: PullRequestBundle, reviewers: readon
         score: s.score,
         confidence: 0.9,
         level: s.level,
-        dynamics: knowledge ? "compounding" : "neutral",
+        // A review helps one change land; what compounds (teaching a newcomer) is credited as mentoring.
+        dynamics: "neutral",
         evidence: [`Review of ${prLabel(bundle)} “${pr.title}” by ${pr.author.login}: ${LEVEL_WORDS[s.level]}, score ${s.score}/100.`, ...s.evidence],
         formula: {
           friction: `${prLabel(bundle)} changed ${plural(lines, "line")} in ${plural(pr.changedFiles, "file")}${newcomer ? ", written by a newcomer to the repository," : ""} and needed review before it could merge.`,
-          change: `${r.person.login} reviewed it (${LEVEL_WORDS[s.level]}): ${findings > 0 ? `${plural(findings, "finding")}` : "no findings"}${changed > 0 ? `, ${changed} acted on` : ""}.`,
+          change: `${r.person.login} reviewed it (${LEVEL_WORDS[s.level]}): ${whatTheReviewDid(findings, changed, s.signals.verified)}.`,
           improvement,
           beneficiaries: [pr.author.login],
           proof,

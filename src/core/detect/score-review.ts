@@ -78,6 +78,8 @@ export interface ScoredComment {
   ledToChange: boolean;
   /** False when no pattern matched (filed as a minor remark). */
   recognised: boolean;
+  /** The comment explains something (context, conventions, a pointer to docs), whatever its category. */
+  explains: boolean;
 }
 
 export interface ReviewScore {
@@ -145,8 +147,21 @@ const DECAY = 0.75;
 const MINOR_CAP = 4;
 /** Raw points at which the curve reaches ~63 % for a mid-sized change. */
 const SCALE = 30;
-const VERIFY_POINTS = 10;
-const VERIFY_FIGURES_BONUS = 4;
+const VERIFY_POINTS = 9;
+const VERIFY_FIGURES_BONUS = 3;
+/**
+ * A remark no pattern recognises, of at least this many words, that the author then acted on
+ * (the code under it changed) found something: it counts like a question that led to a change.
+ * Nits are recognised as nits ("nit:", "typo"), so this never pays for padding.
+ */
+const UNCLASSIFIED_FINDING_WORDS = 12;
+/**
+ * "Deep" means several findings, or one defect or security problem that was fixed because of the
+ * review in a change of at least this many lines: one good catch in a two-line change is a
+ * substantive review, not a deep one.
+ */
+const DEEP_SINGLE_FINDING_MIN_LINES = 30;
+const MAJOR: ReadonlySet<CommentCategory> = new Set<CommentCategory>(["security", "defect"]);
 const APPROVAL_POINTS = 2;
 
 /** How much depth a change of this size calls for (1 ≈ 150 lines). */
@@ -156,7 +171,8 @@ function sizeFactorOf(lines: number | null, docsOnly: boolean): number {
   return docsOnly ? f * 0.6 : f;
 }
 
-function pointsFor(category: CommentCategory, words: number, ledToChange: boolean, replies: number): number {
+function pointsFor(category: CommentCategory, words: number, ledToChange: boolean, replies: number, unclassifiedFinding = false): number {
+  if (unclassifiedFinding) return BASE_POINTS.question * 3 * (1 + 0.1 * Math.min(replies, 3));
   let p = BASE_POINTS[category];
   if (p === 0) return 0;
   if (FINDINGS.has(category)) {
@@ -191,7 +207,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
       score: 0,
       level: null,
       excluded,
-      comments: commentsIn.map(() => ({ category: "approval-only", points: 0, duplicate: false, ledToChange: false, recognised: false })),
+      comments: commentsIn.map(() => ({ category: "approval-only", points: 0, duplicate: false, ledToChange: false, recognised: false, explains: false })),
       body: null,
       ledToChange: [],
       evidence: [excluded === "ai-reviewer" || excluded === "bot" ? `${EXCLUSION_SENTENCES[excluded].slice(0, -1)} (${input.reviewer}).` : EXCLUSION_SENTENCES[excluded]],
@@ -216,6 +232,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   let duplicates = 0;
   let findings = 0;
   let questionsLedToChange = 0;
+  let unclassifiedLed = 0;
 
   for (let i = 0; i < commentsIn.length; i++) {
     const cm = commentsIn[i]!;
@@ -225,17 +242,23 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     const duplicate = key.length > 0 && seen.has(key);
     if (key.length > 0) seen.add(key);
     const led = cm.ledToChange === true && !duplicate && cm.isReply !== true;
-    let points = duplicate ? 0 : pointsFor(cat.category, cat.words, led, cm.replies ?? 0);
+    const unclassifiedFinding = led && !cat.recognised && cat.words >= UNCLASSIFIED_FINDING_WORDS;
+    let points = duplicate ? 0 : pointsFor(cat.category, cat.words, led, cm.replies ?? 0, unclassifiedFinding);
     if (knowsFiles && FINDINGS.has(cat.category)) points *= 1.1;
     if (newcomerAuthor && cat.category === "knowledge-transfer") points *= 1.3;
     if (cm.isReply === true) points *= 0.5;
-    scored[i] = { category: cat.category, points: round2(points), duplicate, ledToChange: led, recognised: cat.recognised };
+    scored[i] = { category: cat.category, points: round2(points), duplicate, ledToChange: led, recognised: cat.recognised, explains: cat.explains && !duplicate };
     if (duplicate) {
       duplicates++;
       continue;
     }
-    counts[cat.category] = (counts[cat.category] ?? 0) + 1;
     if (led && cat.category !== "praise") changedIdx.push(i);
+    if (unclassifiedFinding) {
+      unclassifiedLed++;
+      findingPoints.push(points);
+      continue;
+    }
+    counts[cat.category] = (counts[cat.category] ?? 0) + 1;
     if (FINDINGS.has(cat.category) || cat.category === "question") {
       if (FINDINGS.has(cat.category)) findings++;
       else if (led) questionsLedToChange++;
@@ -299,14 +322,19 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   let score = fastApproval ? 0 : Math.round(100 * (1 - Math.exp(-raw / (SCALE * sizeFactor))));
 
   let level: ReviewLevel;
-  const substantiveBasis = findings > 0 || questionsLedToChange > 0;
+  const majorFixed = scored.some((sc) => sc !== undefined && sc.ledToChange && MAJOR.has(sc.category) && sc.recognised);
+  const deepBasis = findings + unclassifiedLed + (verified ? 1 : 0) >= 2 || (majorFixed && (lines === null || lines >= DEEP_SINGLE_FINDING_MIN_LINES));
+  // A finding, a comment that changed the code, or a statement of what the reviewer verified.
+  const substantiveBasis = findings > 0 || questionsLedToChange > 0 || unclassifiedLed > 0 || verified;
   if (fastApproval) level = "rubber-stamp";
-  else if (score >= t.reviewDeepScore && findings > 0) level = "deep";
+  else if (score >= t.reviewDeepScore && findings > 0 && deepBasis) level = "deep";
   else if (score >= t.reviewSubstantiveScore && substantiveBasis) level = "substantive";
   else if (findingPoints.length > 0 || minorPoints > 0 || verified) level = "light";
   else level = "rubber-stamp";
-  // Without a finding the score stays below the substantive cut-off, whatever the volume.
+  // Without a finding the score stays below the substantive cut-off, whatever the volume; and
+  // without what makes a review deep, below the deep cut-off: a score never outranks its level.
   if (!substantiveBasis && score >= t.reviewSubstantiveScore) score = Math.max(0, t.reviewSubstantiveScore - 1);
+  if (level === "substantive" && score >= t.reviewDeepScore) score = Math.max(0, t.reviewDeepScore - 1);
 
   const evidence = explain({
     input,
@@ -395,7 +423,8 @@ function explain(x: ExplainInput): string[] {
     const cm = x.commentsIn[i]!;
     const sc = x.scored[i]!;
     const how = cm.changeEvidence ? ` (${cm.changeEvidence})` : "";
-    out.push(`Comment ${where(cm)} (${CATEGORY_LABEL[sc.category][0]}) led to a change${how}: ${quote(cm.body, 100)}`);
+    const label = sc.recognised ? CATEGORY_LABEL[sc.category][0] : "a remark the detector could not classify";
+    out.push(`Comment ${where(cm)} (${label}) led to a change${how}: ${quote(cm.body, 100)}`);
   }
   if (x.changedIdx.length > 5) out.push(`${plural(x.changedIdx.length - 5, "more comment")} led to changes.`);
   if (x.changedIdx.length === 0 && findingTotal > 0) out.push("No comment is known to have led to a change (not measurable from the data given, or none did).");

@@ -1,7 +1,7 @@
 /**
  * This period against the previous one: counts and average scores, up or down.
  */
-import type { ComparisonRow, Trend } from "./report-model.js";
+import type { ComparisonRow, PreviousRecorded, Trend } from "./report-model.js";
 
 interface Scored {
   score: number;
@@ -17,6 +17,11 @@ export function buildComparisonRows<T extends Scored>(
   current: readonly T[],
   previous: readonly T[] | null,
   keyOf: (item: T) => string,
+  /**
+   * When the previous period is only partly recorded: current days / recorded previous days.
+   * Trends then compare counts per day (previous count × scale against the current count).
+   */
+  scale: number | null = null,
 ): ComparisonRow[] {
   const cur = groupScores(current, keyOf);
   const prev = previous === null ? null : groupScores(previous, keyOf);
@@ -32,7 +37,7 @@ export function buildComparisonRows<T extends Scored>(
       previous: p === null ? null : p.length,
       currentAverageScore,
       previousAverageScore,
-      countTrend: p === null ? "n/a" : countTrend(c.length, p.length),
+      countTrend: p === null ? "n/a" : scale === null ? countTrend(c.length, p.length) : rateTrend(c.length, p.length, scale),
       scoreTrend: scoreTrend(currentAverageScore, previousAverageScore),
     };
   });
@@ -43,6 +48,20 @@ export function countTrend(current: number, previous: number): Trend {
   if (current === 0 && previous > 0) return "gone";
   if (current > previous) return "up";
   if (current < previous) return "down";
+  return "same";
+}
+
+/**
+ * The trend of a count against a partly recorded previous count, per day: the previous count is
+ * scaled up to the current period's length, and differences within 15% (or one item) are "same".
+ */
+export function rateTrend(current: number, previous: number, scale: number): Trend {
+  if (current > 0 && previous === 0) return "new";
+  if (current === 0 && previous > 0) return "gone";
+  const expected = previous * scale;
+  const margin = Math.max(1, expected * 0.15);
+  if (current > expected + margin) return "up";
+  if (current < expected - margin) return "down";
   return "same";
 }
 
@@ -84,6 +103,32 @@ export function describeChange(row: ComparisonRow): string {
     default:
       return `unchanged at ${row.current}`;
   }
+}
+
+/**
+ * The headline comparison when the previous period is only partly recorded: counts per 30 days.
+ * "2026 Q2 is only partly recorded (from 2026-06-01, 30 of 91 days), so counts are compared per
+ * 30 days: about 130 pieces of glue work per 30 days now, against 91 in the recorded part of 2026 Q2 (up)."
+ */
+export function partialChange(current: number, previous: number, recorded: PreviousRecorded, previousLabel: string, who: string | null = null): string {
+  const from = recorded.recordedFrom.slice(0, 10);
+  const span = `${recorded.recordedDays} of ${recorded.periodDays} days`;
+  const opening =
+    recorded.basis === "person" && who
+      ? `Unsung's records of ${who}'s work in ${previousLabel} begin on ${from} (${span})`
+      : `${previousLabel} is only partly recorded (from ${from}, ${span})`;
+  if (recorded.recordedDays <= 0) return `${previousLabel} has no records (they begin on ${from}): nothing to compare with.`;
+  if (!recorded.comparable) {
+    return `${opening}: too little to compare with (${previous} ${previous === 1 ? "piece" : "pieces"} of glue work then, ${current} in this period).`;
+  }
+  const now = Math.round((current * 30) / recorded.currentDays);
+  const then = Math.round((previous * 30) / recorded.recordedDays);
+  const trend = rateTrend(current, previous, recorded.currentDays / recorded.recordedDays);
+  const word = trend === "up" || trend === "new" ? "up" : trend === "down" || trend === "gone" ? "down" : "about the same";
+  return (
+    `${opening}, so counts are compared per 30 days: ` +
+    `about ${now} ${now === 1 ? "piece" : "pieces"} of glue work per 30 days now, against ${then} in the recorded part of ${previousLabel} (${word}).`
+  );
 }
 
 /** "9 pieces of glue work, up from 4". */

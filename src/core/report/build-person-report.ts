@@ -6,11 +6,12 @@
  * Pure: rows in, model out. The caller reads the rows; `now` is passed in.
  */
 import type { Annotation, Contribution, ContributionKind } from "../model.js";
-import { buildComparisonRows, totalChange } from "./build-comparison.js";
+import { buildComparisonRows, countTrend, partialChange, rateTrend, totalChange } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
-import { compareStrength, mergeContributions, normalizeUrl, type MergedContribution } from "./merge-contributions.js";
+import { glueKindHeading, isDepthfulReview, isGlue, previousRecorded, sameQuestionGroups, trappedItems } from "./glue.js";
+import { compareStrength, mergeContributions, normalizeUrl, sortByStrength, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, previousPeriod as previousPeriodOf, type Period } from "./period.js";
-import { flakyOutcome, formatPercent, foundDefects, isRisky, mentees, recurrenceKey, reviewComments } from "./read-detail.js";
+import { flakyOutcome, formatPercent, foundDefects, isRisky, mentees, pairedWith, recurrenceKey, reviewComments } from "./read-detail.js";
 import type {
   AnnotationView,
   Comparison,
@@ -21,10 +22,11 @@ import type {
   OmittedCounts,
   PersonCategory,
   PersonReport,
+  PreviousRecorded,
   RecurrenceFinding,
   SummaryLine,
 } from "./report-model.js";
-import { ALL_KINDS, categoryOf, countKind, KIND_LABELS, kindHeading, orderCategories, SYSTEMIC_FIXES, type Rubric } from "./rubric.js";
+import { ALL_KINDS, categoryOf, countKind, KIND_LABELS, orderCategories, SYSTEMIC_FIXES, type Rubric } from "./rubric.js";
 import { coverageOf, selectCoveredAnnotations, selectCoveredContributions, type CoveredRepository } from "./select-covered.js";
 
 /** Items scoring below this are summarised as a count instead of listed. */
@@ -67,6 +69,12 @@ export interface PersonReportInput {
   now: Date;
   /** Default DEFAULT_SCORE_THRESHOLD. */
   scoreThreshold?: number;
+  /**
+   * The earliest activity Unsung has recorded for the organisation (ISO), when the caller knows
+   * it. A previous period that begins before it is only partly recorded, and is compared per day.
+   * Without it, the person's own earliest record in the previous period is used.
+   */
+  recordsBegin?: string | null;
 }
 
 /** Builds the evidence packet for one engineer. Never throws on empty input. */
@@ -90,6 +98,8 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
   const merged = mergeContributions(current);
   const prevMerged = mergeContributions(previous);
   const category = (kind: ContributionKind): string => categoryOf(kind, input.rubric);
+  // Work that absorbs a recurring problem, including earlier answers to a question that became a trap.
+  const trapped = trappedItems(merged, prevMerged);
 
   // Attach annotations to the item they are about: by contribution key, else by link.
   const byKey = new Map<string, MergedContribution>();
@@ -202,7 +212,7 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
       score: Math.round(m.score),
       confidence: m.confidence,
       level: m.level,
-      dynamics: m.dynamics,
+      dynamics: trapped.has(m) ? "trap" : m.dynamics,
       formula: m.formula,
       signals: m.evidence,
       corroborated: endorsedBy.length > 0,
@@ -230,21 +240,24 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
   const otherDisputes = looseViews.filter((v) => v.kind === "dispute");
 
   const hasPreviousData = prevMerged.length > 0;
-  const dynamics = buildDynamics(merged, hasPreviousData ? prevMerged : null, period);
-  const comparison = buildPersonComparison(merged, prevMerged, prevPeriod, categoryNames, category);
+  const recorded = previousRecorded(previous, prevPeriod, period, input.recordsBegin, input.now, "person", prevMerged.filter(isGlue).length);
+  const dynamics = buildDynamics(merged, hasPreviousData ? prevMerged : null, period, prevPeriod, recorded, trapped);
+  const comparison = buildPersonComparison(merged, prevMerged, prevPeriod, categoryNames, category, recorded, `@${person.login}`);
 
-  const listedCount = categories.reduce((n, c) => n + c.items.length, 0);
+  // Items listed on their merit (not only because someone annotated a trivial one).
+  const listedCount = categories.reduce((n, c) => n + c.items.filter((i) => !i.listedBecauseAnnotated).length, 0);
   const allViews = annotations.map(view);
   const summary = buildSummary({
     person,
     period,
     merged,
-    substantial: merged.filter((m) => m.score >= threshold),
+    substantial: merged.filter((m) => m.score >= threshold && !trapped.has(m)),
     current,
     listedCount,
-    repositoryCount: new Set(merged.map((m) => m.repositoryFullName.toLowerCase())).size,
+    repositoryCount: new Set(merged.filter(isGlue).map((m) => m.repositoryFullName.toLowerCase())).size,
     coveredCount: coverageModel.repositories.length,
     views: allViews,
+    looseDisputes: otherDisputes.length,
     dynamics,
     comparison,
   });
@@ -280,6 +293,8 @@ interface SummaryInput {
   repositoryCount: number;
   coveredCount: number;
   views: AnnotationView[];
+  /** Disputes that match no item in this report (e.g. of credit Unsung never gave). */
+  looseDisputes: number;
   dynamics: DynamicsSection;
   comparison: Comparison;
 }
@@ -289,9 +304,17 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
   const lines: SummaryLine[] = [];
   const ownEntries = s.views.filter((v) => v.byPerson && (v.kind === "note" || v.kind === "claim" || v.kind === "log"));
   const peerEndorsements = s.views.filter((v) => v.kind === "endorse" && !v.byPerson);
+  const glue = s.merged.filter(isGlue);
+  const reviews = s.merged.filter((m) => m.kind === "review");
+  const stamps = reviews.filter((m) => m.level === "rubber-stamp").length;
 
-  if (s.merged.length === 0) {
+  if (glue.length === 0) {
     const headline = `Unsung found no glue work for ${who} in ${s.period.label} in the ${plural(s.coveredCount, "repository", "repositories")} this report covers.`;
+    if (reviews.length > 0) {
+      const light = reviews.length - stamps;
+      const parts = [light > 0 ? `${light} light` : "", stamps > 0 ? `${plural(stamps, "approval", "approvals")} with no visible review` : ""].filter((p) => p !== "");
+      lines.push(plainLine(`${plural(reviews.length, "review", "reviews")}, none substantive or deep (${parts.join(", ")}): review load, not glue work.`));
+    }
     lines.push(
       plainLine(
         "That doesn't mean there wasn't any. Mentoring, facilitation and other work off GitHub only shows up when it is logged, and missed work can be claimed; both are listed below when present.",
@@ -311,17 +334,20 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
     return { headline, lines, empty: true };
   }
 
-  const headline =
-    `${who}: ${plural(s.merged.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(s.repositoryCount, "repository", "repositories")}` +
-    (s.listedCount === s.merged.length
-      ? `, all listed below.`
-      : `; the ${s.listedCount} that carry the most evidence are listed below.`);
+  const listed =
+    s.listedCount === glue.length
+      ? ", all listed below."
+      : s.listedCount === 0
+        ? "; none carries enough evidence on its own to be listed (see the counts below)."
+        : s.listedCount === 1
+          ? "; the one that carries the most evidence is listed below."
+          : `; the ${s.listedCount} that carry the most evidence are listed below.`;
+  const headline = `${who}: ${plural(glue.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(s.repositoryCount, "repository", "repositories")}${listed}`;
 
   // Reviews: depth, not volume.
-  const reviews = s.merged.filter((m) => m.kind === "review");
   const deep = reviews.filter((m) => m.level === "deep");
   const substantive = reviews.filter((m) => m.level === "substantive");
-  const depthful = [...deep, ...substantive];
+  const depthful = reviews.filter(isDepthfulReview);
   if (depthful.length > 0) {
     const risky = depthful.filter((m) => m.parts.some(isRisky)).length;
     let text =
@@ -337,6 +363,12 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
       text += `${which} catching defects or security problems`;
     }
     lines.push(plainLine(text));
+  } else if (reviews.length > 0 && stamps === reviews.length) {
+    lines.push(plainLine(`${plural(stamps, "approval", "approvals")} with no visible review (rubber ${stamps === 1 ? "stamp" : "stamps"}): not counted as glue work`));
+  } else if (reviews.length > 0) {
+    const light = reviews.length - stamps;
+    const parts = [`${light} light`, stamps > 0 ? `${plural(stamps, "approval", "approvals")} with no visible review` : ""].filter((p) => p !== "");
+    lines.push(plainLine(`${plural(reviews.length, "review", "reviews")}, none substantive or deep (${parts.join(", ")}): review load, not glue work`));
   }
   let commentTotal = 0;
   let commentLed = 0;
@@ -360,7 +392,15 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
     const outcome = m.parts.map(flakyOutcome).find((o) => o !== null);
     if (!outcome) continue;
     shownFlaky += 1;
-    const figures = `failures ${formatPercent(outcome.before)} → ${formatPercent(outcome.after)}${outcome.runs !== null ? ` over ${outcome.runs} runs` : ""}`;
+    const counts =
+      outcome.beforeBad !== null && outcome.beforeRuns !== null && outcome.afterBad !== null && outcome.afterRuns !== null
+        ? ` (${outcome.beforeBad} of ${outcome.beforeRuns} runs before, ${outcome.afterBad} of ${outcome.afterRuns} after)`
+        : outcome.runs !== null
+          ? ` over ${outcome.runs} runs`
+          : "";
+    const figures = outcome.branch
+      ? `failures and re-runs on ${outcome.branch} ${formatPercent(outcome.before)} → ${formatPercent(outcome.after)}${counts}`
+      : `failures ${formatPercent(outcome.before)} → ${formatPercent(outcome.after)}${counts}`;
     // Only a falling failure rate is a fix; otherwise say what was measured.
     const verb = outcome.after < outcome.before ? "Fixed" : "Worked on";
     const tail = outcome.after < outcome.before ? "" : " (not better yet)";
@@ -379,7 +419,8 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
     );
   }
 
-  const stewardKinds: ContributionKind[] = ["runbook", "docs", "ci-config", "template", "ownership", "test", "flaky-quarantine"];
+  // Quarantines are traps, not stewardship: they are named in the trap lines below.
+  const stewardKinds: ContributionKind[] = ["runbook", "docs", "ci-config", "template", "ownership", "test"];
   const stewardship = stewardKinds
     .map((k) => ({ k, n: s.substantial.filter((m) => m.kind === k).length }))
     .filter((x) => x.n > 0)
@@ -400,8 +441,16 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
       ),
     );
   }
-  const pairing = s.substantial.filter((m) => m.kind === "co-authorship").length;
-  if (pairing > 0) lines.push(plainLine(`Paired on ${plural(pairing, "change", "changes")} (co-authored commits)`));
+  const pairing = s.substantial.filter((m) => m.kind === "co-authorship");
+  if (pairing.length > 0) {
+    const partners = new Set(pairing.flatMap((m) => m.parts.flatMap(pairedWith)).map((l) => l.toLowerCase()));
+    lines.push(
+      plainLine(
+        `Paired on ${plural(pairing.length, "change", "changes")} (co-authored commits)` +
+          (partners.size > 0 ? ` with ${plural(partners.size, "person", "people")}` : ""),
+      ),
+    );
+  }
 
   if (peerEndorsements.length > 0) {
     const endorsers = new Set(peerEndorsements.map((v) => v.authorId)).size;
@@ -419,69 +468,130 @@ function buildSummary(s: SummaryInput): PersonReport["summary"] {
     );
   }
   const disputes = s.views.filter((v) => v.kind === "dispute").length;
-  if (disputes > 0) lines.push(plainLine(`${plural(disputes, "dispute", "disputes")} of what Unsung detected, shown next to the item disputed`));
-  if (s.dynamics.findings.length > 0) {
+  const attached = disputes - s.looseDisputes;
+  if (attached > 0) lines.push(plainLine(`${plural(attached, "dispute", "disputes")} of what Unsung detected, shown next to the item disputed`));
+  if (s.looseDisputes > 0) {
     lines.push(
-      plainLine(
-        `${plural(s.dynamics.findings.length, "kind of glue work keeps", "kinds of glue work keep")} recurring on the same problem: see “Compounding or trap” for the systemic fix`,
-      ),
+      plainLine(`${plural(s.looseDisputes, "dispute", "disputes")} about work this report does not credit, shown under “In their own words, and from peers”`),
     );
+  }
+  for (const f of s.dynamics.findings.slice(0, 3)) lines.push(plainLine(f.headline));
+  if (s.dynamics.findings.length > 3) {
+    lines.push(plainLine(`${plural(s.dynamics.findings.length - 3, "more kind", "more kinds")} of glue work keep recurring: see “Compounding or trap”`));
   }
   lines.push(plainLine(s.comparison.message));
   return { headline, lines, empty: false };
 }
 
-function buildDynamics(merged: MergedContribution[], previous: MergedContribution[] | null, period: Period): DynamicsSection {
-  const compoundingItems = merged.filter((m) => m.dynamics === "compounding");
-  const trapItems = merged.filter((m) => m.dynamics === "trap");
-  const keyOf = (m: MergedContribution): string | null => {
-    for (const p of m.parts) {
-      const k = recurrenceKey(p);
-      if (k !== null) return k;
+interface Grouped {
+  kind: ContributionKind;
+  /** What makes two items the same problem (lower case), or "" for unnamed traps. */
+  id: string;
+  /** The problem in words, or null when no detector named it. */
+  problem: string | null;
+  /** True when the items answer the same question (triage linked as similar). */
+  question: boolean;
+}
+
+/** Groups items that work on the same recurring problem, in this period and the previous one. */
+function recurrenceGroups(all: readonly MergedContribution[]): (m: MergedContribution) => Grouped | null {
+  const questions = sameQuestionGroups(all);
+  const cache = new Map<MergedContribution, Grouped | null>();
+  return (m) => {
+    if (cache.has(m)) return cache.get(m)!;
+    let g: Grouped | null = null;
+    const q = questions.get(m);
+    if (q) g = { kind: m.kind, id: `question:${q.id}`, problem: `the question “${q.title}”`, question: true };
+    else {
+      for (const p of m.parts) {
+        const k = recurrenceKey(p);
+        if (k !== null) {
+          g = { kind: m.kind, id: k.toLowerCase(), problem: k, question: false };
+          break;
+        }
+      }
     }
-    return null;
-  };
-  const groups = new Map<string, { kind: ContributionKind; problem: string | null; items: MergedContribution[] }>();
-  for (const m of merged) {
-    const problem = keyOf(m);
     // Without a named problem, only what a detector marked as a trap is grouped (by kind).
-    if (problem === null && m.dynamics !== "trap") continue;
-    const id = `${m.kind}\u0000${problem?.toLowerCase() ?? ""}`;
-    const g = groups.get(id);
-    if (g) g.items.push(m);
-    else groups.set(id, { kind: m.kind, problem, items: [m] });
+    if (g === null && m.dynamics === "trap") g = { kind: m.kind, id: "", problem: null, question: false };
+    cache.set(m, g);
+    return g;
+  };
+}
+
+function buildDynamics(
+  merged: MergedContribution[],
+  previous: MergedContribution[] | null,
+  period: Period,
+  prevPeriod: Period,
+  recorded: PreviousRecorded | null,
+  trapped: ReadonlySet<MergedContribution>,
+): DynamicsSection {
+  // One line per piece of work: a review and a mentoring item on the same pull request are one piece.
+  const compoundingItems: MergedContribution[] = [];
+  const seenUrls = new Set<string>();
+  for (const m of sortByStrength(merged.filter((x) => x.dynamics === "compounding" && isGlue(x)))) {
+    const id = m.matchUrl || m.key;
+    if (seenUrls.has(id)) continue;
+    seenUrls.add(id);
+    compoundingItems.push(m);
+  }
+  const trapItems = merged.filter((m) => trapped.has(m));
+  const groupOf = recurrenceGroups([...merged, ...(previous ?? [])]);
+  const groups = new Map<string, { g: Grouped; items: MergedContribution[] }>();
+  for (const m of merged) {
+    const g = groupOf(m);
+    if (g === null) continue;
+    const id = `${m.kind}\u0000${g.id}`;
+    const entry = groups.get(id);
+    if (entry) entry.items.push(m);
+    else groups.set(id, { g, items: [m] });
   }
   const mid = (Date.parse(period.from) + Date.parse(period.to)) / 2;
+  const scale = recorded && recorded.recordedDays > 0 ? recorded.currentDays / recorded.recordedDays : null;
+  const prevLabel = prevPeriod.label;
+  const prevWhere = recorded ? `the recorded part of ${prevLabel} (from ${recorded.recordedFrom.slice(0, 10)})` : prevLabel;
   const findings: RecurrenceFinding[] = [];
-  for (const g of groups.values()) {
-    const hasTrap = g.items.some((m) => m.dynamics === "trap");
-    if (!hasTrap && g.items.length < RECURRENCE_THRESHOLD) continue;
-    const count = g.items.length;
-    const previousCount =
-      previous === null
-        ? null
-        : previous.filter(
-            (p) =>
-              p.kind === g.kind &&
-              (g.problem === null ? p.dynamics === "trap" && keyOf(p) === null : keyOf(p)?.toLowerCase() === g.problem.toLowerCase()),
-          ).length;
+  for (const { g, items } of groups.values()) {
+    const hasTrap = items.some((m) => trapped.has(m));
+    if (!hasTrap && items.length < RECURRENCE_THRESHOLD) continue;
+    const count = items.length;
+    const before = previous === null ? null : previous.filter((p) => p.kind === g.kind && groupOf(p)?.id === g.id);
+    const previousCount = before === null ? null : before.length;
     let trend: RecurrenceFinding["trend"] = "unknown";
     let trendBasis: RecurrenceFinding["trendBasis"] = "none";
     let trendText = "";
+    let trendShort = "";
     if (previousCount !== null) {
       trendBasis = "previous-period";
-      trend = previousCount === 0 ? "new" : count > previousCount ? "growing" : count < previousCount ? "shrinking" : "steady";
+      // A partly recorded earlier period holds too few occurrences for a rate: it only shows the
+      // problem is not getting smaller when it comes up at least as often now as then.
+      const t =
+        scale === null
+          ? countTrend(count, previousCount)
+          : previousCount === 0
+            ? "new"
+            : count >= previousCount
+              ? "same"
+              : rateTrend(count, previousCount, scale);
+      trend = t === "new" ? "new" : t === "up" ? "growing" : t === "down" || t === "gone" ? "shrinking" : "steady";
+      const per = scale === null || count >= previousCount ? "" : " (per day, as the earlier period is only partly recorded)";
       trendText =
         trend === "new"
-          ? " It did not come up in the previous period."
+          ? ` It did not come up in ${prevWhere}.`
           : trend === "growing"
-            ? ` It is getting bigger: ${previousCount} in the previous period.`
+            ? ` It is getting bigger${per}: ${previousCount} in ${prevWhere}.`
             : trend === "shrinking"
-              ? ` It is getting smaller: ${previousCount} in the previous period.`
-              : ` It is not getting smaller: also ${previousCount} in the previous period.`;
+              ? ` It is getting smaller${per}: ${previousCount} in ${prevWhere}.`
+              : ` It is not getting smaller${per}: ${previousCount} in ${prevWhere}.`;
+      trendShort =
+        trend === "new"
+          ? ""
+          : trend === "shrinking"
+            ? `, down from ${previousCount} in ${prevWhere}: getting smaller`
+            : `, after ${previousCount} in ${prevWhere}: not getting smaller`;
     } else if (count >= 2) {
       trendBasis = "within-period";
-      const firstHalf = g.items.filter((m) => Date.parse(m.occurredAt) < mid).length;
+      const firstHalf = items.filter((m) => Date.parse(m.occurredAt) < mid).length;
       const secondHalf = count - firstHalf;
       trend = secondHalf > firstHalf ? "growing" : secondHalf < firstHalf ? "shrinking" : "steady";
       trendText =
@@ -490,14 +600,26 @@ function buildDynamics(merged: MergedContribution[], previous: MergedContributio
           : trend === "shrinking"
             ? ` It came up less in the second half of the period (${secondHalf}) than in the first (${firstHalf}).`
             : ` It came up as often in the second half of the period as in the first (${firstHalf} each).`;
+      trendShort = trend === "shrinking" ? ": less often lately" : ": not getting smaller";
     }
     const what = countKind(g.kind, count);
     const text =
-      (g.problem !== null
-        ? `${capitalise(what)} on the same problem (${g.problem}) this period`
-        : `${capitalise(what)} marked as absorbing a recurring problem rather than removing it`) +
-      (hasTrap && g.problem !== null ? ", marked as a trap." : ".") +
-      trendText;
+      (g.kind === "flaky-quarantine" && g.problem === null
+        ? `${capitalise(what)}: the test is skipped or retried, not fixed, so the flakiness stays hidden and the fix is still owed.`
+        : (g.problem !== null
+            ? `${capitalise(what)} on the same problem (${g.problem}) this period`
+            : `${capitalise(what)} marked as absorbing a recurring problem rather than removing it`) + (hasTrap && g.problem !== null ? ", marked as a trap." : ".")) + trendText;
+    const lead = hasTrap ? "Trap" : "Recurring";
+    const body =
+      g.question && g.problem !== null
+        ? `answered the same question (${g.problem.replace(/^the question /, "")}) ${times(count)} this period`
+        : g.kind === "flaky-quarantine"
+          ? `quarantined ${count === 1 ? "a flaky test" : `${count} flaky tests`} instead of fixing ${count === 1 ? "it" : "them"}`
+          : g.problem !== null
+            ? `${what} on the same problem (${g.problem})`
+            : `${what} absorbing a recurring problem`;
+    const headline = `${lead}: ${body}${trendShort}. See “Compounding or trap” for the systemic fix.`;
+    const occurrences = [...items, ...(before ?? [])].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     findings.push({
       kind: g.kind,
       problem: g.problem,
@@ -507,27 +629,32 @@ function buildDynamics(merged: MergedContribution[], previous: MergedContributio
       trend,
       trendBasis,
       text,
+      headline,
       suggestion: SYSTEMIC_FIXES[g.kind] ?? "Look for the systemic fix that makes this work unnecessary.",
-      items: [...g.items]
-        .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
-        .map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, occurredAt: m.occurredAt })),
+      items: occurrences.map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, occurredAt: m.occurredAt })),
     });
   }
   findings.sort((a, b) => b.count - a.count || ALL_KINDS.indexOf(a.kind) - ALL_KINDS.indexOf(b.kind) || (a.problem ?? "").localeCompare(b.problem ?? "", "en"));
 
+  const n = compoundingItems.length;
+  const t = trapItems.length;
   const text =
     merged.length === 0
       ? "Nothing to assess this period."
-      : `${plural(compoundingItems.length, "piece", "pieces")} of work compound (they make a problem smaller for good); ` +
-        `${plural(trapItems.length, "piece", "pieces")} ${trapItems.length === 1 ? "looks" : "look"} like a trap (absorbing a recurring problem).` +
+      : `${n} ${n === 1 ? "piece of work compounds" : "pieces of work compound"} (they make a problem smaller for good); ` +
+        `${t} ${t === 1 ? "piece looks" : "pieces look"} like a trap (absorbing a recurring problem).` +
         (findings.length === 0 ? " No glue work recurred on the same problem." : "");
   return {
-    compoundingCount: compoundingItems.length,
-    trapCount: trapItems.length,
-    compounding: compoundingItems.slice(0, 5).map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, kind: m.kind })),
+    compoundingCount: n,
+    trapCount: t,
+    compounding: compoundingItems.slice(0, 8).map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, kind: m.kind })),
     findings,
     text,
   };
+}
+
+function times(n: number): string {
+  return n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
 }
 
 function buildPersonComparison(
@@ -536,26 +663,42 @@ function buildPersonComparison(
   prevPeriod: Period,
   categoryNames: string[],
   category: (kind: ContributionKind) => string,
+  recorded: PreviousRecorded | null,
+  who: string,
 ): Comparison {
+  // Rubber-stamp and light reviews are not glue work: they are left out of both periods.
+  const cur = merged.filter(isGlue);
+  const prev = prevMerged.filter(isGlue);
+  // Any recorded activity (a light review too) means there is data: no glue work then is a fact, not a gap.
   const hasPreviousData = prevMerged.length > 0;
-  const previous = hasPreviousData ? prevMerged : null;
-  const kinds = ALL_KINDS.filter((k) => merged.some((m) => m.kind === k) || prevMerged.some((m) => m.kind === k));
+  const previous = hasPreviousData ? prev : null;
+  const partial = hasPreviousData ? recorded : null;
+  const scale = partial && partial.comparable && partial.recordedDays > 0 ? partial.currentDays / partial.recordedDays : null;
+  const kinds = ALL_KINDS.filter((k) => cur.some((m) => m.kind === k) || prev.some((m) => m.kind === k));
   const byCategory = buildComparisonRows(
     categoryNames.map((c) => ({ key: c, label: c })),
-    merged,
+    cur,
     previous,
     (m) => category(m.kind),
+    scale,
   );
   const byKind = buildComparisonRows(
-    kinds.map((k) => ({ key: k, label: kindHeading(k) })),
-    merged,
+    kinds.map((k) => ({ key: k, label: glueKindHeading(k) })),
+    cur,
     previous,
     (m) => m.kind,
+    scale,
   );
   const message = !hasPreviousData
     ? `No data for the previous period (${prevPeriod.label}).`
-    : `Compared with ${prevPeriod.label}: ${totalChange(merged.length, prevMerged.length)}.`;
-  return { previousPeriod: prevPeriod, hasPreviousData, message, byCategory, byKind };
+    : partial
+      ? partialChange(cur.length, prev.length, partial, prevPeriod.label, who)
+      : `Compared with ${prevPeriod.label}: ${totalChange(cur.length, prev.length)}.`;
+  // Too little recorded to extrapolate: counts are shown, trends are not claimed.
+  if (partial && !partial.comparable) {
+    for (const r of [...byCategory, ...byKind]) r.countTrend = "n/a";
+  }
+  return { previousPeriod: prevPeriod, hasPreviousData, previousRecorded: partial, message, byCategory, byKind };
 }
 
 function howToRead(threshold: number): Explanation[] {
@@ -566,7 +709,7 @@ function howToRead(threshold: number): Explanation[] {
     },
     {
       title: "What is listed",
-      text: `Items are listed strongest first (score, then most recent). Several contributions of the same kind on the same pull request or issue are merged into one item. Rubber-stamp and light reviews, and items scoring below ${threshold}, are counted but not listed, so padding never adds up.`,
+      text: `Items are listed strongest first (score, then most recent). Several contributions of the same kind on the same pull request or issue are merged into one item. Rubber-stamp and light reviews, and items scoring below ${threshold}, are counted but not listed, so padding never adds up. Only substantive and deep reviews count as glue work: rubber-stamp and light reviews are counted as review load, never as glue work.`,
     },
     {
       title: "Self-reported and corroborated",
@@ -575,6 +718,10 @@ function howToRead(threshold: number): Explanation[] {
     {
       title: "Disputes",
       text: "Where the person disputed what Unsung detected, the dispute is shown next to the item.",
+    },
+    {
+      title: "Compared with the previous period",
+      text: "Counts of glue work this period against the previous period of the same length. When the records of the previous period begin well into it (the app was installed, or history backfilled, only that far back, or the person only started then), counts are compared per 30 days, and not at all when too little was recorded to extrapolate from.",
     },
     {
       title: "Compounding or trap",

@@ -8,9 +8,10 @@
  * Pure: rows in, model out.
  */
 import { REVIEW_LEVELS, type Contribution, type ContributionKind, type ReviewLevel } from "../model.js";
-import { buildComparisonRows } from "./build-comparison.js";
+import { buildComparisonRows, partialChange, totalChange } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
 import { gini } from "./gini.js";
+import { glueKindHeading, isGlue, previousRecorded, sameQuestionGroups, trappedItems } from "./glue.js";
 import { mergeContributions, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, monthsOf, previousPeriod as previousPeriodOf, type Period } from "./period.js";
 import { formatPercent, pathAreas, reviewComments } from "./read-detail.js";
@@ -20,13 +21,14 @@ import type {
   Explanation,
   KindDistribution,
   MonthBucket,
+  PreviousRecorded,
   ReviewerDepthRow,
   SummaryLine,
   TeamPersonRow,
   TeamReport,
   TeamTrends,
 } from "./report-model.js";
-import { ALL_KINDS, categoryOf, KIND_LABELS, kindHeading, type Rubric } from "./rubric.js";
+import { ALL_KINDS, categoryOf, KIND_LABELS, type Rubric } from "./rubric.js";
 import { coverageOf, selectCoveredContributions, type CoveredRepository } from "./select-covered.js";
 
 export { gini } from "./gini.js";
@@ -35,6 +37,11 @@ export { gini } from "./gini.js";
 export const HERO_SHARE = 0.5;
 /** …or when its Gini coefficient is at least this… */
 export const HERO_GINI = 0.6;
+/**
+ * …and, for the Gini rule, one person did at least this share: in a large team most people do
+ * none of a specialised kind, which makes the Gini coefficient high without anyone carrying it.
+ */
+export const HERO_GINI_MIN_SHARE = 1 / 3;
 /** …provided the kind has at least this many items (fewer is noise). */
 export const HERO_MIN_ITEMS = 5;
 
@@ -75,6 +82,20 @@ export interface TeamReportInput {
   reviewsByReviewer?: readonly ReviewsSubmitted[];
   /** When the report was generated (for its header); omitted → no date shown. */
   now?: Date | null;
+  /**
+   * The earliest activity Unsung has recorded for the organisation (ISO), when the caller knows
+   * it. A previous period that begins before it is only partly recorded, and is compared per day.
+   * Without it, the earliest of the team's contributions in the previous period is used.
+   */
+  recordsBegin?: string | null;
+}
+
+/**
+ * What the distribution counts for a person: glue work (of reviews, only substantive or deep ones).
+ * Traps count: work that keeps absorbing a problem is load, and who carries it is the point.
+ */
+function spreadable(m: MergedContribution): boolean {
+  return isGlue(m);
 }
 
 /** Builds the team report. Never throws on empty input. */
@@ -96,6 +117,7 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const merged = mergeContributions(current);
   const prevMerged = mergeContributions(previous);
 
+  const trapped = trappedItems(merged, prevMerged);
   const byPerson = new Map<number, MergedContribution[]>();
   for (const m of merged) {
     const list = byPerson.get(m.personId);
@@ -104,7 +126,7 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   }
 
   let people: TeamPersonRow[] = members.map((member) => {
-    const items = byPerson.get(member.id) ?? [];
+    const items = (byPerson.get(member.id) ?? []).filter(spreadable);
     const byKind: Partial<Record<ContributionKind, number>> = {};
     for (const m of items) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
     return {
@@ -122,14 +144,17 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const loginOf = new Map(people.map((p) => [p.personId, p.login]));
 
   const reviewDepth = buildReviewDepth(order, loginOf, merged, current, input.reviewsByReviewer);
-  const distribution = buildDistribution(order, loginOf, merged, input.rubric);
+  const distribution = buildDistribution(order, loginOf, merged, input.rubric, trapped);
   const shallowAreas = buildShallowAreas(merged);
-  const trends = buildTrends(period, prevPeriod, merged, prevMerged);
+  const recorded = previousRecorded(previous, prevPeriod, period, input.recordsBegin, input.now, "team", prevMerged.filter(isGlue).length);
+  const trends = buildTrends(period, prevPeriod, merged, prevMerged, recorded);
 
   const summary = buildTeamSummary({
     period,
     people,
     merged,
+    previous: prevMerged,
+    loginOf,
     reviewDepth,
     distribution,
     shallowAreas,
@@ -226,11 +251,13 @@ function buildDistribution(
   loginOf: Map<number, string>,
   merged: MergedContribution[],
   rubric: Rubric | undefined,
+  trapped: ReadonlySet<MergedContribution>,
 ): KindDistribution[] {
   const out: KindDistribution[] = [];
   const byKind = groupBy(merged, (m) => m.kind);
   for (const kind of ALL_KINDS) {
-    const items = byKind.get(kind) ?? [];
+    const all = byKind.get(kind) ?? [];
+    const items = all.filter(spreadable);
     if (items.length === 0) continue;
     const total = items.length;
     const counts = new Map<number, number>();
@@ -251,19 +278,24 @@ function buildDistribution(
     if (teamLargeEnough && top && top.share >= HERO_SHARE) {
       flags.push(`@${top.login} did ${formatPercent(top.share)} of the ${label} (${top.count} of ${total}).`);
     }
-    if (teamLargeEnough && g >= HERO_GINI) {
-      flags.push(`Very unevenly spread: Gini coefficient ${g.toFixed(2)}.`);
+    if (teamLargeEnough && g >= HERO_GINI && top !== null && top.share >= HERO_GINI_MIN_SHARE) {
+      const who = top.share < HERO_SHARE ? ` Most by @${top.login} (${formatPercent(top.share)}, ${top.count} of ${total}).` : "";
+      flags.push(`Very unevenly spread: Gini coefficient ${g.toFixed(2)}.${who}`);
+    }
+    const traps = items.filter((m) => trapped.has(m)).length;
+    if (flags.length > 0 && traps > 0) {
+      flags.push(`${traps} of the ${total} absorb a recurring problem (a trap): the fix is systemic, not more of the same.`);
     }
     out.push({
       kind,
-      label: kindHeading(kind),
+      label: glueKindHeading(kind),
       category: categoryOf(kind, rubric),
       total,
       perPerson,
       topLogin: top && top.count > 0 ? top.login : null,
       topShare: top ? top.share : 0,
       gini: g,
-      trapCount: items.filter((m) => m.dynamics === "trap").length,
+      trapCount: items.filter((m) => trapped.has(m)).length,
       heroBottleneck: flags.length > 0,
       flags,
     });
@@ -292,36 +324,58 @@ function buildShallowAreas(merged: MergedContribution[]): AreaDepth[] {
   const shallow: AreaDepth[] = [];
   for (const area of areas.values()) {
     area.noDepth = area.depth.substantive + area.depth.deep === 0 && area.depth["rubber-stamp"] + area.depth.light > 0;
-    if (area.noDepth) shallow.push(area);
+  }
+  const shallowRepos = new Set([...areas.values()].filter((a) => a.path === null && a.noDepth).map((a) => a.repository.toLowerCase()));
+  for (const area of areas.values()) {
+    // A whole repository without depth says it already; its folders would only repeat it.
+    if (area.noDepth && (area.path === null || !shallowRepos.has(area.repository.toLowerCase()))) shallow.push(area);
   }
   return shallow.sort((a, b) => b.reviews - a.reviews || a.area.toLowerCase().localeCompare(b.area.toLowerCase(), "en"));
 }
 
-function buildTrends(period: Period, prevPeriod: Period, merged: MergedContribution[], prevMerged: MergedContribution[]): TeamTrends {
-  const hasPreviousData = prevMerged.length > 0;
+function buildTrends(
+  period: Period,
+  prevPeriod: Period,
+  mergedAll: MergedContribution[],
+  prevAll: MergedContribution[],
+  recorded: PreviousRecorded | null,
+): TeamTrends {
+  // Rubber stamps are not glue work, in either period.
+  const merged = mergedAll.filter(isGlue);
+  const prevMerged = prevAll.filter(isGlue);
+  // Any recorded activity (a light review too) means there is data: no glue work then is a fact, not a gap.
+  const hasPreviousData = prevAll.length > 0;
+  const partial = hasPreviousData ? recorded : null;
   const kinds = ALL_KINDS.filter((k) => merged.some((m) => m.kind === k) || prevMerged.some((m) => m.kind === k));
   const byKind = buildComparisonRows(
-    kinds.map((k) => ({ key: k, label: kindHeading(k) })),
+    kinds.map((k) => ({ key: k, label: glueKindHeading(k) })),
     merged,
     hasPreviousData ? prevMerged : null,
     (m) => m.kind,
+    partial && partial.comparable && partial.recordedDays > 0 ? partial.currentDays / partial.recordedDays : null,
   );
+  // Too little recorded to extrapolate: counts are shown, trends are not claimed.
+  if (partial && !partial.comparable) for (const r of byKind) r.countTrend = "n/a";
   const months: MonthBucket[] = monthsOf(period).map((month) => {
     const inMonth = merged.filter((m) => isInPeriod(m.occurredAt, { from: month.from, to: month.to, label: month.label }));
     const byKindCounts: Partial<Record<ContributionKind, number>> = {};
     for (const m of inMonth) byKindCounts[m.kind] = (byKindCounts[m.kind] ?? 0) + 1;
     return { key: month.key, label: month.label, total: inMonth.length, byKind: byKindCounts };
   });
-  const message = hasPreviousData
-    ? `Compared with ${prevPeriod.label}: ${merged.length} pieces of glue work, ${merged.length > prevMerged.length ? "up from" : merged.length < prevMerged.length ? "down from" : "the same as"} ${prevMerged.length}.`
-    : `No data for the previous period (${prevPeriod.label}).`;
-  return { hasPreviousData, message, byKind, months };
+  const message = !hasPreviousData
+    ? `No data for the previous period (${prevPeriod.label}).`
+    : partial
+      ? partialChange(merged.length, prevMerged.length, partial, prevPeriod.label)
+      : `Compared with ${prevPeriod.label}: ${totalChange(merged.length, prevMerged.length)}.`;
+  return { hasPreviousData, previousRecorded: partial, message, byKind, months };
 }
 
 interface TeamSummaryInput {
   period: Period;
   people: TeamPersonRow[];
   merged: MergedContribution[];
+  previous: MergedContribution[];
+  loginOf: Map<number, string>;
   reviewDepth: TeamReport["reviewDepth"];
   distribution: KindDistribution[];
   shallowAreas: AreaDepth[];
@@ -334,19 +388,23 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
   const line = (t: string): void => {
     lines.push({ text: t, parts: [{ type: "text", text: t }] });
   };
-  if (s.merged.length === 0) {
+  const glue = s.merged.filter(isGlue);
+  const rd = s.reviewDepth;
+  if (glue.length === 0) {
     const headline = `Unsung found no glue work for this team (${plural(s.people.length, "person", "people")}) in ${s.period.label} in the ${plural(s.coveredCount, "repository", "repositories")} this report covers.`;
+    if (rd.totals["rubber-stamp"] > 0) line(`${plural(rd.totals["rubber-stamp"], "approval", "approvals")} with no visible review (rubber stamps): counted, but not glue work.`);
     line("Work off GitHub only shows up when people log it, and missed work can be claimed. If this looks wrong, check which repositories the app is installed on.");
     if (s.trends.hasPreviousData) line(s.trends.message);
     return { headline, lines, empty: true };
   }
-  const repos = new Set(s.merged.map((m) => m.repositoryFullName.toLowerCase())).size;
-  const headline = `${plural(s.people.length, "person", "people")}, ${plural(s.merged.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
-  const rd = s.reviewDepth;
+  const repos = new Set(glue.map((m) => m.repositoryFullName.toLowerCase())).size;
+  const headline = `${plural(s.people.length, "person", "people")}, ${plural(glue.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
   if (rd.totalReviews > 0) {
     const depthful = rd.totals.substantive + rd.totals.deep;
+    const stamps = rd.totals["rubber-stamp"];
     line(
-      `${depthful} of ${plural(rd.totalReviews, "review", "reviews")} (${formatPercent(depthful / rd.totalReviews)}) ${depthful === 1 ? "was" : "were"} substantive or deep.`,
+      `${depthful} of ${plural(rd.totalReviews, "review", "reviews")} (${formatPercent(depthful / rd.totalReviews)}) ${depthful === 1 ? "was" : "were"} substantive or deep` +
+        (stamps > 0 ? `; ${stamps} (${formatPercent(stamps / rd.totalReviews)}) ${stamps === 1 ? "was an approval" : "were approvals"} with no visible review. Only substantive and deep reviews count as glue work.` : ". Only substantive and deep reviews count as glue work."),
     );
     const total = rd.rows.reduce((n, r) => n + (r.commentCount ?? 0), 0);
     const led = rd.rows.reduce((n, r) => n + (r.commentsLedToChange ?? 0), 0);
@@ -354,6 +412,10 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
   }
   for (const d of s.distribution) {
     if (d.heroBottleneck) line(`Possible hero bottleneck in ${d.label.toLowerCase()}: ${d.flags.join(" ")}`);
+  }
+  const traps = trapLines(s.merged, s.previous, s.loginOf);
+  if (traps.length > 0) {
+    line(`Recurring work that absorbs a problem instead of removing it (a trap): ${traps.join("; ")}. Their evidence packets suggest the systemic fix.`);
   }
   if (s.shallowAreas.length > 0) {
     const names = s.shallowAreas.slice(0, 5).map((a) => a.area);
@@ -369,11 +431,39 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
   return { headline, lines, empty: false };
 }
 
+/** "@jonah answered the same question (“How do I …?”) 5 times", "@oliver quarantined a flaky test instead of fixing it". */
+function trapLines(merged: MergedContribution[], previous: MergedContribution[], loginOf: Map<number, string>): string[] {
+  // Grouped with the previous period too, so a question is named after its first occurrence.
+  const questions = sameQuestionGroups([...merged, ...previous]);
+  const current = new Set(merged);
+  const groups = new Map<string, { personId: number; kind: ContributionKind; title: string | null; members: Set<MergedContribution> }>();
+  for (const m of merged) {
+    if (m.dynamics !== "trap") continue;
+    const q = questions.get(m);
+    const id = `${m.personId}\u0000${m.kind}\u0000${q?.id ?? ""}`;
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { personId: m.personId, kind: m.kind, title: q?.title ?? null, members: new Set() }));
+    g.members.add(m);
+    // The whole question group counts, including occurrences before it was marked a trap.
+    if (q) for (const [other, oq] of questions) if (oq.id === q.id && other.personId === m.personId && current.has(other)) g.members.add(other);
+  }
+  const out: string[] = [];
+  for (const g of [...groups.values()].sort((a, b) => b.members.size - a.members.size || (loginOf.get(a.personId) ?? "").localeCompare(loginOf.get(b.personId) ?? "", "en"))) {
+    const who = `@${loginOf.get(g.personId) ?? ""}`;
+    const n = g.members.size;
+    const times = n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
+    if (g.kind === "triage" && g.title) out.push(`${who} answered the same question (“${g.title}”) ${times}`);
+    else if (g.kind === "flaky-quarantine") out.push(`${who} quarantined ${n === 1 ? "a flaky test" : `${n} flaky tests`} instead of fixing ${n === 1 ? "it" : "them"}`);
+    else out.push(`${who}: ${n} ${n === 1 ? KIND_LABELS[g.kind].one : KIND_LABELS[g.kind].many} absorbing a recurring problem`);
+  }
+  return out;
+}
+
 function howComputed(): Explanation[] {
   return [
     {
       title: "Review depth",
-      text: "Each review is classified by what its comments did: rubber-stamp (an approval with nothing else), light (a few minor comments or nits), substantive (findings about defects, tests, design or security), deep (several substantive findings, changes that followed, coverage of the risky parts). Several reviews by one person of one pull request count once, at their deepest level. The depth share is the substantive and deep reviews divided by all of that person's reviews.",
+      text: "Each review is classified by what its comments did: rubber-stamp (an approval with nothing else), light (a few minor comments or nits), substantive (a finding about defects, tests, design or security, a comment that changed the code, or a statement of what the reviewer verified), deep (two or more findings, or a defect or security problem fixed because of the review in a change of 30 lines or more, with a high score). Several reviews by one person of one pull request count once, at their deepest level. The depth share is the substantive and deep reviews divided by all of that person's reviews.",
     },
     {
       title: "Comments that led to changes",
@@ -385,7 +475,7 @@ function howComputed(): Explanation[] {
     },
     {
       title: "Distribution across the team",
-      text: `For each kind of glue work: how many items each person has, the share done by the person who did the most, and the Gini coefficient, a number from 0 (everyone did the same amount) to close to 1 (one person did nearly all of it). A kind is flagged as a possible hero bottleneck when it has at least ${HERO_MIN_ITEMS} items in a team of two or more and one person did at least ${Math.round(HERO_SHARE * 100)}% of it, or its Gini coefficient is at least ${HERO_GINI}.`,
+      text: `For each kind of glue work: how many items each person has, the share done by the person who did the most, and the Gini coefficient, a number from 0 (everyone did the same amount) to close to 1 (one person did nearly all of it). Of reviews, only substantive and deep ones count here (review load is in the table above); work that only absorbs a recurring problem (a trap) counts too, as load, and the summary names it. A kind is flagged as a possible hero bottleneck when it has at least ${HERO_MIN_ITEMS} items in a team of two or more and one person did at least ${Math.round(HERO_SHARE * 100)}% of it, or its Gini coefficient is at least ${HERO_GINI} with one person doing at least a third of it.`,
     },
     {
       title: "Areas with no reviewer depth",
@@ -393,7 +483,7 @@ function howComputed(): Explanation[] {
     },
     {
       title: "Trends",
-      text: "Counts per kind this period against the previous period of the same length (the previous quarter, for a quarter), and counts per calendar month (UTC) within the period. Items are counted once per subject: several contributions of one kind on one pull request or issue are one item.",
+      text: "Counts per kind this period against the previous period of the same length (the previous quarter, for a quarter), and counts per calendar month (UTC) within the period. Items are counted once per subject: several contributions of one kind on one pull request or issue are one item. Only substantive and deep reviews count as glue work: rubber-stamp and light reviews are review load, shown in the review depth table. When the records of the previous period begin well into it (the app was installed, or history backfilled, only that far back), counts are compared per 30 days instead of in total.",
     },
     {
       title: "Who and what is counted",

@@ -16,6 +16,7 @@
  *   `workflow`, `test`, `topic`, `question`.
  */
 import type { Contribution } from "../model.js";
+import { normalizeUrl } from "./merge-contributions.js";
 
 export function detailNumber(c: Pick<Contribution, "detail">, ...names: string[]): number | null {
   for (const name of names) {
@@ -74,10 +75,17 @@ export function isRisky(c: Contribution): boolean {
 /** A flaky-test fix's measured outcome, when the detector measured one. */
 export interface FlakyOutcome {
   job: string | null;
+  /** Where it was measured (the default branch), when known. */
+  branch: string | null;
   /** Fractions 0–1. */
   before: number;
   after: number;
   runs: number | null;
+  /** Runs and bad runs (failed or re-run) on each side, when known. */
+  beforeRuns: number | null;
+  beforeBad: number | null;
+  afterRuns: number | null;
+  afterBad: number | null;
 }
 
 export function flakyOutcome(c: Contribution): FlakyOutcome | null {
@@ -91,11 +99,17 @@ export function flakyOutcome(c: Contribution): FlakyOutcome | null {
       const after = windowOf(outcome["after"]);
       if (before && after) {
         const check = outcome["check"];
+        const branch = outcome["branch"];
         return {
           job: typeof check === "string" && check.trim() !== "" ? check.trim() : detailString(c, "check", "job", "workflow"),
+          branch: typeof branch === "string" && branch.trim() !== "" ? branch.trim() : null,
           before: before.rate,
           after: after.rate,
           runs: before.runs !== null && after.runs !== null ? before.runs + after.runs : null,
+          beforeRuns: before.runs,
+          beforeBad: before.bad,
+          afterRuns: after.runs,
+          afterBad: after.bad,
         };
       }
     }
@@ -107,21 +121,37 @@ export function flakyOutcome(c: Contribution): FlakyOutcome | null {
   const runsBefore = detailNumber(c, "runsBefore");
   const runsAfter = detailNumber(c, "runsAfter");
   const total = runs ?? (runsBefore !== null && runsAfter !== null ? runsBefore + runsAfter : null);
-  return { job: detailString(c, "job", "workflow", "check", "test"), before, after, runs: total };
+  return {
+    job: detailString(c, "job", "workflow", "check", "test"),
+    branch: detailString(c, "branch"),
+    before,
+    after,
+    runs: total,
+    beforeRuns: runsBefore,
+    beforeBad: null,
+    afterRuns: runsAfter,
+    afterBad: null,
+  };
 }
 
-function windowOf(v: unknown): { rate: number; runs: number | null } | null {
+function windowOf(v: unknown): { rate: number; runs: number | null; bad: number | null } | null {
   if (v === null || typeof v !== "object") return null;
   const w = v as Record<string, unknown>;
   const rate = toFraction(typeof w["rate"] === "number" && Number.isFinite(w["rate"]) ? w["rate"] : null);
   if (rate === null) return null;
   const runs = typeof w["runs"] === "number" && Number.isFinite(w["runs"]) && w["runs"] >= 0 ? w["runs"] : null;
-  return { rate, runs };
+  const bad = typeof w["bad"] === "number" && Number.isFinite(w["bad"]) && w["bad"] >= 0 ? w["bad"] : null;
+  return { rate, runs, bad: runs !== null && bad !== null && bad <= runs ? bad : null };
 }
 
 /** What makes two pieces of glue work "the same recurring problem"; null when unknown. */
 export function recurrenceKey(c: Contribution): string | null {
   return detailString(c, "recurrenceKey", "problemKey", "check", "job", "workflow", "test", "topic", "question");
+}
+
+/** The people a co-authorship contribution paired with (`pairedWith`), when the detector named them. */
+export function pairedWith(c: Contribution): string[] {
+  return detailStrings(c, "pairedWith");
 }
 
 /** The people a mentoring contribution helped, when the detector named them. */
@@ -157,4 +187,18 @@ function toFraction(v: number | null): number | null {
   if (v === null || v < 0) return null;
   if (v > 1) return v <= 100 ? v / 100 : null;
   return v;
+}
+
+/** Issue numbers a triage contribution names as the same question answered before (`similarAnswered`). */
+export function similarIssues(c: Pick<Contribution, "detail">): number[] {
+  const v = c.detail?.["similarAnswered"];
+  if (!Array.isArray(v)) return [];
+  return v.filter((n): n is number => typeof n === "number" && Number.isInteger(n) && n > 0);
+}
+
+/** The URL (as normalizeUrl compares it) of issue `n` in the repository of an issue or pull request URL. */
+export function issueNumberUrl(subjectUrl: string, n: number): string | null {
+  const m = /^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/(?:issues|pull)\/\d+/i.exec(subjectUrl.trim());
+  if (!m) return null;
+  return normalizeUrl(`${m[1]}/issues/${n}`);
 }

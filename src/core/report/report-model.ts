@@ -113,6 +113,8 @@ export interface RecurrenceFinding {
   trendBasis: "previous-period" | "within-period" | "none";
   /** A sentence about it. */
   text: string;
+  /** One line for a summary: who did what, how often, and whether it is shrinking. */
+  headline: string;
   suggestion: string;
   items: Array<{ title: string; url: string; occurredAt: string }>;
 }
@@ -141,9 +143,32 @@ export interface ComparisonRow {
   scoreTrend: Trend;
 }
 
+/**
+ * The previous period is only partly recorded: its records begin well into it (the app was
+ * installed, or history backfilled, only that far back). Counts are then compared per day.
+ */
+export interface PreviousRecorded {
+  /** The first day with records in the previous period (ISO timestamp at 00:00Z). */
+  recordedFrom: string;
+  /** Days of the previous period with records, and its length in days. */
+  recordedDays: number;
+  periodDays: number;
+  /** Days of the current period the comparison counts (all of it once it is over). */
+  currentDays: number;
+  /**
+   * How the start of the records is known: given by the caller for the whole organisation, or
+   * inferred from the earliest recorded work of the team, or of the person the report is about.
+   */
+  basis: "organisation" | "team" | "person";
+  /** False when too little was recorded to compare per day (see partialChange). */
+  comparable: boolean;
+}
+
 export interface Comparison {
   previousPeriod: Period | null;
   hasPreviousData: boolean;
+  /** Set when the previous period is only partly recorded; trends are then per day, not raw counts. */
+  previousRecorded: PreviousRecorded | null;
   /** "No data for the previous period (2026 Q2)." or a one-line overview. */
   message: string;
   byCategory: ComparisonRow[];
@@ -211,6 +236,7 @@ export interface KindDistribution {
   topLogin: string | null;
   topShare: number;
   gini: number;
+  /** Items that absorb a recurring problem (traps): not counted in `total`, listed apart. */
   trapCount: number;
   heroBottleneck: boolean;
   /** Why it is flagged, in words. */
@@ -238,6 +264,8 @@ export interface MonthBucket {
 
 export interface TeamTrends {
   hasPreviousData: boolean;
+  /** Set when the previous period is only partly recorded; trends are then per day, not raw counts. */
+  previousRecorded: PreviousRecorded | null;
   message: string;
   byKind: ComparisonRow[];
   months: MonthBucket[];

@@ -78,3 +78,35 @@ describe("acknowledgesChange", () => {
     expect(acknowledgesChange(reply)).toBe(false);
   });
 });
+
+describe("categorizeComment: findings written the way reviewers write them", () => {
+  // Each of these is a real defect a review caught and the author fixed; none uses "bug" or "race condition".
+  it.each([
+    ["These writes aren't in a transaction. If the ledger post fails, the refund is already marked refunded with no ledger entry.", "defect"],
+    ["There's also a race: two partial refunds can both read the sum before either inserts, and together refund more than was captured.", "defect"],
+    ["This is a read-modify-write race: two calls can both GET the old value, and whichever SET lands last wins.", "defect"],
+    ["Check-then-act: the retry arrives while the first attempt is still running, so both miss the SELECT and we pay out twice.", "defect"],
+    ["ON CONFLICT needs a unique index on (merchant_id, key), which this migration doesn't create yet.", "defect"],
+    ["The length check can't tell 'exactly limit rows left' from 'more rows exist', so the next cursor leads to an empty page.", "defect"],
+    ["Should the TTL come from the offline threshold instead of a literal 300? If someone tunes it, the cache would silently disagree with it.", "defect"],
+    ["The error is caught and swallowed here, so failures become silent 200s.", "defect"],
+    ["This compares timestamps as strings; it works until a timestamp without milliseconds shows up.", "defect"],
+    ["If this throws halfway, the first update is already committed. Should both writes be in one transaction?", "defect"],
+    ["Polling every second × every open console tab adds up: ops keeps ~40 tabs open, that's 40 req/s for one widget.", "performance"],
+  ] as [string, CommentCategory][])("%s → %s", (body, category) => {
+    expect(categorizeComment(body)).toMatchObject({ category, recognised: true });
+  });
+
+  it("mentioning a cache is not a performance finding; suggesting one is", () => {
+    expect(categorizeComment("Drive-by from payments: we hit exactly this pattern in the ledger cache last year. One blocker inline.").category).not.toBe("performance");
+    expect(categorizeComment("We look this up on every request; could we cache the result per tenant?").category).toBe("performance");
+  });
+
+  it("an explanation is recognised whatever the category: a defect pointed out in a way that teaches", () => {
+    const teach =
+      "Publishing after the DB write loses the event if the process dies in between. We solve it with the transactional outbox in the same transaction: https://microservices.io/patterns/data/transactional-outbox.html";
+    expect(categorizeComment(teach)).toMatchObject({ category: "defect", explains: true });
+    expect(categorizeComment("nit: trailing whitespace").explains).toBe(false);
+    expect(categorizeComment("See the docs").explains).toBe(false);
+  });
+});

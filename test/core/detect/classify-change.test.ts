@@ -187,3 +187,36 @@ describe("classifyChange: kinds", () => {
     expect(classifyChange(input, config).kinds.map((k) => k.kind)).toEqual(["docs"]);
   });
 });
+
+describe("classifyChange: tests are glue work when they are the point of the change", () => {
+  it("a feature or bug fix that brings its own tests is not test work, even when most of its lines are tests", () => {
+    const feature = change("Expose lastLoginAt on Operator responses", [
+      { path: "src/operators/serializer.ts", additions: 1, deletions: 0 },
+      { path: "test/operators/serializer.test.ts", additions: 3, deletions: 0 },
+    ]);
+    expect(classifyChange(feature).kinds.map((k) => k.kind)).toEqual([]);
+    const fix = change("Fix timezone bug in maintenance window scheduler", [
+      { path: "src/maintenance/scheduler.ts", additions: 3, deletions: 2 },
+      { path: "test/maintenance/windows-dst.test.ts", additions: 19, deletions: 0 },
+    ]);
+    expect(classifyChange(fix).kinds.map((k) => k.kind)).toEqual([]);
+    // The breakdown still says how much of it was tests.
+    expect(classifyChange(fix).breakdown.map((k) => k.kind)).toEqual(["test"]);
+  });
+
+  it("a change that only touches tests is test work, and says so", () => {
+    const r = classifyChange(change("Cover the delete edge cases", [{ path: "test/orders/delete-order.test.ts", additions: 16, deletions: 0 }]));
+    expect(r.kinds.map((k) => k.kind)).toEqual(["test"]);
+    expect(r.kinds[0]!.evidence.join(" ")).toContain("touches tests only");
+  });
+
+  it("a change that says it is about tests, by title or label, is test work despite a small helper change", () => {
+    const files = [
+      { path: "src/lib/clock.ts", additions: 2, deletions: 0 },
+      { path: "test/orders/sync.test.ts", additions: 40, deletions: 5 },
+    ];
+    expect(classifyChange(change("Add regression tests for order sync", files)).kinds.map((k) => k.kind)).toEqual(["test"]);
+    const labelled = { ...change("Order sync: cover retries", files), labels: ["tests"] };
+    expect(classifyChange(labelled).kinds.map((k) => k.kind)).toEqual(["test"]);
+  });
+});

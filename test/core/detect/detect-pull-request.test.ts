@@ -165,6 +165,16 @@ describe("detectPullRequest: change kinds and flaky tests (author, merged only)"
     expectWellFormed(out);
   });
 
+  it("a few lines of configuration that steer everyone (CODEOWNERS, CI, templates) score like real glue work, not like a typo fix", () => {
+    for (const f of [file(".github/CODEOWNERS", 9, 0), file(".github/dependabot.yml", 10, 1), file(".github/ISSUE_TEMPLATE/bug.yml", 8, 0)]) {
+      const [c] = detectPullRequest(prBundle({ files: [f] }), defaultDetectorConfig);
+      expect(c!.score).toBeGreaterThanOrEqual(30);
+    }
+    // Docs of the same size are scored by size.
+    const [docs] = detectPullRequest(prBundle({ files: [file("docs/guide.md", 9, 0)] }), defaultDetectorConfig);
+    expect(docs!.score).toBeLessThan(30);
+  });
+
   it("bots' PRs earn nothing (renovate updating the workflow)", () => {
     const bundle = prBundle({ pr: { author: { id: 29139614, login: "renovate[bot]", isBot: true } }, files: [file(".github/workflows/ci.yml", 2, 2)] });
     expect(detectPullRequest(bundle, defaultDetectorConfig)).toEqual([]);
@@ -202,7 +212,9 @@ describe("detectPullRequest: change kinds and flaky tests (author, merged only)"
     const f = out[0]!;
     expect(f).toMatchObject({ key: "flaky-fix:777:101", dynamics: "compounding", level: "improved", detector: "flaky-fix" });
     expect(f.formula.improvement).toContain("12% → 2% over 100 runs");
-    expect(f.formula.friction).toContain("“e2e” failed and then passed on the same commit 6 times");
+    expect(f.formula.friction).toContain("“e2e” failed and then passed on a re-run of the same commit 6 times");
+    // The flips count pull-request branches too; the default branch figure is stated next to it, so the numbers never look inconsistent.
+    expect(f.formula.friction).toContain("on main it failed or needed a re-run on 6 of 50 commits");
     expect(f.score).toBeGreaterThan(80);
     expectWellFormed(out);
   });
@@ -262,6 +274,43 @@ describe("detectPullRequest: mentoring", () => {
     expect(byKind(detectPullRequest(bundle, defaultDetectorConfig), "mentoring")).toEqual([]);
   });
 
+  it("a member whose short history only reflects how recently records begin is not a newcomer", () => {
+    // Records of this repository begin in early June (the reviewer's first activity); the author
+    // was active a few days later, so "1 merged pull request before" says nothing about them.
+    const reviewerSince = { ...history(people.maya, 30), firstSeenAt: "2026-06-02T09:00:00Z" };
+    const established = newcomerBundle({
+      histories: { [String(people.newbie.id)]: { ...history(people.newbie, 1), firstSeenAt: "2026-06-08T10:00:00Z" }, [String(people.maya.id)]: reviewerSince },
+    });
+    established.pullRequest.authorAssociation = "MEMBER";
+    expect(byKind(detectPullRequest(established, defaultDetectorConfig), "mentoring")).toEqual([]);
+    // Someone whose first activity came two months after the records begin is new, member or not.
+    const joined = newcomerBundle({
+      histories: { [String(people.newbie.id)]: { ...history(people.newbie, 1), firstSeenAt: "2026-08-04T10:00:00Z" }, [String(people.maya.id)]: reviewerSince },
+    });
+    joined.pullRequest.authorAssociation = "MEMBER";
+    expect(byKind(detectPullRequest(joined, defaultDetectorConfig), "mentoring")).toHaveLength(1);
+    // GitHub's own first-time marker always counts.
+    const first = newcomerBundle({
+      histories: { [String(people.newbie.id)]: { ...history(people.newbie, 0), firstSeenAt: "2026-06-03T10:00:00Z" }, [String(people.maya.id)]: reviewerSince },
+    });
+    first.pullRequest.authorAssociation = "FIRST_TIME_CONTRIBUTOR";
+    expect(byKind(detectPullRequest(first, defaultDetectorConfig), "mentoring")).toHaveLength(1);
+  });
+
+  it("an explanation counts for mentoring even when the comment is also a finding", () => {
+    const teach =
+      "If the process dies between the commit and the publish, the event is lost. We solve it with the transactional outbox: https://microservices.io/patterns/data/transactional-outbox.html";
+    const bundle = newcomerBundle({ reviewComments: [commentFact(people.maya, teach, { outdated: true })] });
+    const m = byKind(detectPullRequest(bundle, defaultDetectorConfig), "mentoring");
+    expect(m[0]!.evidence.join(" ")).toContain("1 explanatory comment");
+  });
+
+  it("a review is not itself compounding work: what compounds (teaching a newcomer) is the mentoring item", () => {
+    const out = detectPullRequest(newcomerBundle(), defaultDetectorConfig);
+    expect(byKind(out, "review").every((r) => r.dynamics === "neutral")).toBe(true);
+    expect(byKind(out, "mentoring")[0]!.dynamics).toBe("compounding");
+  });
+
   it("GitHub's FIRST_TIME_CONTRIBUTOR counts when no history is known", () => {
     const bundle = newcomerBundle({ histories: {} });
     bundle.pullRequest.authorAssociation = "FIRST_TIME_CONTRIBUTOR";
@@ -288,7 +337,11 @@ describe("detectPullRequest: co-authorship", () => {
       ],
     });
     const out = byKind(detectPullRequest(bundle, defaultDetectorConfig), "co-authorship");
-    expect(out.map((c) => c.personLogin)).toEqual(["kim"]);
+    // Pairing takes two: the co-author, and the author who paired with them.
+    expect(out.map((c) => c.personLogin)).toEqual(["kim", "sam"]);
+    expect(out[1]!.evidence[0]).toContain("sam authored PR #");
+    expect(out[1]!.evidence[0]).toContain("with kim, named as co-author (Co-authored-by trailer) on 2 of 3 commits");
+    expect(out[1]!.detail.role).toBe("author");
     expect(out[0]!.key).toBe("co-authorship:777:105");
     expect(out[0]!.evidence[0]).toContain("on 2 of 3 commits");
     expect(out[0]!.detail.filteredCoAuthors).toEqual([
@@ -304,7 +357,7 @@ describe("detectPullRequest: co-authorship", () => {
   it("a person called Claude with a real address is not filtered", () => {
     const claude = { id: 106, login: "claude-dupont", isBot: false };
     const bundle = prBundle({ commits: [commit(people.sam, "Pairing", { coAuthors: [{ name: "Claude Dupont", email: "claude@acme.dev", person: claude }] })] });
-    expect(byKind(detectPullRequest(bundle, defaultDetectorConfig), "co-authorship").map((c) => c.personLogin)).toEqual(["claude-dupont"]);
+    expect(byKind(detectPullRequest(bundle, defaultDetectorConfig), "co-authorship").map((c) => c.personLogin)).toEqual(["claude-dupont", "sam"]);
   });
 
   it("no credit on an unmerged PR, for the author naming themselves, or for only-AI trailers", () => {
@@ -312,6 +365,7 @@ describe("detectPullRequest: co-authorship", () => {
     expect(byKind(detectPullRequest(unmerged, defaultDetectorConfig), "co-authorship")).toEqual([]);
     const self = prBundle({ commits: [commit(people.sam, "x", { coAuthors: [{ name: "Sam", email: "sam@acme.dev", person: people.sam }] })] });
     expect(byKind(detectPullRequest(self, defaultDetectorConfig), "co-authorship")).toEqual([]);
+    // AI co-author trailers credit nobody: not the assistant, and not the author as a pair.
     const ai = prBundle({ commits: [commit(people.sam, "x", { coAuthors: trailers.slice(1, 5) })] });
     expect(byKind(detectPullRequest(ai, defaultDetectorConfig), "co-authorship")).toEqual([]);
   });

@@ -321,4 +321,39 @@ describe("flaky-test fixes", () => {
     expect(r.is).toBe(true);
     expect(r.ciFlips).toBeGreaterThanOrEqual(3);
   });
+
+  it("a keyword about something else in product code, with unrelated CI re-runs in the window, is not a flaky-test fix", () => {
+    const reconnect = `@@ -30,6 +30,9 @@ export class Gateway {
+   onDisconnect() {
+-    this.reconnect();
++    this.backoff.reset();
++    this.reconnect({ jitterMs: 250 });
+   }`;
+    const input: ChangeInput = {
+      title: "Handle Wi-Fi reconnects in the robot gateway",
+      // The word is in the description; its testing section is not the word's context.
+      body: "Robots on flaky Wi-Fi drop off.\n## Testing\n- unit tests for the backoff",
+      files: [{ path: "src/gateway/reconnect.ts", additions: 30, deletions: 4, patch: reconnect }],
+      // Some other test kept failing and passing on re-run while this was open.
+      ci: { ...ciBeforeAfter(50, 0), runs: [...ciBeforeAfter(50, 0).runs, ...branchRuns({ runs: 10, bad: 10, fromDay: -20, toDay: -1, shaPrefix: "w", branch: "fix/wifi" })] },
+    };
+    const r = classifyChange(input).flakyFix;
+    expect(r.ciFlips).toBeGreaterThanOrEqual(3);
+    expect(r.is).toBe(false);
+    expect(r.quarantine).toBe(false);
+    expect(r.outcome).toBeNull();
+  });
+
+  it("a keyword next to a test name counts as being about tests (“OrderSyncTest is flaky”)", () => {
+    const race = `@@ -10,6 +10,8 @@ export class SyncWorker {
+   async flush() {
++    await this.mutex.runExclusive(async () => {
+     const batch = await this.next();`;
+    const input: ChangeInput = {
+      title: "Make OrderSyncTest stop being flaky: flush under a lock",
+      files: [{ path: "src/sync-worker.ts", additions: 2, deletions: 0, patch: race }],
+      ci: { ...ciBeforeAfter(50, 0), runs: [...ciBeforeAfter(50, 0).runs, ...branchRuns({ runs: 10, bad: 10, fromDay: -20, toDay: -1, shaPrefix: "s", branch: "fix/sync" })] },
+    };
+    expect(classifyChange(input).flakyFix.is).toBe(true);
+  });
 });

@@ -253,3 +253,50 @@ describe("scoreReview: normalisation", () => {
     expect(scoreReview(input)).toEqual(scoreReview(input));
   });
 });
+
+describe("scoreReview: what counts as deep, and remarks the patterns miss", () => {
+  const small = { additions: 2, deletions: 0 };
+  const medium = { additions: 50, deletions: 10 };
+
+  it("one fixed defect in a two-line change is a substantive review, not a deep one", () => {
+    const r = scoreReview(
+      review({ pr: small, comments: [{ body: "This misses the case where the value is null, and we'd throw here.", ledToChange: true, path: "src/a.ts" }] }),
+    );
+    expect(r.level).toBe("substantive");
+    // …and its score stays below the deep cut-off, so it never outranks a deep review in a list.
+    expect(r.score).toBeLessThan(defaultDetectorConfig.thresholds.reviewDeepScore);
+  });
+
+  it("one fixed defect in a change of some size, or two findings, is deep", () => {
+    const one = scoreReview(review({ pr: medium, comments: [{ body: DEFECT_THAT_LED_TO_CHANGE.body, ledToChange: true, path: "src/a.ts" }] }));
+    expect(one.level).toBe("deep");
+    const two = scoreReview(
+      review({
+        pr: small,
+        comments: [
+          { body: DEFECT_THAT_LED_TO_CHANGE.body, ledToChange: true, path: "src/a.ts" },
+          { body: "Can we add a regression test for the empty-cart case?", ledToChange: true, path: "test/a.test.ts" },
+        ],
+      }),
+    );
+    expect(two.level).toBe("deep");
+  });
+
+  it("a long remark no pattern recognises, that the author acted on, is a finding of unknown kind, not a nit", () => {
+    const body = "Hmm, the ordering of these two steps feels off to me given how the retry path reads the state afterwards.";
+    const r = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: true, path: "src/a.ts" }] }));
+    expect(r.comments[0]).toMatchObject({ category: "nit", recognised: false, ledToChange: true });
+    expect(r.level).toBe("substantive");
+    expect(r.evidence.join(" ")).toContain("(a remark the detector could not classify) led to a change");
+    expect(r.evidence.join(" ")).not.toContain("(nit) led to a change");
+    // The same remark left unaddressed, or a short one, stays minor: padding never pays.
+    expect(scoreReview(review({ pr: medium, comments: [{ body, ledToChange: false, path: "src/a.ts" }] })).level).toBe("light");
+    expect(scoreReview(review({ pr: medium, comments: [{ body: "hmm, not sure", ledToChange: true, path: "src/a.ts" }] })).level).toBe("light");
+  });
+
+  it("an approval that says what was verified, with figures, is substantive on a small change and light on a huge one", () => {
+    const body = "Ran the migration against a prod snapshot: 4 s, no locks taken.";
+    expect(scoreReview(review({ state: "APPROVED", body, pr: { additions: 8, deletions: 1 }, submittedSecondsAfterOpen: 4000 })).level).toBe("substantive");
+    expect(scoreReview(review({ state: "APPROVED", body, pr: { additions: 1200, deletions: 300 }, submittedSecondsAfterOpen: 4000 })).level).toBe("light");
+  });
+});

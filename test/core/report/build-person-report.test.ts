@@ -33,8 +33,9 @@ describe("buildPersonReport: summary", () => {
     const { report } = build();
     expect(report.type).toBe("person");
     expect(report.summary.empty).toBe(false);
+    // The rubber-stamp approval and the two light reviews are review load, not glue work.
     expect(report.summary.headline).toBe(
-      "Alice Example: 12 pieces of glue work in 2026 Q3 across 3 repositories; the 8 that carry the most evidence are listed below.",
+      "Alice Example: 9 pieces of glue work in 2026 Q3 across 3 repositories; the 8 that carry the most evidence are listed below.",
     );
     const lines = report.summary.lines.map((l) => l.text);
     expect(lines).toContain("1 deep and 1 substantive reviews on risky changes");
@@ -42,10 +43,14 @@ describe("buildPersonReport: summary", () => {
     expect(lines).toContain("Fixed the flaky test job: failures 12% → 2% over 140 runs");
     // The trivial docs change (score 10) is counted in the headline but never in a summary count.
     expect(lines).toContain("Wrote or improved 1 runbook");
-    expect(lines).toContain("Clarified or triaged 3 issues");
+    // The three triaged issues are one trap (the same question again and again): named as such, not as triage.
+    expect(lines.some((l) => l.startsWith("Clarified or triaged"))).toBe(false);
+    expect(lines).toContain(
+      "Trap: 3 triaged issues on the same problem (SSO login for new users), after 1 in 2026 Q2: not getting smaller. See “Compounding or trap” for the systemic fix.",
+    );
     expect(lines).toContain("Mentored 1 person (1 mentoring contribution)");
     expect(lines).toContain("2 endorsements from 2 teammates");
-    expect(lines).toContain("Compared with 2026 Q2: 12 pieces of glue work, up from 3.");
+    expect(lines).toContain("Compared with 2026 Q2: 9 pieces of glue work, up from 3.");
   });
 
   it("marks the job name as code so renderers can format it safely", () => {
@@ -218,6 +223,10 @@ describe("buildPersonReport: own words, peers, disputes", () => {
     );
     expect(allItems(report)[0]?.disputes.map((d) => d.text)).toEqual(["by link"]);
     expect(report.otherDisputes.map((d) => d.text)).toEqual(["about nothing here"]);
+    // The summary says where each is, instead of claiming both sit next to an item.
+    const lines = report.summary.lines.map((l) => l.text);
+    expect(lines).toContain("1 dispute of what Unsung detected, shown next to the item disputed");
+    expect(lines).toContain("1 dispute about work this report does not credit, shown under “In their own words, and from peers”");
   });
 
   it("corroborates a log entry a teammate endorsed by the same link", () => {
@@ -276,10 +285,13 @@ describe("buildPersonReport: compounding or trap", () => {
       trendBasis: "previous-period",
       suggestion: SYSTEMIC_FIXES.triage,
     });
-    expect(f.text).toBe(
-      "3 triaged issues on the same problem (SSO login for new users) this period, marked as a trap. It is getting bigger: 1 in the previous period.",
+    expect(f.text).toBe("3 triaged issues on the same problem (SSO login for new users) this period, marked as a trap. It is getting bigger: 1 in 2026 Q2.");
+    expect(f.headline).toBe(
+      "Trap: 3 triaged issues on the same problem (SSO login for new users), after 1 in 2026 Q2: not getting smaller. See “Compounding or trap” for the systemic fix.",
     );
+    // Occurrences include the previous period's, so the reader sees how long it has been coming back.
     expect(f.items.map((i) => i.url)).toEqual([
+      "https://github.com/acme/web/issues/302",
       "https://github.com/acme/web/issues/201",
       "https://github.com/acme/web/issues/202",
       "https://github.com/acme/web/issues/203",
@@ -326,9 +338,10 @@ describe("buildPersonReport: comparison with the previous period", () => {
     expect(report.comparison.hasPreviousData).toBe(true);
     expect(report.comparison.previousPeriod).toEqual(Q2);
     const quality = report.comparison.byCategory.find((r) => r.key === DEFAULT_RUBRIC_ORDER[0]);
-    expect(quality).toMatchObject({ current: 8, previous: 3, countTrend: "up", previousAverageScore: 50 });
+    // Rubber-stamp and light reviews are not glue work: they are left out of the comparison.
+    expect(quality).toMatchObject({ current: 5, previous: 3, countTrend: "up", previousAverageScore: 50 });
     const review = report.comparison.byKind.find((r) => r.key === "review");
-    expect(review).toMatchObject({ current: 5, previous: 2, countTrend: "up", currentAverageScore: 41, previousAverageScore: 60, scoreTrend: "down" });
+    expect(review).toMatchObject({ label: "Substantive or deep reviews", current: 2, previous: 2, countTrend: "same", currentAverageScore: 76, previousAverageScore: 60, scoreTrend: "up" });
     const flaky = report.comparison.byKind.find((r) => r.key === "flaky-fix");
     expect(flaky).toMatchObject({ current: 1, previous: 0, countTrend: "new" });
   });
@@ -448,7 +461,14 @@ describe("buildPersonReport: rubric and stability", () => {
     const { report } = build();
     expect(report.generatedAt).toBe(NOW.toISOString());
     expect(report.period).toEqual(Q3);
-    expect(report.howToRead.map((e) => e.title)).toEqual(["Score", "What is listed", "Self-reported and corroborated", "Disputes", "Compounding or trap"]);
+    expect(report.howToRead.map((e) => e.title)).toEqual([
+      "Score",
+      "What is listed",
+      "Self-reported and corroborated",
+      "Disputes",
+      "Compared with the previous period",
+      "Compounding or trap",
+    ]);
     expect(COVERED).toHaveLength(3);
   });
 });
@@ -481,7 +501,141 @@ describe("buildPersonReport: detail as the detectors write it", () => {
     const lines = report.summary.lines.map((l) => l.text);
     expect(lines).toContain("1 deep review, catching defects or security problems");
     expect(lines).toContain("2 of 3 review comments led to changes");
-    expect(lines).toContain("Fixed the flaky ci / e2e job: failures 18% → 2.5% over 90 runs");
-    expect(lines).toContain("Worked on the flaky lint job: failures 10% → 10% over 20 runs (not better yet)");
+    // With the run counts on each side, the summary states them, so a reader can check the rate.
+    expect(lines).toContain("Fixed the flaky ci / e2e job: failures 18% → 2.5% (9 of 50 runs before, 1 of 40 after)");
+    expect(lines).toContain("Worked on the flaky lint job: failures 10% → 10% (1 of 10 runs before, 1 of 10 after) (not better yet)");
+  });
+});
+
+describe("buildPersonReport: what counts as glue work", () => {
+  it("rubber stamps and nit-padded reviews are review load, not glue work, and the summary says so", () => {
+    const stamps = [1, 2, 3].map((n) => contribution({ kind: "review", number: 900 + n, level: "rubber-stamp", score: 0 }));
+    const nits = [1, 2].map((n) => contribution({ kind: "review", number: 910 + n, level: "light", score: 23, detail: { commentCount: 12, commentsLedToChange: 0 } }));
+    const tests = contribution({ kind: "test", number: 920, score: 32 });
+    const report = buildPersonReport(personInput({ contributions: [...stamps, ...nits, tests], previousContributions: [], annotations: [] }));
+    expect(report.summary.headline).toBe("Alice Example: 1 piece of glue work in 2026 Q3 across 1 repository, all listed below.");
+    const lines = report.summary.lines.map((l) => l.text);
+    expect(lines).toContain("5 reviews, none substantive or deep (2 light, 3 approvals with no visible review): review load, not glue work");
+    expect(lines).toContain("0 of 24 review comments led to changes");
+  });
+
+  it("only approvals with no visible review: said plainly", () => {
+    const stamps = [1, 2].map((n) => contribution({ kind: "review", number: 930 + n, level: "rubber-stamp", score: 0 }));
+    const report = buildPersonReport(personInput({ contributions: stamps, previousContributions: [], annotations: [] }));
+    expect(report.summary.headline).toMatch(/^Unsung found no glue work for Alice Example/);
+    expect(report.summary.lines[0]!.text).toBe("2 reviews, none substantive or deep (2 approvals with no visible review): review load, not glue work.");
+  });
+
+  it("says “the one that carries” and “none carries” instead of “the 1 that carry” or “the 0”", () => {
+    const one = buildPersonReport(
+      personInput({ contributions: [contribution({ kind: "runbook", score: 60 }), contribution({ kind: "docs", score: 10 })], previousContributions: [], annotations: [] }),
+    );
+    expect(one.summary.headline).toContain("; the one that carries the most evidence is listed below.");
+    const none = buildPersonReport(personInput({ contributions: [contribution({ kind: "docs", score: 10 })], previousContributions: [], annotations: [] }));
+    expect(none.summary.headline).toContain("; none carries enough evidence on its own to be listed");
+  });
+
+  it("light reviews in the previous period are data: no glue work then is a fact, not a gap", () => {
+    const prev = [contribution({ kind: "review", level: "light", score: 20, occurredAt: "2026-04-10T10:00:00Z" })];
+    const report = buildPersonReport(personInput({ contributions: [contribution({ kind: "runbook", score: 60 })], previousContributions: prev, annotations: [] }));
+    expect(report.comparison.hasPreviousData).toBe(true);
+    expect(report.comparison.message).toBe("Compared with 2026 Q2: 1 piece of glue work, up from 0.");
+  });
+});
+
+describe("buildPersonReport: a previous period recorded only in part", () => {
+  const june = (n: number) =>
+    Array.from({ length: n }, (_, i) => contribution({ kind: "docs", number: 1000 + i, score: 40, occurredAt: `2026-06-${String(10 + (i % 19)).padStart(2, "0")}T10:00:00Z` }));
+  const current = Array.from({ length: 30 }, (_, i) => contribution({ kind: "docs", number: 1100 + i, score: 40, occurredAt: `2026-0${7 + (i % 3)}-15T10:00:00Z` }));
+
+  it("compares per 30 days, says from when the records run, and labels the change as per day", () => {
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: june(12), annotations: [] }));
+    expect(report.comparison.previousRecorded).toMatchObject({ recordedFrom: "2026-06-10T00:00:00.000Z", recordedDays: 21, periodDays: 91, basis: "person", comparable: true });
+    // 30 in 92 days is about 10 per 30 days; 12 in 21 days about 17: down, not "up from 12".
+    expect(report.comparison.message).toBe(
+      "Unsung's records of @alice's work in 2026 Q2 begin on 2026-06-10 (21 of 91 days), so counts are compared per 30 days: about 10 pieces of glue work per 30 days now, against 17 in the recorded part of 2026 Q2 (down).",
+    );
+    expect(report.comparison.byKind.find((r) => r.key === "docs")).toMatchObject({ current: 30, previous: 12, countTrend: "down" });
+  });
+
+  it("does not claim a trend from a handful of items", () => {
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: june(2), annotations: [] }));
+    expect(report.comparison.message).toBe(
+      "Unsung's records of @alice's work in 2026 Q2 begin on 2026-06-10 (21 of 91 days): too little to compare with (2 pieces of glue work then, 30 in this period).",
+    );
+    expect(report.comparison.byKind.every((r) => r.countTrend === "n/a")).toBe(true);
+  });
+
+  it("uses the organisation's start of records when the caller gives it", () => {
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: june(12), annotations: [], recordsBegin: "2026-06-01T09:12:40Z" }));
+    expect(report.comparison.previousRecorded).toMatchObject({ recordedFrom: "2026-06-01T00:00:00.000Z", recordedDays: 30, basis: "organisation" });
+    expect(report.comparison.message).toMatch(/^2026 Q2 is only partly recorded \(from 2026-06-01, 30 of 91 days\)/);
+  });
+
+  it("a previous period recorded from its start is compared in plain counts", () => {
+    const early = [contribution({ kind: "docs", score: 40, occurredAt: "2026-04-03T10:00:00Z" }), ...june(3)];
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: early, annotations: [] }));
+    expect(report.comparison.previousRecorded).toBeNull();
+    expect(report.comparison.message).toBe("Compared with 2026 Q2: 30 pieces of glue work, up from 4.");
+  });
+});
+
+describe("buildPersonReport: the same question, again and again", () => {
+  // Issue numbers in acme/web; each answer lists the similar questions the same person answered before.
+  const answer = (n: number, at: string, similar: number[], trap: boolean) =>
+    contribution({
+      kind: "triage",
+      repo: "acme/web",
+      number: n,
+      subjectTitle: n === 10 ? "How do I get staging credentials?" : `staging credentials again (#${n})`,
+      occurredAt: at,
+      score: 29,
+      level: "light",
+      dynamics: trap ? "trap" : "neutral",
+      detail: { similarAnswered: similar, answered: true },
+    });
+  const previous = [answer(10, "2026-06-20T10:00:00Z", [], false)];
+  const current = [answer(11, "2026-07-09T10:00:00Z", [10], false), answer(12, "2026-08-06T10:00:00Z", [10, 11], true), answer(13, "2026-09-10T10:00:00Z", [11, 12], true)];
+
+  it("is one trap across both periods, named after the first question, including answers the detector had not marked yet", () => {
+    // (The earlier period holds only one record of this person, from late June: it is compared as partly recorded.)
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: previous, annotations: [] }));
+    expect(report.dynamics.findings).toHaveLength(1);
+    const f = report.dynamics.findings[0]!;
+    expect(f).toMatchObject({ kind: "triage", problem: "the question “How do I get staging credentials?”", count: 3, reason: "trap", previousCount: 1, trend: "steady" });
+    expect(f.items.map((i) => i.url)).toEqual([10, 11, 12, 13].map((n) => `https://github.com/acme/web/issues/${n}`));
+    expect(report.dynamics.trapCount).toBe(3);
+    const lines = report.summary.lines.map((l) => l.text);
+    expect(lines).toContain(
+      "Trap: answered the same question (“How do I get staging credentials?”) 3 times this period, after 1 in the recorded part of 2026 Q2 (from 2026-06-20): not getting smaller. See “Compounding or trap” for the systemic fix.",
+    );
+    // None of the three is counted as triage that made something better, and each is tagged as part of the trap.
+    expect(lines.some((l) => l.startsWith("Clarified or triaged"))).toBe(false);
+    expect(report.categories.flatMap((c) => c.items).filter((i) => i.kind === "triage").every((i) => i.dynamics === "trap")).toBe(true);
+  });
+
+  it("never says a recurring question is getting smaller on the strength of a partly recorded earlier period", () => {
+    const report = buildPersonReport(personInput({ contributions: current, previousContributions: previous, annotations: [], recordsBegin: "2026-06-15T00:00:00Z" }));
+    const f = report.dynamics.findings[0]!;
+    expect(f.trend).toBe("steady");
+    expect(f.text).toContain("It is not getting smaller: 1 in the recorded part of 2026 Q2 (from 2026-06-15).");
+  });
+});
+
+describe("buildPersonReport: compounding", () => {
+  it("lists each piece of compounding work once, and reads well in the singular", () => {
+    const url = "https://github.com/acme/web/pull/50";
+    const report = buildPersonReport(
+      personInput({
+        contributions: [
+          contribution({ kind: "review", level: "deep", score: 90, subjectUrl: url, dynamics: "compounding" }),
+          contribution({ kind: "mentoring", score: 70, subjectUrl: url, dynamics: "compounding" }),
+        ],
+        previousContributions: [],
+        annotations: [],
+      }),
+    );
+    expect(report.dynamics.compounding.map((c) => c.url)).toEqual([url]);
+    expect(report.dynamics.text).toMatch(/^1 piece of work compounds \(they make a problem smaller for good\)/);
   });
 });

@@ -141,9 +141,14 @@ describe("buildTeamReport: distribution across the team", () => {
     expect(flaky?.topShare).toBeCloseTo(6 / 7, 10);
     expect(flaky?.gini).toBe(gini([1, 6, 0, 0]));
     expect(flaky?.perPerson.map((p) => p.count)).toEqual([1, 6, 0, 0]);
-    expect(flaky?.flags).toEqual(["@bob did 86% of the flaky-test fixes (6 of 7).", "Very unevenly spread: Gini coefficient 0.68."]);
+    // Bob's repeated fixes of the same job are still load he carries; the flag says they are a trap.
+    expect(flaky?.flags).toEqual([
+      "@bob did 86% of the flaky-test fixes (6 of 7).",
+      "Very unevenly spread: Gini coefficient 0.68.",
+      "3 of the 7 absorb a recurring problem (a trap): the fix is systemic, not more of the same.",
+    ]);
     expect(report.summary.lines.map((l) => l.text)).toContain(
-      "Possible hero bottleneck in flaky-test fixes: @bob did 86% of the flaky-test fixes (6 of 7). Very unevenly spread: Gini coefficient 0.68.",
+      "Possible hero bottleneck in flaky-test fixes: @bob did 86% of the flaky-test fixes (6 of 7). Very unevenly spread: Gini coefficient 0.68. 3 of the 7 absorb a recurring problem (a trap): the fix is systemic, not more of the same.",
     );
   });
 
@@ -166,7 +171,8 @@ describe("buildTeamReport: distribution across the team", () => {
     expect(docs.gini).toBeCloseTo(0.7, 9);
     expect(docs.gini).toBeGreaterThanOrEqual(HERO_GINI);
     expect(docs.heroBottleneck).toBe(true);
-    expect(docs.flags).toEqual(["Very unevenly spread: Gini coefficient 0.70."]);
+    // Nobody has half, so the flag names who carries the most.
+    expect(docs.flags).toEqual(["Very unevenly spread: Gini coefficient 0.70. Most by @p0 (33%, 3 of 9)."]);
   });
 
   it("never flags a team of one", () => {
@@ -205,17 +211,19 @@ describe("buildTeamReport: trends", () => {
   it("compares each kind with the previous period", () => {
     const report = teamReport();
     expect(report.trends.hasPreviousData).toBe(true);
-    expect(report.trends.message).toBe("Compared with 2026 Q2: 24 pieces of glue work, up from 4.");
+    // Rubber-stamp and light reviews are review load, not glue work: they are not in the totals.
+    expect(report.trends.message).toBe("Compared with 2026 Q2: 17 pieces of glue work, up from 4.");
     expect(report.trends.byKind.find((r) => r.key === "flaky-fix")).toMatchObject({ current: 7, previous: 1, countTrend: "up" });
     expect(report.trends.byKind.find((r) => r.key === "runbook")).toMatchObject({ current: 1, previous: 0, countTrend: "new" });
   });
 
   it("counts glue work per month within the period", () => {
     const report = teamReport();
+    // Glue work only: rubber-stamp and light reviews are review load.
     expect(report.trends.months.map((m) => [m.key, m.total])).toEqual([
       ["2026-07", 6],
-      ["2026-08", 10],
-      ["2026-09", 8],
+      ["2026-08", 6],
+      ["2026-09", 5],
     ]);
     expect(report.trends.months.reduce((n, m) => n + m.total, 0)).toBe(report.people.reduce((n, p) => n + p.items, 0));
     expect(report.trends.months[2]?.byKind["flaky-fix"]).toBe(3);
@@ -255,7 +263,8 @@ describe("buildTeamReport: explanation, privacy, empty", () => {
     expect(json).not.toContain(SECRET_TITLE);
     expect(json).not.toContain("acme/secret");
     expect(json).not.toContain("outsider");
-    expect(report.people.find((p) => p.login === "alice")?.items).toBe(12);
+    // 12 covered items, of which one rubber stamp and two light reviews are review load, not glue work.
+    expect(report.people.find((p) => p.login === "alice")?.items).toBe(9);
   });
 
   it("is clear, not broken, for a team with no glue work", () => {
@@ -273,5 +282,74 @@ describe("buildTeamReport: explanation, privacy, empty", () => {
     const a = buildTeamReport(input);
     const b = buildTeamReport({ ...input, people: [...input.people].reverse(), contributions: [...input.contributions].reverse() });
     expect(b).toEqual(a);
+  });
+});
+
+describe("buildTeamReport: review load is not glue work, traps are named, noise is not a bottleneck", () => {
+  it("counts only substantive and deep reviews as glue work, and says how many approvals showed no review", () => {
+    const contributions = [
+      ...[1, 2, 3, 4].map((n) => contribution({ kind: "review", person: CAROL, repo: "acme/web", number: 400 + n, level: "rubber-stamp", score: 0 })),
+      ...[1, 2].map((n) => contribution({ kind: "review", person: BOB, repo: "acme/web", number: 410 + n, level: "light", score: 23 })),
+      contribution({ kind: "review", person: ALICE, repo: "acme/web", number: 420, level: "deep", score: 90 }),
+    ];
+    const report = buildTeamReport(teamInput({ contributions, previousContributions: [] }));
+    expect(report.summary.headline).toBe("4 people, 1 piece of glue work in 2026 Q3 across 1 repository.");
+    expect(report.summary.lines[0]!.text).toBe(
+      "1 of 7 reviews (14%) was substantive or deep; 4 (57%) were approvals with no visible review. Only substantive and deep reviews count as glue work.",
+    );
+    expect(report.distribution.map((d) => [d.label, d.total])).toEqual([["Substantive or deep reviews", 1]]);
+    expect(report.people.find((p) => p.login === "Carol")?.items).toBe(0);
+    // The review table still shows everyone's load.
+    expect(report.reviewDepth.rows.find((r) => r.login === "Carol")?.depth["rubber-stamp"]).toBe(4);
+  });
+
+  it("names work that keeps absorbing the same problem, with the question it keeps answering", () => {
+    const q = (n: number, similar: number[], trap: boolean) =>
+      contribution({ kind: "triage", person: BOB, repo: "acme/web", number: n, subjectTitle: `How do I get VPN access? (#${n})`, dynamics: trap ? "trap" : "neutral", detail: { similarAnswered: similar } });
+    const contributions = [
+      q(31, [], false),
+      q(32, [31], false),
+      q(33, [31, 32], true),
+      contribution({ kind: "flaky-quarantine", person: CAROL, repo: "acme/web", dynamics: "trap", score: 30 }),
+    ];
+    const report = buildTeamReport(teamInput({ contributions, previousContributions: [] }));
+    expect(report.summary.lines.map((l) => l.text)).toContain(
+      "Recurring work that absorbs a problem instead of removing it (a trap): @bob answered the same question (“How do I get VPN access? (#31)”) 3 times; @Carol quarantined a flaky test instead of fixing it. Their evidence packets suggest the systemic fix.",
+    );
+  });
+
+  it("a high Gini coefficient alone is not a bottleneck when nobody carries even a third", () => {
+    const people = Array.from({ length: 15 }, (_, i) => ({ id: 2000 + i, login: `q${String(i).padStart(2, "0")}` }));
+    // 13 items over 8 of 15 people, at most 4 by one: most people do none, nobody carries it.
+    const counts = [4, 2, 2, 1, 1, 1, 1, 1];
+    const contributions = counts.flatMap((n, i) => Array.from({ length: n }, () => contribution({ kind: "test", person: people[i]!, repo: "acme/api", score: 32 })));
+    const report = buildTeamReport(teamInput({ people, contributions, previousContributions: [] }));
+    const tests = report.distribution.find((d) => d.kind === "test")!;
+    expect(tests.gini).toBeGreaterThanOrEqual(HERO_GINI);
+    expect(tests.topShare).toBeLessThan(1 / 3);
+    expect(tests.heroBottleneck).toBe(false);
+  });
+
+  it("a repository without depth is listed once, not again for each of its folders", () => {
+    const contributions = [
+      contribution({ kind: "review", person: BOB, repo: "acme/docs", level: "light", detail: { paths: ["docs/a.md", "guides/b.md"] } }),
+      contribution({ kind: "review", person: CAROL, repo: "acme/docs", level: "rubber-stamp", detail: { paths: ["docs/c.md"] } }),
+      contribution({ kind: "review", person: CAROL, repo: "acme/api", level: "deep", detail: { paths: ["src/x.ts"] } }),
+      contribution({ kind: "review", person: BOB, repo: "acme/api", level: "light", detail: { paths: ["migrations/1.sql"] } }),
+    ];
+    const report = buildTeamReport(teamInput({ contributions }));
+    expect(report.shallowAreas.map((a) => a.area)).toEqual(["acme/docs", "acme/api: migrations"]);
+  });
+
+  it("compares per 30 days with a previous period recorded only from late in it", () => {
+    const june = Array.from({ length: 20 }, (_, i) => contribution({ kind: "docs", person: BOB, repo: "acme/docs", number: 3000 + i, score: 40, occurredAt: "2026-06-15T10:00:00Z" }));
+    const current = Array.from({ length: 30 }, (_, i) => contribution({ kind: "docs", person: BOB, repo: "acme/docs", number: 3100 + i, score: 40, occurredAt: "2026-08-15T10:00:00Z" }));
+    const report = buildTeamReport(teamInput({ contributions: current, previousContributions: june, recordsBegin: "2026-06-01T00:00:00Z" }));
+    expect(report.trends.previousRecorded).toMatchObject({ recordedDays: 30, periodDays: 91, basis: "organisation", comparable: true });
+    expect(report.trends.message).toBe(
+      "2026 Q2 is only partly recorded (from 2026-06-01, 30 of 91 days), so counts are compared per 30 days: about 10 pieces of glue work per 30 days now, against 20 in the recorded part of 2026 Q2 (down).",
+    );
+    // Raw counts would say "up from 20 to 30"; per day it went down.
+    expect(report.trends.byKind.find((r) => r.key === "docs")).toMatchObject({ current: 30, previous: 20, countTrend: "down" });
   });
 });

@@ -53,7 +53,18 @@ describe("reading detail written by the detectors", () => {
   });
 
   it("reads a measured CI outcome, and nothing from an unmeasurable one", () => {
-    expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: flakyDetail("improved") }))).toEqual({ job: "ci / test", before: 0.12, after: 0.02, runs: 140 });
+    expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: flakyDetail("improved") }))).toEqual({
+      job: "ci / test",
+      branch: "main",
+      before: 0.12,
+      after: 0.02,
+      runs: 140,
+      // The run counts on each side, so a summary can say "3 of 32 runs before".
+      beforeRuns: 60,
+      beforeBad: 7,
+      afterRuns: 80,
+      afterBad: 2,
+    });
     expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: flakyDetail("worse", 0.1, 0.2) }))?.after).toBe(0.2);
     expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: flakyDetail("too-early") }))).toBeNull();
     expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: flakyDetail("not-measurable") }))).toBeNull();
@@ -63,9 +74,14 @@ describe("reading detail written by the detectors", () => {
   it("reads simple fields too, and percentages given as 0–100", () => {
     expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: { job: "e2e", failureRateBefore: 30, failureRateAfter: 5, runsBefore: 10, runsAfter: 20 } }))).toEqual({
       job: "e2e",
+      branch: null,
       before: 0.3,
       after: 0.05,
       runs: 30,
+      beforeRuns: 10,
+      beforeBad: null,
+      afterRuns: 20,
+      afterBad: null,
     });
     expect(flakyOutcome(contribution({ kind: "flaky-fix", detail: { failureRateBefore: 300, failureRateAfter: 5 } }))).toBeNull();
     expect(isRisky(contribution({ kind: "review", detail: { riskyFiles: 2 } }))).toBe(true);
