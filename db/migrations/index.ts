@@ -5,8 +5,10 @@
 import type { Migration } from "kysely";
 import * as foundation from "./2026-11-21-0001-foundation.js";
 import * as contributions from "./2026-11-21-0002-contributions.js";
+import * as activityTimeIndexes from "./2026-11-21-0003-activity-time-indexes.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
   "2026-11-21-0002-contributions": contributions,
+  "2026-11-21-0003-activity-time-indexes": activityTimeIndexes,
 };

@@ -56,6 +56,11 @@ export interface EmitFacts {
     flakyBefore: number;
     mainRunsAfter: number;
     flakyAfter: number;
+    /** The same, within the detectors' default windows: 30 days before and 30 days after the merge. */
+    windowRunsBefore: number;
+    windowFlakyBefore: number;
+    windowRunsAfter: number;
+    windowFlakyAfter: number;
   };
   mergedPullRequests: number;
   pullRequests: number;
@@ -139,7 +144,7 @@ export class Emitter {
   ) {
     this.facts = {
       numbers: new Map(),
-      flaky: { fixMergedAt: "", mainRunsBefore: 0, flakyBefore: 0, mainRunsAfter: 0, flakyAfter: 0 },
+      flaky: { fixMergedAt: "", mainRunsBefore: 0, flakyBefore: 0, mainRunsAfter: 0, flakyAfter: 0, windowRunsBefore: 0, windowFlakyBefore: 0, windowRunsAfter: 0, windowFlakyAfter: 0 },
       mergedPullRequests: 0,
       pullRequests: plan.pullRequests.length,
     };
@@ -810,8 +815,15 @@ export class Emitter {
       if (flakyRepo) {
         const mainBefore = reqs.filter((r) => r.event === "push" && r.at < fixAt);
         const mainAfter = reqs.filter((r) => r.event === "push" && r.at >= fixAt);
-        const nBefore = Math.round(mainBefore.length * (0.17 + this.rng.next() * 0.05));
-        for (const r of this.rng.sample(mainBefore, nBefore)) flaky.add(r);
+        // Sampled separately inside the 30 days before the fix, so the window the detectors measure
+        // shows the same one-in-five rate as the whole history rather than a lucky or unlucky stretch.
+        const windowStart = fixAt - 30 * 24 * 60 * MINUTE;
+        const recent = mainBefore.filter((r) => r.at >= windowStart);
+        const older = mainBefore.filter((r) => r.at < windowStart);
+        for (const part of [older, recent]) {
+          const n = Math.round(part.length * (0.17 + this.rng.next() * 0.05));
+          for (const r of this.rng.sample(part, n)) flaky.add(r);
+        }
         // Keep the one post-fix flake away from the fix itself so the "after" window reads clean at first.
         if (mainAfter.length >= 40) flaky.add(this.rng.pick(mainAfter.slice(Math.floor(mainAfter.length / 2))));
         for (const r of reqs) if (r.event === "pull_request" && r.at < fixAt && this.rng.chance(0.18)) flaky.add(r);
@@ -819,6 +831,11 @@ export class Emitter {
         this.facts.flaky.mainRunsAfter = mainAfter.length;
         this.facts.flaky.flakyBefore = mainBefore.filter((r) => flaky.has(r)).length;
         this.facts.flaky.flakyAfter = mainAfter.filter((r) => flaky.has(r)).length;
+        const windowAfter = mainAfter.filter((r) => r.at < fixAt + 30 * 24 * 60 * MINUTE);
+        this.facts.flaky.windowRunsBefore = recent.length;
+        this.facts.flaky.windowFlakyBefore = recent.filter((r) => flaky.has(r)).length;
+        this.facts.flaky.windowRunsAfter = windowAfter.length;
+        this.facts.flaky.windowFlakyAfter = windowAfter.filter((r) => flaky.has(r)).length;
         mainBeforeOpen = mainBefore.filter((r) => r.at < fixOpenedAt).length;
         flakyBeforeOpenCount = mainBefore.filter((r) => r.at < fixOpenedAt && flaky.has(r)).length;
       }

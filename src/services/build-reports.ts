@@ -74,6 +74,18 @@ export async function reportConfig(db: Kysely<DB>): Promise<UnsungConfig | null>
   return merged;
 }
 
+/** When the organisation's records begin: the earliest review, comment or CI run received. */
+export async function recordsBegin(db: Kysely<DB>): Promise<string | null> {
+  const r = await sql<{ first: string | null }>`
+    select least(
+      (select min(submitted_at) from reviews),
+      (select min(created_at) from issue_comments),
+      (select min(created_at) from workflow_runs)
+    ) as first`.execute(db);
+  const first = r.rows[0]?.first ?? null;
+  return first === null ? null : new Date(first).toISOString();
+}
+
 async function contributionsOf(db: Kysely<DB>, personIds: number[], period: Period, covered: CoveredRepository[]): Promise<Contribution[]> {
   if (!personIds.length || !covered.length) return [];
   const rows = await db
@@ -92,10 +104,11 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
   const covered = await coveredRepositories(db, audience);
   const config = await reportConfig(db);
   const prev = previousPeriod(period);
-  const [contributions, previousContributions, annotationRows] = await Promise.all([
+  const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
     contributionsOf(db, [person.id], period, covered),
     contributionsOf(db, [person.id], prev, covered),
     db.selectFrom("annotations").selectAll().where("subject_person_id", "=", person.id).where("deleted_at", "is", null).execute(),
+    recordsBegin(db),
   ]);
   const annotations: Annotation[] = annotationRows.map((a) => ({
     id: a.id,
@@ -124,6 +137,7 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
     rubric: rubricOf(config),
     rubricOrder: [],
     coveredRepositories: covered,
+    recordsBegin: begin,
     now,
   });
 }
@@ -169,9 +183,10 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const covered = await coveredRepositories(db, audience);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
-  const [contributions, previousContributions, reviews] = await Promise.all([
+  const [contributions, previousContributions, begin, reviews] = await Promise.all([
     contributionsOf(db, ids, period, covered),
     contributionsOf(db, ids, prev, covered),
+    recordsBegin(db),
     ids.length && covered.length
       ? db
           .selectFrom("reviews as r")
@@ -198,6 +213,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
+    recordsBegin: begin,
     now,
   });
 }

@@ -121,6 +121,7 @@ export async function findPullRequestBundle(
   const participantIds = new Set<number>();
   for (const id of [pr.author_id, ...reviews.map((r) => r.reviewer_id), ...comments.map((c) => c.author_id), ...issueComments.map((c) => c.author_id)])
     if (id !== null) participantIds.add(id);
+  for (const p of trailerPeople.values()) if (p.id !== null) participantIds.add(p.id);
   const histories = await findHistories(db, repositoryId, [...participantIds], pr.created_at, files.map((f) => f.path), people);
 
   return {
@@ -290,13 +291,16 @@ async function findHistories(
     .where("merged_at", "<", before)
     .groupBy("author_id")
     .execute();
-  const firstComment = await db
-    .selectFrom("review_comments")
-    .select(["author_id", sql<string | null>`min(created_at)::text`.as("first")])
-    .where("repository_id", "=", repositoryId)
-    .where("author_id", "in", personIds)
-    .groupBy("author_id")
-    .execute();
+  // First activity anywhere in the organisation's recorded history, before this subject:
+  // someone new to this repository but long active elsewhere is not a newcomer.
+  const firstActivity = await sql<{ person_id: number; first: string }>`
+    select person_id, min(at)::text as first from (
+      select author_id as person_id, created_at as at from pull_requests where author_id = any(${personIds}) and created_at < ${before}
+      union all select reviewer_id, submitted_at from reviews where reviewer_id = any(${personIds}) and submitted_at < ${before}
+      union all select author_id, created_at from review_comments where author_id = any(${personIds}) and created_at < ${before}
+      union all select author_id, created_at from issue_comments where author_id = any(${personIds}) and created_at < ${before}
+      union all select author_id, created_at from issues where author_id = any(${personIds}) and created_at < ${before}
+    ) a group by person_id`.execute(db);
   const samePaths = paths.length
     ? await db
         .selectFrom("pull_request_files as f")
@@ -312,8 +316,8 @@ async function findHistories(
     : [];
   for (const id of personIds) {
     const m = merged.find((r) => r.author_id === id);
-    const c = firstComment.find((r) => r.author_id === id);
-    const firsts = [m?.first, c?.first].filter((x): x is string => !!x).map((x) => new Date(x.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString());
+    const f = firstActivity.rows.find((r) => r.person_id === id);
+    const firsts = [m?.first, f?.first].filter((x): x is string => !!x).map((x) => new Date(x.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString());
     out[String(id)] = {
       person: people.ref(id),
       mergedPullRequestsBefore: m?.n ?? 0,
