@@ -66,7 +66,7 @@ beforeAll(async () => {
       pr(22, DAVE.id, "2026-03-07T09:00:00Z", null, "Adds a prefix #12 to the log lines"),
       pr(23, DAVE.id, "2026-03-07T09:00:00Z", null, "fixes #123"),
       pr(24, DAVE.id, "2026-03-07T09:00:00Z", null, "Fixes #12", OTHER_REPO),
-      pr(30, ALICE.id, "2026-01-01T09:00:00Z", "2026-01-02T09:00:00Z", "", OTHER_REPO), // another repository: not counted
+      pr(30, ALICE.id, "2026-01-01T09:00:00Z", "2026-01-02T09:00:00Z", "", OTHER_REPO), // another repository: not a merged PR here, but her first activity
     ])
     .execute();
   const file = (prNumber: number, path: string, repositoryId = REPO) => ({ repository_id: repositoryId, pr_number: prNumber, path, status: "modified", additions: 1, deletions: 1, patch: "@@" });
@@ -310,9 +310,12 @@ describe("findPullRequestBundle", () => {
     expect(b.ciRuns.find((r) => r.source === "workflow_run" && r.attempt === 2)).toMatchObject({ startedAt: "2026-03-10T11:20:00.000Z", event: "pull_request" });
   });
 
-  it("includes each participant's history before the pull request was opened", () => {
-    expect(Object.keys(b.histories).sort()).toEqual(["1", "2", "3", "4"]);
-    expect(b.histories["1"]).toEqual({ person: ref(ALICE), mergedPullRequestsBefore: 2, firstSeenAt: "2026-01-25T09:00:00.000Z", priorChangesToSamePaths: 1 });
+  it("includes each participant's history before the pull request was opened, co-authors included", () => {
+    expect(Object.keys(b.histories).sort()).toEqual(["1", "2", "3", "4", "9999"]);
+    // Zed is known only from a noreply co-author trailer: a history with nothing in it.
+    expect(b.histories["9999"]).toMatchObject({ mergedPullRequestsBefore: 0, firstSeenAt: null, priorChangesToSamePaths: 0 });
+    // Merged PRs count in this repository only; first activity counts across the organisation (PR #30 elsewhere).
+    expect(b.histories["1"]).toEqual({ person: ref(ALICE), mergedPullRequestsBefore: 2, firstSeenAt: "2026-01-01T09:00:00.000Z", priorChangesToSamePaths: 1 });
     expect(b.histories["2"]).toEqual({ person: ref(BOB), mergedPullRequestsBefore: 1, firstSeenAt: "2026-01-10T09:00:00.000Z", priorChangesToSamePaths: 1 });
     expect(b.histories["3"]).toEqual({ person: ref(CAROL), mergedPullRequestsBefore: 0, firstSeenAt: "2026-01-20T09:00:00.000Z", priorChangesToSamePaths: 0 });
     expect(b.histories["4"]).toEqual({ person: ref(DEPENDABOT, true), mergedPullRequestsBefore: 0, firstSeenAt: null, priorChangesToSamePaths: 0 });
