@@ -557,8 +557,15 @@ class Ctx {
     const prNumber = need(int(pr.number), "pull_request.number");
     if (num(pr.id) !== null && time(pr.created_at)) this.pullRequestFromNested(repo, pr);
     const createdAt = need(time(c.created_at), "comment.created_at");
+    const deletedAt = action === "deleted" ? this.d.receivedAt : null;
+    this.reviewCommentRow(repo, prNumber, c, need(num(c.id), "comment.id"), createdAt, deletedAt);
+    this.b.followUps.push({ kind: "detect-pull-request", repositoryId: repo.id, number: prNumber });
+  }
+
+  /** One inline review comment, from a comment event or a thread's comment list. */
+  private reviewCommentRow(repo: RepoRef, prNumber: number, c: Obj, id: number, createdAt: string, deletedAt: string | null): void {
     this.b.reviewComments.push({
-      id: need(num(c.id), "comment.id"),
+      id,
       repositoryId: repo.id,
       prNumber,
       reviewId: num(c.pull_request_review_id),
@@ -575,10 +582,10 @@ class Ctx {
       htmlUrl: str(c.html_url) ?? "",
       authorAssociation: str(c.author_association) ?? "NONE",
       createdAt,
-      updatedAt: action === "deleted" ? this.d.receivedAt : (time(c.updated_at) ?? createdAt),
-      deletedAt: action === "deleted" ? this.d.receivedAt : null,
+      // A deletion has no updated_at of its own: the delivery time orders it.
+      updatedAt: deletedAt ?? time(c.updated_at) ?? createdAt,
+      deletedAt,
     });
-    this.b.followUps.push({ kind: "detect-pull-request", repositoryId: repo.id, number: prNumber });
   }
 
   reviewThread(repo: RepoRef, p: Obj, action: string | null): void {
@@ -589,28 +596,7 @@ class Ctx {
     for (const c of comments) {
       const createdAt = time(c.created_at);
       const id = num(c.id);
-      if (id === null || !createdAt) continue;
-      this.b.reviewComments.push({
-        id,
-        repositoryId: repo.id,
-        prNumber,
-        reviewId: num(c.pull_request_review_id),
-        authorId: this.person(c.user),
-        path: str(c.path) ?? "",
-        line: int(c.line),
-        originalLine: int(c.original_line),
-        side: str(c.side),
-        diffHunk: str(c.diff_hunk) ?? "",
-        commitId: str(c.commit_id),
-        originalCommitId: str(c.original_commit_id),
-        inReplyToId: num(c.in_reply_to_id),
-        body: str(c.body) ?? "",
-        htmlUrl: str(c.html_url) ?? "",
-        authorAssociation: str(c.author_association) ?? "NONE",
-        createdAt,
-        updatedAt: time(c.updated_at) ?? createdAt,
-        deletedAt: null,
-      });
+      if (id !== null && createdAt) this.reviewCommentRow(repo, prNumber, c, id, createdAt, null);
     }
     const first = comments.find((c) => num(c.id) !== null);
     this.b.reviewThreads.push({
