@@ -8,6 +8,8 @@ import type { IncomingDelivery, RecordOutcome } from "./services/record-delivery
 
 export interface AppDeps {
   record(delivery: IncomingDelivery): Promise<RecordOutcome>;
+  /** The body exactly as received, by delivery id, when the HTTP server kept it (stored as-is). */
+  rawBodyOf?(id: string): string | undefined;
   onRecorded?(outcome: RecordOutcome): void;
 }
 
@@ -15,7 +17,8 @@ export function unsungApp(deps: AppDeps): ApplicationFunction {
   return (app) => {
     app.onAny(async (context) => {
       const c = context as unknown as { id: string; name: string; payload: unknown };
-      const outcome = await deps.record({ id: c.id, event: c.name, payload: c.payload });
+      const rawBody = deps.rawBodyOf?.(c.id);
+      const outcome = await deps.record({ id: c.id, event: c.name, payload: c.payload, ...(rawBody !== undefined ? { rawBody } : {}) });
       deps.onRecorded?.(outcome);
     });
   };

@@ -12,7 +12,7 @@ import { REPORT_FORMATS, renderReport } from "../render/index.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { Metrics } from "../server/metrics.js";
 import { personReport, teamReport } from "../services/build-reports.js";
-import { recordDelivery } from "../services/record-delivery.js";
+import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { rescore } from "../services/run-detectors.js";
 import { migrateQueue } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
@@ -62,9 +62,12 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
     const secret = randomBytes(16).toString("hex");
     const probot = new Probot({ githubToken: "demo", secret, logLevel: "fatal" });
     const metrics = new Metrics();
+    const recorder = createDeliveryRecorder(database.db, env.UNSUNG_MAX_ATTEMPTS);
+    const rawBodies = new Map<string, string>();
     const server = await createHttpServer({
       probot,
-      appFn: unsungApp({ record: (d) => recordDelivery(database.db, d, env.UNSUNG_MAX_ATTEMPTS), onRecorded: (o) => metrics.inc("received", { outcome: o }) }),
+      rawBodies,
+      appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => metrics.inc("received", { outcome: o }) }),
       db: database.db,
       metrics,
       maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES,

@@ -5,7 +5,7 @@ import { unsungApp } from "../app.js";
 import { liveClientFactory } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { Metrics } from "../server/metrics.js";
-import { recordDelivery } from "../services/record-delivery.js";
+import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
@@ -38,11 +38,14 @@ export const run: CommandRunner = async (args, io) => {
     : new Probot({ githubToken: "unconfigured", secret, logLevel });
   const intake = openIntakeDb(rt.database.connectionString);
   const metrics = new Metrics();
+  const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
+  const rawBodies = new Map<string, string>();
   const appFn = unsungApp({
-    record: (d) => recordDelivery(intake.db, d, env.UNSUNG_MAX_ATTEMPTS),
+    record: (d) => recorder.record(d),
+    rawBodyOf: (id) => rawBodies.get(id),
     onRecorded: (outcome) => metrics.inc("unsung_deliveries_received_total", { outcome }),
   });
-  const server = await createHttpServer({ probot, appFn, db: rt.database.db, metrics, maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES });
+  const server = await createHttpServer({ probot, appFn, db: rt.database.db, metrics, maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES, rawBodies });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
   io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);

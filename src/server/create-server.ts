@@ -17,6 +17,8 @@ export interface ServerOptions {
   metrics: Metrics;
   maxBodyBytes: number;
   webhooksPath?: string;
+  /** Filled with each request's body by delivery id while the app handles it, so it can be stored as received. */
+  rawBodies?: Map<string, string>;
 }
 
 export const WEBHOOKS_PATH = "/api/github/webhooks";
@@ -47,9 +49,16 @@ export async function createHttpServer(options: ServerOptions): Promise<http.Ser
     if (body === "aborted") return;
     // Probot's middleware reads a string body instead of the stream.
     (req as unknown as { body: string }).body = body;
+    const id = req.headers["x-github-delivery"];
+    const keep = typeof id === "string" && options.rawBodies && !options.rawBodies.has(id) ? id : null;
+    if (keep) options.rawBodies!.set(keep, body);
     const done = new Promise<void>((resolve) => res.on("finish", resolve).on("close", resolve));
-    await probotMiddleware(req, res, () => send(res, 404, { error: "not found" }));
-    await done;
+    try {
+      await probotMiddleware(req, res, () => send(res, 404, { error: "not found" }));
+      await done;
+    } finally {
+      if (keep) options.rawBodies!.delete(keep);
+    }
     const status = res.statusCode;
     if (status >= 400) {
       metrics.inc("unsung_deliveries_received_total", {

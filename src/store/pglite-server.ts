@@ -85,7 +85,8 @@ export async function startPgliteServer(db: PGlite, host = "127.0.0.1"): Promise
     let pending: Buffer[] = [];
     let busy = Promise.resolve();
     const write = (d: Uint8Array) => {
-      if (socket.writable && d.length) socket.write(d);
+      // PGlite reuses the memory behind `d` once this callback returns: copy it, or a buffered write sends garbage.
+      if (socket.writable && d.length) socket.write(Buffer.from(d));
     };
 
     const submit = (bytes: Buffer) =>

@@ -13,7 +13,7 @@ import { readEnv } from "../../src/config/env.js";
 import type { GitHubClientFactory } from "../../src/github/clients.js";
 import { createHttpServer } from "../../src/server/create-server.js";
 import { Metrics } from "../../src/server/metrics.js";
-import { recordDelivery } from "../../src/services/record-delivery.js";
+import { createDeliveryRecorder } from "../../src/services/record-delivery.js";
 import type { Kysely } from "kysely";
 import type { DB } from "../../src/store/schema.js";
 import type { TestDatabase } from "./test-database.js";
@@ -40,11 +40,15 @@ export async function startHarness(database: TestDatabase, options: { maxBodyByt
   const runtime: Runtime = { env, database, close: async () => {} };
   const probot = new Probot({ githubToken: "test", secret: SECRET, logLevel: "fatal" });
   const metrics = new Metrics();
+  // The same recorder and raw-body hand-off as `unsung serve`.
+  const recorder = createDeliveryRecorder(options.recordDb ?? database.db, env.UNSUNG_MAX_ATTEMPTS);
+  const rawBodies = new Map<string, string>();
   const appFn = unsungApp({
-    record: (d) => recordDelivery(options.recordDb ?? database.db, d, env.UNSUNG_MAX_ATTEMPTS),
+    record: (d) => recorder.record(d),
+    rawBodyOf: (id) => rawBodies.get(id),
     onRecorded: (o) => metrics.inc("unsung_deliveries_received_total", { outcome: o }),
   });
-  const server = await createHttpServer({ probot, appFn, db: database.db, metrics, maxBodyBytes: options.maxBodyBytes ?? 25 * 1024 * 1024 });
+  const server = await createHttpServer({ probot, appFn, db: database.db, metrics, maxBodyBytes: options.maxBodyBytes ?? 25 * 1024 * 1024, rawBodies });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
