@@ -86,17 +86,25 @@ export async function recordsBegin(db: Kysely<DB>): Promise<string | null> {
   return first === null ? null : new Date(first).toISOString();
 }
 
-async function contributionsOf(db: Kysely<DB>, personIds: number[], period: Period, covered: CoveredRepository[]): Promise<Contribution[]> {
+/** Columns every report needs; `evidence` and `formula` (the bulk of a row) only where items are listed. */
+const LIGHT_COLUMNS = [
+  "key", "kind", "person_id", "person_login", "repository_id", "repository_full_name", "repository_private", "subject_type",
+  "subject_id", "subject_title", "subject_url", "occurred_at", "score", "confidence", "level", "dynamics", "detail", "detector",
+  "detector_version", "source_key", "computed_at",
+] as const;
+
+async function contributionsOf(db: Kysely<DB>, personIds: number[], period: Period, covered: CoveredRepository[], full = true): Promise<Contribution[]> {
   if (!personIds.length || !covered.length) return [];
-  const rows = await db
+  const base = db
     .selectFrom("contributions")
-    .selectAll()
     .where("person_id", "in", personIds)
     .where("occurred_at", ">=", period.from)
     .where("occurred_at", "<", period.to)
-    .where("repository_full_name", "in", covered.map((c) => c.fullName))
-    .execute();
-  return rows.map((r) => toContribution(r as never));
+    .where("repository_full_name", "in", covered.map((c) => c.fullName));
+  if (full) return (await base.selectAll().execute()).map((r) => toContribution(r as never));
+  // Team reports and period comparisons never print evidence sentences or formulas: don't ship them.
+  const rows = await base.select(LIGHT_COLUMNS).execute();
+  return rows.map((r) => toContribution({ ...r, evidence: [], formula: { friction: "", change: "", improvement: "", beneficiaries: [], proof: [] } } as never));
 }
 
 export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date): Promise<PersonReport> {
@@ -106,7 +114,7 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
   const prev = previousPeriod(period);
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
     contributionsOf(db, [person.id], period, covered),
-    contributionsOf(db, [person.id], prev, covered),
+    contributionsOf(db, [person.id], prev, covered, false),
     db.selectFrom("annotations").selectAll().where("subject_person_id", "=", person.id).where("deleted_at", "is", null).execute(),
     recordsBegin(db),
   ]);
@@ -184,8 +192,8 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
   const [contributions, previousContributions, begin, reviews] = await Promise.all([
-    contributionsOf(db, ids, period, covered),
-    contributionsOf(db, ids, prev, covered),
+    contributionsOf(db, ids, period, covered, false),
+    contributionsOf(db, ids, prev, covered, false),
     recordsBegin(db),
     ids.length && covered.length
       ? db
