@@ -7,7 +7,8 @@ export const help = `Usage: unsung rescore [--since YYYY-MM-DD]
 
 Re-runs the detectors over stored facts (after upgrading Unsung or changing
 .github/unsung.yml). Idempotent: each subject's contributions are replaced.
-  --since D   only subjects updated on or after D`;
+  --since D   only subjects updated on or after D (pull requests, issues, and
+              workflows re-run by hand since D, by calendar month)`;
 
 export const run: CommandRunner = async (args, io) => {
   const { values } = parse(args, { since: { type: "string" } });
@@ -16,7 +17,11 @@ export const run: CommandRunner = async (args, io) => {
   const rt = await openRuntime(io);
   try {
     const r = await rescore({ db: rt.database.db, clients: await offlineClients(rt.env, io.cwd), now: () => new Date() }, since);
-    io.stdout.write(`rescored ${r.pullRequests} pull requests and ${r.issues} issues: ${r.contributions} contributions\n`);
+    const what =
+      r.rerunMonths > 0
+        ? `${r.pullRequests} pull requests, ${r.issues} issues and ${r.rerunMonths} workflow-months of manual re-runs`
+        : `${r.pullRequests} pull requests and ${r.issues} issues`;
+    io.stdout.write(`rescored ${what}: ${r.contributions} contributions\n`);
     return 0;
   } finally {
     await rt.close();

@@ -54,7 +54,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: { de
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
   };
   const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
-  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue };
+  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns };
 }
 
 export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean } = {}): Promise<Runner> {

@@ -37,6 +37,7 @@ export const DEFAULT_RUBRIC: Readonly<Record<ContributionKind, string>> = Object
   runbook: "Stewards reliability and docs",
   "flaky-fix": "Stewards reliability and docs",
   "flaky-quarantine": "Stewards reliability and docs",
+  "ci-rerun": "Stewards reliability and docs",
   test: "Stewards reliability and docs",
   ownership: "Stewards reliability and docs",
   mentoring: "Grows others",
@@ -127,6 +128,12 @@ const ThresholdsSchema = z
     ciMinRunsAfter: count('Fewer CI runs than this after a fix: "too early to tell".', 100_000, T.ciMinRunsAfter),
     trapRepeatCount: count("Answering this many similar questions (this one included) marks triage as a trap.", 1000, T.trapRepeatCount, 2),
     similarTitle: share("Title similarity (0–1) above which two issues count as the same question.", T.similarTitle),
+    rerunTrapCount: count(
+      "Re-running one workflow by hand this many times in a calendar month credits the person with absorbing a flaky build (a trap).",
+      1000,
+      T.rerunTrapCount,
+      2,
+    ),
   })
   .optional()
   .describe("Detector thresholds. Leave out what you do not need to change.");

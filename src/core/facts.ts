@@ -119,6 +119,11 @@ export interface CiRunFact {
   completedAt: string | null;
   /** push, pull_request, schedule, … (workflow runs only) */
   event: string | null;
+  /**
+   * Who started this attempt (workflow runs only; GitHub's `triggering_actor`). On attempt 2+
+   * it is the person (or bot) who re-ran the run. Undefined where the loader did not read it.
+   */
+  triggeringActor?: PersonRef | null;
 }
 
 /** What we know of a person's history in the repository before a given moment. */
@@ -187,4 +192,39 @@ export interface IssueBundle {
   linkedPullRequests: { number: number; author: PersonRef; mergedAt: string | null; createdAt: string }[];
   /** Other issues in the repository and their comments by the same helpers (for trap detection: the same question again and again). */
   recentSimilar: { number: number; title: string; createdAt: string; answeredBy: PersonRef[] }[];
+}
+
+/** A flaky-test fix the flaky-fix detector credited, as other detectors refer to it. */
+export interface FlakyFixRef {
+  /** The CI check or workflow the fix is about (the one that flipped before it). */
+  check: string;
+  title: string;
+  url: string;
+  authorLogin: string;
+  /** When the fix was merged (ISO). */
+  mergedAt: string;
+}
+
+/** One workflow of one repository over one calendar month, for the manual re-run detector. */
+export interface WorkflowRerunBundle {
+  repository: RepositoryFact;
+  /** The workflow's name (CiRunFact.name). */
+  workflow: string;
+  /** The workflow file (".github/workflows/ci.yml"), when known. */
+  workflowPath: string | null;
+  /** The calendar month (UTC), "YYYY-MM". */
+  month: string;
+  /**
+   * Every completed attempt of the workflow's runs that could matter for the month: runs created
+   * in it or shortly before it (a run can be re-run for 30 days), all attempts, with triggering actors.
+   */
+  runs: CiRunFact[];
+  /**
+   * Check names that are this workflow's jobs: GitHub Actions checks that ran again on the
+   * commits where the workflow was re-run (a re-run re-creates its jobs' check runs). A flaky-test
+   * fix names the check that flipped, which is often a job ("test") rather than the workflow ("ci").
+   */
+  jobChecks: string[];
+  /** Flaky-test fixes of this workflow or of one of its jobs, merged around the month (see RERUN_FIX_HORIZON_DAYS). */
+  fixes: FlakyFixRef[];
 }

@@ -20,6 +20,7 @@ export const CONTRIBUTION_KINDS = [
   "review",
   "flaky-fix",
   "flaky-quarantine",
+  "ci-rerun",
   "docs",
   "runbook",
   "ci-config",

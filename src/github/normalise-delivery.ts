@@ -223,6 +223,8 @@ export type FollowUp =
   | { kind: "enrich-pull-request"; installationId: number; repositoryId: number; owner: string; repo: string; number: number }
   | { kind: "detect-pull-request"; repositoryId: number; number: number }
   | { kind: "detect-issue"; repositoryId: number; number: number }
+  /** A workflow run was re-run (attempt ≥ 2): re-detect who re-ran that workflow by hand that month. */
+  | { kind: "detect-reruns"; repositoryId: number; workflow: string; month: string }
   | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number }
   | { kind: "check-config"; installationId: number; repositoryId: number; owner: string; repo: string; number: number; headSha: string }
   | { kind: "config-changed"; repositoryId: number; orgWide: boolean };
@@ -708,12 +710,16 @@ class Ctx {
 
   workflowRun(repo: RepoRef, w: Obj): void {
     const createdAt = need(time(w.created_at), "workflow_run.created_at");
+    const runAttempt = int(w.run_attempt) ?? 1;
+    const runStartedAt = time(w.run_started_at);
+    const updatedAt = time(w.updated_at) ?? createdAt;
+    const name = str(w.name) ?? "";
     this.b.workflowRuns.push({
       id: need(num(w.id), "workflow_run.id"),
-      runAttempt: int(w.run_attempt) ?? 1,
+      runAttempt,
       repositoryId: repo.id,
       workflowId: num(w.workflow_id),
-      name: str(w.name) ?? "",
+      name,
       path: str(w.path),
       headSha: need(str(w.head_sha), "workflow_run.head_sha"),
       headBranch: str(w.head_branch),
@@ -723,10 +729,13 @@ class Ctx {
       runNumber: int(w.run_number),
       actorId: this.person(w.actor),
       triggeringActorId: this.person(w.triggering_actor),
-      runStartedAt: time(w.run_started_at),
+      runStartedAt,
       createdAt,
-      updatedAt: time(w.updated_at) ?? createdAt,
+      updatedAt,
     });
+    // A re-run (someone pressed "Re-run"): the month it ran in gets its re-run detector run again.
+    // The month is the attempt's, as the store computes it: its start, else its last update.
+    if (runAttempt > 1) this.b.followUps.push({ kind: "detect-reruns", repositoryId: repo.id, workflow: name, month: (runStartedAt ?? updatedAt).slice(0, 7) });
   }
 
   push(repo: RepoRef, p: Obj): void {

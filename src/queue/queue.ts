@@ -11,6 +11,7 @@ export const TASK = {
   enrichPullRequest: "enrich-pull-request",
   detectPullRequest: "detect-pull-request",
   detectIssue: "detect-issue",
+  detectReruns: "detect-reruns",
   recordCommand: "record-command",
   checkConfig: "check-config",
   prunePayloads: "prune-payloads",

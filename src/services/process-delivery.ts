@@ -4,7 +4,7 @@
  * are keyed so that they merge.
  */
 import type { Kysely } from "kysely";
-import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FollowUp } from "../github/normalise-delivery.js";
+import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
 import { enqueue, TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
@@ -23,20 +23,25 @@ export interface Attempt {
 
 export type ProcessOutcome = "processed" | "already-processed" | "missing" | "parked";
 
+/** A stored delivery → facts; MalformedPayloadError when it can never be normalised. */
+export function normaliseStored(d: { id: string; event: string; payload: string | null; received_at: string }): FactBatch {
+  if (d.payload === null) throw new MalformedPayloadError("the raw payload was pruned by the retention setting; it cannot be reprocessed");
+  let payload: unknown;
+  try {
+    payload = JSON.parse(d.payload);
+  } catch {
+    throw new MalformedPayloadError("the stored payload is not valid JSON");
+  }
+  return normaliseDelivery({ id: d.id, event: d.event, payload, receivedAt: d.received_at });
+}
+
 export async function processDelivery(deps: ProcessDeps, deliveryId: string, attempt: Attempt): Promise<ProcessOutcome> {
   const { db } = deps;
   const d = await db.selectFrom("deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
   if (!d) return "missing";
   if (d.status === "processed" || d.status === "ignored") return "already-processed";
   try {
-    if (d.payload === null) throw new MalformedPayloadError("the raw payload was pruned by the retention setting; it cannot be reprocessed");
-    let payload: unknown;
-    try {
-      payload = JSON.parse(d.payload);
-    } catch {
-      throw new MalformedPayloadError("the stored payload is not valid JSON");
-    }
-    const batch = normaliseDelivery({ id: d.id, event: d.event, payload, receivedAt: d.received_at });
+    const batch = normaliseStored(d);
     await db.transaction().execute(async (trx) => {
       await writeFacts(trx, batch, d.received_at);
       for (const f of batch.followUps) await addFollowUp(trx, f, deps.detectDebounceSeconds);
@@ -62,7 +67,8 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
   }
 }
 
-async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Promise<void> {
+/** Adds the job (or does the small write) a follow-up asks for, inside the caller's transaction. */
+export async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Promise<void> {
   switch (f.kind) {
     case "enrich-pull-request":
       await enqueue(trx, TASK.enrichPullRequest, f, { jobKey: `enrich:${f.repositoryId}:${f.number}`, maxAttempts: 8 });
@@ -72,6 +78,10 @@ async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Prom
       return;
     case "detect-issue":
       await enqueue(trx, TASK.detectIssue, f, { jobKey: `detect-issue:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 });
+      return;
+    case "detect-reruns":
+      // Debounced per workflow and month: a burst of re-runs becomes one detector run.
+      await enqueue(trx, TASK.detectReruns, f, { jobKey: `detect-reruns:${f.repositoryId}:${f.workflow}:${f.month}`, delaySeconds: debounce, maxAttempts: 5 });
       return;
     case "slash-command":
       await enqueue(trx, TASK.recordCommand, f, { jobKey: `command:${f.commentId}`, maxAttempts: 5 });

@@ -10,14 +10,22 @@ import type { DB } from "./schema.js";
 type Tx = Kysely<DB> | Transaction<DB>;
 
 /**
- * Keeps the last row per key (one INSERT … ON CONFLICT may not touch a row
- * twice), in key order: two workers writing deliveries about the same
- * people or repositories then lock those rows in the same order, rather
- * than deadlocking on opposite orders.
+ * Keeps one row per key (one INSERT … ON CONFLICT may not touch a row twice):
+ * the newest by `updatedAt` when rows carry one (a batch of several deliveries
+ * may hold an older state after a newer one), else the last. In key order:
+ * two workers writing about the same people or repositories then lock those
+ * rows in the same order, rather than deadlocking on opposite orders.
  */
 function lastByKey<T>(rows: T[], key: (r: T) => string | number): T[] {
   const m = new Map<string | number, T>();
-  for (const r of rows) m.set(key(r), r);
+  const version = (r: T) => (r as { updatedAt?: unknown }).updatedAt;
+  for (const r of rows) {
+    const k = key(r);
+    const prev = m.get(k);
+    const v = version(r);
+    const pv = prev === undefined ? undefined : version(prev);
+    if (prev === undefined || typeof v !== "string" || typeof pv !== "string" || v >= pv) m.set(k, r);
+  }
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 

@@ -9,7 +9,7 @@ import type { GitHubClientFactory } from "../github/clients.js";
 import { TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
-import { processDelivery } from "../services/process-delivery.js";
+import { processDeliveryBatch } from "../services/process-delivery-batch.js";
 import { recordCommand, type CommandJob } from "../services/record-command.js";
 import { prunePayloads } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
@@ -20,9 +20,13 @@ export interface WorkerDeps {
   now: () => Date;
   detectDebounceSeconds: number;
   payloadRetentionDays: number;
+  /** Pending deliveries processed together in one transaction (1: one at a time). */
+  processBatchSize?: number;
   /** Detector runs, wired in by the caller (they load config and facts). */
   detectPullRequest?: (repositoryId: number, number: number) => Promise<unknown>;
   detectIssue?: (repositoryId: number, number: number) => Promise<unknown>;
+  /** Manual re-runs of one workflow in one calendar month ("YYYY-MM"). */
+  detectReruns?: (repositoryId: number, workflow: string, month: string) => Promise<unknown>;
 }
 
 function field<T>(payload: unknown, name: string, type: "string" | "number"): T {
@@ -34,10 +38,10 @@ function field<T>(payload: unknown, name: string, type: "string" | "number"): T 
 export function createTaskList(deps: WorkerDeps): TaskList {
   return {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
-      await processDelivery(deps, field<string>(payload, "deliveryId", "string"), {
+      await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
         number: helpers.job.attempts,
         max: helpers.job.max_attempts,
-      });
+      }, deps.processBatchSize);
     },
     [TASK.enrichPullRequest]: async (payload: unknown) => {
       const job: EnrichJob = {
@@ -62,6 +66,9 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     },
     [TASK.detectIssue]: async (payload: unknown) => {
       await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.detectReruns]: async (payload: unknown) => {
+      await deps.detectReruns?.(field(payload, "repositoryId", "number"), field(payload, "workflow", "string"), field(payload, "month", "string"));
     },
     [TASK.checkConfig]: async (payload: unknown) => {
       await checkConfigChange(deps.clients, {

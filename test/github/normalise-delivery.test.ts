@@ -124,6 +124,18 @@ describe("normaliseDelivery on edited copies of real payloads", () => {
   it("keeps a workflow run's attempt number", () => {
     expect(norm("workflow_run", fixture("workflow_run.completed-attempt-2")).workflowRuns[0]).toMatchObject({ id: 289782451, runAttempt: 2, conclusion: "success" });
   });
+
+  it("a re-run (attempt 2+) asks for the workflow's re-runs that month to be detected again; a first attempt does not", () => {
+    const rerun = norm("workflow_run", fixture("workflow_run.completed-attempt-2"));
+    expect(rerun.followUps).toEqual([{ kind: "detect-reruns", repositoryId: 300029405, workflow: "", month: "2020-10" }]);
+    expect(norm("workflow_run", fixture("workflow_run.completed-failure")).followUps).toEqual([]);
+    // The month is the attempt's (its start), not the run's creation.
+    const late = fixture("workflow_run.completed-attempt-2");
+    const w = late.workflow_run as Record<string, unknown>;
+    w.name = "ci";
+    w.run_started_at = "2020-11-02T08:00:00Z";
+    expect(norm("workflow_run", late).followUps).toEqual([{ kind: "detect-reruns", repositoryId: 300029405, workflow: "ci", month: "2020-11" }]);
+  });
 });
 
 describe("normaliseDelivery on hostile payloads", () => {

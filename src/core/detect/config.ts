@@ -16,6 +16,7 @@ export const DETECTOR_VERSIONS = {
   mentoring: 2,
   "co-authorship": 2,
   triage: 1,
+  reruns: 1,
 } as const;
 export type DetectorName = keyof typeof DETECTOR_VERSIONS;
 
@@ -46,6 +47,8 @@ export interface DetectorThresholds {
   trapRepeatCount: number;
   /** Title similarity (token Jaccard, 0–1) above which two issues count as the same question. */
   similarTitle: number;
+  /** Re-running one workflow by hand this many times in a calendar month credits the person with absorbing it (a trap). */
+  rerunTrapCount: number;
 }
 
 export interface DetectorWindows {
@@ -288,6 +291,7 @@ export const DEFAULT_THRESHOLDS: DetectorThresholds = {
   ciMinRunsAfter: 10,
   trapRepeatCount: 3,
   similarTitle: 0.4,
+  rerunTrapCount: 3,
 };
 
 export const DEFAULT_WINDOWS: DetectorWindows = {

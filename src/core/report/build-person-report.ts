@@ -8,10 +8,10 @@
 import type { Annotation, Contribution, ContributionKind } from "../model.js";
 import { buildComparisonRows, countTrend, partialChange, rateTrend, totalChange } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
-import { glueKindHeading, isDepthfulReview, isGlue, previousRecorded, sameQuestionGroups, trappedItems } from "./glue.js";
+import { fixAuthor, glueKindHeading, isDepthfulReview, isGlue, previousRecorded, rerunOutcome, sameQuestionGroups, trappedItems } from "./glue.js";
 import { compareStrength, mergeContributions, normalizeUrl, sortByStrength, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, previousPeriod as previousPeriodOf, type Period } from "./period.js";
-import { flakyOutcome, formatPercent, foundDefects, isRisky, mentees, pairedWith, recurrenceKey, reviewComments } from "./read-detail.js";
+import { flakyOutcome, formatPercent, foundDefects, isRisky, mentees, pairedWith, recurrenceKey, rerunCount, reviewComments } from "./read-detail.js";
 import type {
   AnnotationView,
   Comparison,
@@ -557,54 +557,55 @@ function buildDynamics(
     const count = items.length;
     const before = previous === null ? null : previous.filter((p) => p.kind === g.kind && groupOf(p)?.id === g.id);
     const previousCount = before === null ? null : before.length;
+    // Manual re-runs are measured in re-runs, not in months with re-runs: a month of 20 is not a month of 3.
+    const reruns = g.kind === "ci-rerun";
+    const weight = (list: readonly MergedContribution[]): number => (reruns ? rerunCount(list.flatMap((m) => m.parts)) : list.length);
+    const amount = (n: number): string => (reruns ? plural(n, "re-run", "re-runs") : String(n));
+    const now = weight(items);
+    const then = before === null ? null : weight(before);
     let trend: RecurrenceFinding["trend"] = "unknown";
     let trendBasis: RecurrenceFinding["trendBasis"] = "none";
     let trendText = "";
     let trendShort = "";
-    if (previousCount !== null) {
+    if (then !== null) {
       trendBasis = "previous-period";
       // A partly recorded earlier period holds too few occurrences for a rate: it only shows the
       // problem is not getting smaller when it comes up at least as often now as then.
-      const t =
-        scale === null
-          ? countTrend(count, previousCount)
-          : previousCount === 0
-            ? "new"
-            : count >= previousCount
-              ? "same"
-              : rateTrend(count, previousCount, scale);
+      const t = scale === null ? countTrend(now, then) : then === 0 ? "new" : now >= then ? "same" : rateTrend(now, then, scale);
       trend = t === "new" ? "new" : t === "up" ? "growing" : t === "down" || t === "gone" ? "shrinking" : "steady";
-      const per = scale === null || count >= previousCount ? "" : " (per day, as the earlier period is only partly recorded)";
+      const per = scale === null || now >= then ? "" : " (per day, as the earlier period is only partly recorded)";
       trendText =
         trend === "new"
           ? ` It did not come up in ${prevWhere}.`
           : trend === "growing"
-            ? ` It is getting bigger${per}: ${previousCount} in ${prevWhere}.`
+            ? ` It is getting bigger${per}: ${amount(then)} in ${prevWhere}.`
             : trend === "shrinking"
-              ? ` It is getting smaller${per}: ${previousCount} in ${prevWhere}.`
-              : ` It is not getting smaller${per}: ${previousCount} in ${prevWhere}.`;
+              ? ` It is getting smaller${per}: ${amount(then)} in ${prevWhere}.`
+              : ` It is not getting smaller${per}: ${amount(then)} in ${prevWhere}.`;
       trendShort =
         trend === "new"
           ? ""
           : trend === "shrinking"
-            ? `, down from ${previousCount} in ${prevWhere}: getting smaller`
-            : `, after ${previousCount} in ${prevWhere}: not getting smaller`;
+            ? `, down from ${amount(then)} in ${prevWhere}: getting smaller`
+            : `, after ${amount(then)} in ${prevWhere}: not getting smaller`;
     } else if (count >= 2) {
       trendBasis = "within-period";
-      const firstHalf = items.filter((m) => Date.parse(m.occurredAt) < mid).length;
-      const secondHalf = count - firstHalf;
+      const firstHalf = weight(items.filter((m) => Date.parse(m.occurredAt) < mid));
+      const secondHalf = now - firstHalf;
       trend = secondHalf > firstHalf ? "growing" : secondHalf < firstHalf ? "shrinking" : "steady";
       trendText =
         trend === "growing"
-          ? ` It came up more in the second half of the period (${secondHalf}) than in the first (${firstHalf}).`
+          ? ` It came up more in the second half of the period (${amount(secondHalf)}) than in the first (${amount(firstHalf)}).`
           : trend === "shrinking"
-            ? ` It came up less in the second half of the period (${secondHalf}) than in the first (${firstHalf}).`
-            : ` It came up as often in the second half of the period as in the first (${firstHalf} each).`;
+            ? ` It came up less in the second half of the period (${amount(secondHalf)}) than in the first (${amount(firstHalf)}).`
+            : ` It came up as often in the second half of the period as in the first (${amount(firstHalf)} each).`;
       trendShort = trend === "shrinking" ? ": less often lately" : ": not getting smaller";
     }
     const what = countKind(g.kind, count);
-    const text =
-      (g.kind === "flaky-quarantine" && g.problem === null
+    const rerun = reruns ? rerunFinding(items, g.problem, now, count, hasTrap) : null;
+    const text = rerun
+      ? rerun.text(trendText)
+      : (g.kind === "flaky-quarantine" && g.problem === null
         ? `${capitalise(what)}: the test is skipped or retried, not fixed, so the flakiness stays hidden and the fix is still owed.`
         : (g.problem !== null
             ? `${capitalise(what)} on the same problem (${g.problem}) this period`
@@ -618,7 +619,7 @@ function buildDynamics(
           : g.problem !== null
             ? `${what} on the same problem (${g.problem})`
             : `${what} absorbing a recurring problem`;
-    const headline = `${lead}: ${body}${trendShort}. See “Compounding or trap” for the systemic fix.`;
+    const headline = `${lead}: ${rerun ? rerun.body : body}${trendShort}${rerun?.tail ?? ""}. See “Compounding or trap” for the systemic fix.`;
     const occurrences = [...items, ...(before ?? [])].sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
     findings.push({
       kind: g.kind,
@@ -630,7 +631,7 @@ function buildDynamics(
       trendBasis,
       text,
       headline,
-      suggestion: SYSTEMIC_FIXES[g.kind] ?? "Look for the systemic fix that makes this work unnecessary.",
+      suggestion: rerun?.suggestion ?? SYSTEMIC_FIXES[g.kind] ?? "Look for the systemic fix that makes this work unnecessary.",
       items: occurrences.map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, occurredAt: m.occurredAt })),
     });
   }
@@ -650,6 +651,43 @@ function buildDynamics(
     compounding: compoundingItems.slice(0, 8).map((m) => ({ title: m.subjectTitle, url: m.subjectUrl, kind: m.kind })),
     findings,
     text,
+  };
+}
+
+/**
+ * The words of a manual CI re-run finding: how many re-runs over how many months, and whether a
+ * flaky-test fix later ended them (or some came even after a fix).
+ */
+function rerunFinding(
+  items: readonly MergedContribution[],
+  problem: string | null,
+  reruns: number,
+  months: number,
+  trap: boolean,
+): { text: (trendText: string) => string; body: string; tail: string; suggestion: string } {
+  const login = items[0]?.personLogin ?? null;
+  const what = problem ?? "a CI workflow";
+  const outcome = rerunOutcome(items);
+  const over = months > 1 ? ` across ${plural(months, "month", "months")}` : "";
+  let after = "";
+  let tail = "";
+  let suggestion = SYSTEMIC_FIXES["ci-rerun"];
+  if (outcome.despite) {
+    const f = outcome.despite.fix;
+    after += ` ${plural(outcome.despite.reruns, "re-run", "re-runs")} came after ${fixAuthor(f, login)} flaky-test fix “${f.title}” (merged ${f.mergedAt.slice(0, 10)}): the workflow is still flaky.`;
+  }
+  if (outcome.endedBy) {
+    const f = outcome.endedBy;
+    after += ` The problem was later fixed: ${fixAuthor(f, login)} flaky-test fix “${f.title}” was merged on ${f.mergedAt.slice(0, 10)}, and no repeated re-runs by them are recorded after it.`;
+    tail = ` — until ${fixAuthor(f, login)} flaky-test fix (merged ${f.mergedAt.slice(0, 10)})`;
+    suggestion = `Done after the fact: ${fixAuthor(f, login)} flaky-test fix “${f.title}” (merged ${f.mergedAt.slice(0, 10)}) addressed the cause these re-runs were absorbing. Next time, fix or quarantine-and-fix the flaky test first, and keep tracking the workflow's re-run rate.`;
+  }
+  return {
+    text: (trendText) =>
+      `Re-ran ${what} by hand ${times(reruns)}${over} this period${trap ? ", marked as a trap" : ""}: each re-run got one build through and left the flaky test in place.${trendText}${after}`,
+    body: `re-ran ${what} by hand ${times(reruns)}${over}`,
+    tail,
+    suggestion,
   };
 }
 

@@ -11,10 +11,10 @@ import { REVIEW_LEVELS, type Contribution, type ContributionKind, type ReviewLev
 import { buildComparisonRows, partialChange, totalChange } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
 import { gini } from "./gini.js";
-import { glueKindHeading, isGlue, previousRecorded, sameQuestionGroups, trappedItems } from "./glue.js";
+import { fixAuthor, glueKindHeading, isGlue, previousRecorded, rerunOutcome, sameQuestionGroups, trappedItems } from "./glue.js";
 import { mergeContributions, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, monthsOf, previousPeriod as previousPeriodOf, type Period } from "./period.js";
-import { formatPercent, pathAreas, reviewComments } from "./read-detail.js";
+import { formatPercent, pathAreas, recurrenceKey, rerunCount, reviewComments } from "./read-detail.js";
 import type {
   AreaDepth,
   DepthCounts,
@@ -438,7 +438,8 @@ function trapLines(merged: MergedContribution[], previous: MergedContribution[],
   const current = new Set(merged);
   const groups = new Map<string, { personId: number; kind: ContributionKind; title: string | null; members: Set<MergedContribution> }>();
   for (const m of merged) {
-    if (m.dynamics !== "trap") continue;
+    // Manual re-runs are named per workflow, with everyone who absorbed it (rerunTrapLines).
+    if (m.dynamics !== "trap" || m.kind === "ci-rerun") continue;
     const q = questions.get(m);
     const id = `${m.personId}\u0000${m.kind}\u0000${q?.id ?? ""}`;
     let g = groups.get(id);
@@ -447,7 +448,7 @@ function trapLines(merged: MergedContribution[], previous: MergedContribution[],
     // The whole question group counts, including occurrences before it was marked a trap.
     if (q) for (const [other, oq] of questions) if (oq.id === q.id && other.personId === m.personId && current.has(other)) g.members.add(other);
   }
-  const out: string[] = [];
+  const out: string[] = rerunTrapLines(merged);
   for (const g of [...groups.values()].sort((a, b) => b.members.size - a.members.size || (loginOf.get(a.personId) ?? "").localeCompare(loginOf.get(b.personId) ?? "", "en"))) {
     const who = `@${loginOf.get(g.personId) ?? ""}`;
     const n = g.members.size;
@@ -457,6 +458,44 @@ function trapLines(merged: MergedContribution[], previous: MergedContribution[],
     else out.push(`${who}: ${n} ${n === 1 ? KIND_LABELS[g.kind].one : KIND_LABELS[g.kind].many} absorbing a recurring problem`);
   }
   return out;
+}
+
+/**
+ * One line per workflow that people kept re-running by hand: who absorbed it and how often, and
+ * whether a flaky-test fix later ended it. "@oliver (9 times) and @lena (4) re-ran the “ci” workflow
+ * in acme/api by hand 13 times, until @devraj's flaky-test fix “…” (merged 2026-06-02): no repeated re-runs since".
+ */
+function rerunTrapLines(merged: MergedContribution[]): string[] {
+  const byWorkflow = new Map<string, { problem: string; items: MergedContribution[] }>();
+  for (const m of merged) {
+    if (m.kind !== "ci-rerun" || m.dynamics !== "trap") continue;
+    const problem = m.parts.map(recurrenceKey).find((k) => k !== null) ?? `a CI workflow in ${m.repositoryFullName}`;
+    const id = problem.toLowerCase();
+    const entry = byWorkflow.get(id);
+    if (entry) entry.items.push(m);
+    else byWorkflow.set(id, { problem, items: [m] });
+  }
+  const lines: { total: number; text: string }[] = [];
+  for (const { problem, items } of byWorkflow.values()) {
+    const people = new Map<string, number>();
+    for (const m of items) people.set(m.personLogin, (people.get(m.personLogin) ?? 0) + rerunCount(m.parts));
+    const ranked = [...people].sort((a, b) => b[1] - a[1] || a[0].toLowerCase().localeCompare(b[0].toLowerCase(), "en"));
+    const total = ranked.reduce((n, [, k]) => n + k, 0);
+    const names = ranked.map(([login, k], i) => `@${login} (${i === 0 ? `${k} ${k === 1 ? "time" : "times"}` : k})`);
+    const who = names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+    const outcome = rerunOutcome(items);
+    let text = `${who} re-ran ${problem} by hand ${total} ${total === 1 ? "time" : "times"}`;
+    if (outcome.despite) {
+      const f = outcome.despite.fix;
+      text += `, ${outcome.despite.reruns} of them after ${fixAuthor(f, null)} flaky-test fix (merged ${f.mergedAt.slice(0, 10)}): still flaky`;
+    }
+    if (outcome.endedBy) {
+      const f = outcome.endedBy;
+      text += `, until ${fixAuthor(f, null)} flaky-test fix “${f.title}” (merged ${f.mergedAt.slice(0, 10)}): no repeated re-runs since`;
+    }
+    lines.push({ total, text });
+  }
+  return lines.sort((a, b) => b.total - a.total || a.text.localeCompare(b.text, "en")).map((l) => l.text);
 }
 
 function howComputed(): Explanation[] {

@@ -7,7 +7,7 @@ import { kindHeading } from "./rubric.js";
 import type { MergedContribution } from "./merge-contributions.js";
 import type { Period } from "./period.js";
 import type { PreviousRecorded } from "./report-model.js";
-import { issueNumberUrl, similarIssues } from "./read-detail.js";
+import { issueNumberUrl, rerunSummary, similarIssues, type RerunFix } from "./read-detail.js";
 
 const DAY_MS = 86_400_000;
 
@@ -180,4 +180,45 @@ export function trappedItems(current: readonly MergedContribution[], previous: r
     if (g && trapGroups.has(g.id)) out.add(m);
   }
   return out;
+}
+
+/** How a run of manual CI re-runs ended, as far as the records show. */
+export interface RerunOutcome {
+  /** A flaky-test fix of the workflow merged after the last of the re-runs. */
+  endedBy: RerunFix | null;
+  /** A flaky-test fix that some of the re-runs came after, and how many did. */
+  despite: { fix: RerunFix; reruns: number } | null;
+  /** The last re-run (ISO), when recorded. */
+  lastRerunAt: string | null;
+}
+
+/** Whether manual re-runs of one workflow (one or more people, months) were later ended by a flaky-test fix. */
+export function rerunOutcome(items: readonly MergedContribution[]): RerunOutcome {
+  const seen = new Set<string>();
+  let last: { at: number; iso: string; laterFix: RerunFix | null } | null = null;
+  const afterFix = new Map<string, { fix: RerunFix; reruns: number }>();
+  for (const m of items) {
+    for (const p of m.parts) {
+      if (seen.has(p.key)) continue;
+      seen.add(p.key);
+      const r = rerunSummary(p);
+      if (!r) continue;
+      const at = r.lastRerunAt ? Date.parse(r.lastRerunAt) : Date.parse(p.occurredAt);
+      if (Number.isFinite(at) && (last === null || at > last.at)) last = { at, iso: new Date(at).toISOString(), laterFix: r.laterFix };
+      if (r.priorFix && r.rerunsAfterFix > 0) {
+        const entry = afterFix.get(r.priorFix.url) ?? { fix: r.priorFix, reruns: 0 };
+        entry.reruns += r.rerunsAfterFix;
+        afterFix.set(r.priorFix.url, entry);
+      }
+    }
+  }
+  // The latest fix that re-runs came after: re-runs after an earlier fix are not after this one.
+  let despite: { fix: RerunFix; reruns: number } | null = null;
+  for (const e of afterFix.values()) if (despite === null || Date.parse(e.fix.mergedAt) > Date.parse(despite.fix.mergedAt)) despite = e;
+  return { endedBy: last?.laterFix ?? null, despite, lastRerunAt: last?.iso ?? null };
+}
+
+/** "@devraj-patel's", or "their own" when the fix is by the person in question. */
+export function fixAuthor(fix: RerunFix, personLogin: string | null): string {
+  return personLogin !== null && fix.author.toLowerCase() === personLogin.toLowerCase() ? "their own" : `@${fix.author}'s`;
 }

@@ -11,6 +11,9 @@
  *   `failureRateBefore`, `failureRateAfter` (0–1, or 0–100 as percentages) and `runs`
  *   (or `runsBefore` + `runsAfter`).
  * - mentoring: `newcomer` or `mentee` (login), or `mentees` (logins).
+ * - ci-rerun: `workflow`, `reruns` (count), `passedAfterFailure`, `lastRerunAt` (ISO),
+ *   `laterFix` / `priorFix` (`{ title, url, author, mergedAt, check }`: the flaky-test fix merged after
+ *   the last re-run, or before some of them), `rerunsAfterFix` (re-runs after `priorFix`).
  * - any kind: `recurrenceKey` (string): what makes two pieces of work "the same problem"
  *   (a CI job, a test, a question topic). Falls back to `problemKey`, `check`, `job`,
  *   `workflow`, `test`, `topic`, `question`.
@@ -201,4 +204,64 @@ export function issueNumberUrl(subjectUrl: string, n: number): string | null {
   const m = /^(https?:\/\/[^/]+\/[^/]+\/[^/]+)\/(?:issues|pull)\/\d+/i.exec(subjectUrl.trim());
   if (!m) return null;
   return normalizeUrl(`${m[1]}/issues/${n}`);
+}
+
+/** A flaky-test fix as a manual re-run contribution names it. */
+export interface RerunFix {
+  title: string;
+  url: string;
+  author: string;
+  mergedAt: string;
+}
+
+/** What a manual CI re-run contribution (one person, one workflow, one month) recorded. */
+export interface RerunSummary {
+  workflow: string | null;
+  reruns: number;
+  passedAfterFailure: number;
+  lastRerunAt: string | null;
+  laterFix: RerunFix | null;
+  priorFix: RerunFix | null;
+  rerunsAfterFix: number;
+}
+
+function fixOf(v: unknown): RerunFix | null {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return null;
+  const f = v as Record<string, unknown>;
+  const str = (x: unknown): string | null => (typeof x === "string" && x.trim() !== "" ? x.trim() : null);
+  const title = str(f["title"]);
+  const url = str(f["url"]);
+  const author = str(f["author"]);
+  const mergedAt = str(f["mergedAt"]);
+  if (!title || !url || !author || !mergedAt || Number.isNaN(Date.parse(mergedAt))) return null;
+  return { title, url, author, mergedAt };
+}
+
+/** A manual CI re-run contribution's figures; null for other kinds or when it recorded no count. */
+export function rerunSummary(c: Contribution): RerunSummary | null {
+  if (c.kind !== "ci-rerun") return null;
+  const reruns = detailNumber(c, "reruns");
+  if (reruns === null || reruns < 0) return null;
+  const last = detailString(c, "lastRerunAt");
+  return {
+    workflow: detailString(c, "workflow", "check"),
+    reruns,
+    passedAfterFailure: Math.max(0, detailNumber(c, "passedAfterFailure") ?? 0),
+    lastRerunAt: last !== null && !Number.isNaN(Date.parse(last)) ? last : null,
+    laterFix: fixOf(c.detail?.["laterFix"]),
+    priorFix: fixOf(c.detail?.["priorFix"]),
+    rerunsAfterFix: Math.max(0, detailNumber(c, "rerunsAfterFix") ?? 0),
+  };
+}
+
+/** Re-runs recorded by a set of manual CI re-run contributions (each counted once). */
+export function rerunCount(parts: readonly Contribution[]): number {
+  const seen = new Set<string>();
+  let n = 0;
+  for (const p of parts) {
+    if (seen.has(p.key)) continue;
+    seen.add(p.key);
+    n += rerunSummary(p)?.reruns ?? 0;
+  }
+  return n;
 }

@@ -23,6 +23,7 @@ export const DEFAULT_RUBRIC: Readonly<Record<ContributionKind, string>> = {
   "ci-config": RUBRIC_CAPACITY,
   "flaky-fix": RUBRIC_RELIABILITY,
   "flaky-quarantine": RUBRIC_RELIABILITY,
+  "ci-rerun": RUBRIC_RELIABILITY,
   docs: RUBRIC_RELIABILITY,
   runbook: RUBRIC_RELIABILITY,
   mentoring: RUBRIC_GROWS,
@@ -63,6 +64,8 @@ export const KIND_LABELS: Readonly<Record<ContributionKind, { one: string; many:
   review: { one: "review", many: "reviews" },
   "flaky-fix": { one: "flaky-test fix", many: "flaky-test fixes" },
   "flaky-quarantine": { one: "flaky-test quarantine", many: "flaky-test quarantines" },
+  // One item is one person's manual re-runs of one workflow in one calendar month.
+  "ci-rerun": { one: "month of manual CI re-runs", many: "months of manual CI re-runs" },
   docs: { one: "docs change", many: "docs changes" },
   runbook: { one: "runbook", many: "runbooks" },
   "ci-config": { one: "CI configuration change", many: "CI configuration changes" },
@@ -100,6 +103,8 @@ export const SYSTEMIC_FIXES: Readonly<Record<ContributionKind, string>> = {
     "Fix the root cause once, give the test an owner, and track its failure rate, instead of fixing the same job again.",
   "flaky-quarantine":
     "Quarantine is a holding pattern: give each quarantined test an owner and a deadline, and fix the root cause.",
+  "ci-rerun":
+    "Stop absorbing it: find the flaky test behind the failures and fix it (or quarantine it with an owner and a deadline, then fix it), and track the workflow's re-run rate. Once a flaky-test fix is merged, the re-runs stop.",
   docs: "Make the docs part of the change (a PR template checkbox, docs owners) so fixing them after the fact stops.",
   runbook: "Automate the steps the runbook keeps being used for, or fix the alert behind them.",
   "ci-config": "Stabilise the pipeline: pin versions, cache dependencies, and give CI an owner, instead of patching it repeatedly.",

@@ -1,0 +1,113 @@
+/**
+ * Processes a delivery together with other pending ones: the job for
+ * delivery X claims X and up to `batchSize - 1` other pending deliveries that
+ * no other worker holds, normalises them all, and writes the facts, follow-up
+ * jobs and statuses in one transaction — one commit instead of one per
+ * delivery. Each batched delivery keeps its own queue job; when that job runs
+ * it finds the delivery processed and returns at once.
+ *
+ * Retries and parking stay per delivery: a malformed payload is parked in
+ * the batch; if the batch fails as a whole, only X is processed again, alone,
+ * by processDelivery (which retries with backoff and parks after the last
+ * attempt), and the others stay pending for their own jobs.
+ */
+import { sql, type Kysely } from "kysely";
+import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch } from "../github/normalise-delivery.js";
+import type { DB } from "../store/schema.js";
+import { writeFacts } from "../store/write-facts.js";
+import { addFollowUp, normaliseStored, processDelivery, type Attempt, type ProcessDeps, type ProcessOutcome } from "./process-delivery.js";
+
+interface Claimed {
+  id: string;
+  event: string;
+  payload: string | null;
+  received_at: string;
+  attempts: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 100;
+
+export async function processDeliveryBatch(deps: ProcessDeps, deliveryId: string, attempt: Attempt, batchSize = DEFAULT_BATCH_SIZE): Promise<ProcessOutcome> {
+  // A delivery that already failed once is processed alone, so its error is its own.
+  if (attempt.number > 1 || batchSize <= 1) return processDelivery(deps, deliveryId, attempt);
+  let outcome: ProcessOutcome;
+  try {
+    outcome = await deps.db.transaction().execute(async (trx) => {
+      // Wait (no SKIP LOCKED) if another worker's batch holds X: when it commits, X is processed.
+      const own = (
+        await sql<Claimed>`select id, event, payload, received_at, attempts from deliveries where id = ${deliveryId} for update`.execute(trx)
+      ).rows[0];
+      if (!own) return "missing";
+      const status = (await trx.selectFrom("deliveries").select("status").where("id", "=", deliveryId).executeTakeFirstOrThrow()).status;
+      if (status !== "pending") return status === "failed" ? "parked" : "already-processed";
+      const others = (
+        await sql<Claimed>`
+          select id, event, payload, received_at, attempts from deliveries
+          where status = 'pending' and id <> ${deliveryId}
+          order by received_at limit ${batchSize - 1}
+          for update skip locked`.execute(trx)
+      ).rows;
+      const rows = [own, ...others].sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0));
+      await processClaimed(trx, deps, rows);
+      return "processed";
+    });
+  } catch {
+    // The batch as a whole failed (a database error): X alone, with its own retries.
+    return processDelivery(deps, deliveryId, attempt);
+  }
+  return outcome;
+}
+
+async function processClaimed(trx: Kysely<DB>, deps: ProcessDeps, rows: Claimed[]): Promise<void> {
+  const merged = emptyMerge();
+  const done: { id: string; ignored: boolean }[] = [];
+  const parked: { id: string; message: string }[] = [];
+  let seenAt = rows[0]!.received_at;
+  for (const d of rows) {
+    try {
+      append(merged, normaliseStored(d));
+      done.push({ id: d.id, ignored: !HANDLED_EVENTS.has(d.event) });
+      if (d.received_at > seenAt) seenAt = d.received_at;
+    } catch (err) {
+      // Only payloads that can never be normalised are parked here; anything else fails the batch.
+      if (!(err instanceof MalformedPayloadError)) throw err;
+      parked.push({ id: d.id, message: `${err.name}: ${err.message}`.slice(0, 2000) });
+    }
+  }
+  await writeFacts(trx, merged, seenAt);
+  const seen = new Set<string>();
+  for (const f of merged.followUps) {
+    const key = JSON.stringify(f);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    await addFollowUp(trx, f, deps.detectDebounceSeconds);
+  }
+  const now = deps.now().toISOString();
+  for (const ignored of [false, true]) {
+    const ids = done.filter((d) => d.ignored === ignored).map((d) => d.id);
+    if (ids.length) {
+      await trx
+        .updateTable("deliveries")
+        .set((eb) => ({ status: ignored ? "ignored" : "processed", processed_at: now, attempts: eb("attempts", "+", 1), last_error: null }))
+        .where("id", "in", ids)
+        .execute();
+    }
+  }
+  for (const p of parked) {
+    await trx
+      .updateTable("deliveries")
+      .set((eb) => ({ status: "failed", attempts: eb("attempts", "+", 1), last_error: p.message }))
+      .where("id", "=", p.id)
+      .execute();
+  }
+}
+
+/** An empty FactBatch: what the normaliser returns for an event it does not handle. */
+function emptyMerge(): FactBatch {
+  return normaliseDelivery({ id: "", event: "ping", payload: {}, receivedAt: new Date(0).toISOString() });
+}
+
+function append(into: FactBatch, b: FactBatch): void {
+  const target = into as unknown as Record<string, unknown[]>;
+  for (const [k, v] of Object.entries(b)) if (Array.isArray(v)) (target[k] ??= []).push(...(v as unknown[]));
+}
