@@ -3,7 +3,7 @@
  *
  *   npm run build && node dist/bench/ingest.js [--seconds 6] [--concurrency 16]
  *       [--rate 500] [--rate-seconds 6] [--deliveries 5000] [--worker-concurrency 4]
- *       [--batched-worker 1] [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
+ *       [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
  * server: fresh databases are created for the run and dropped afterwards.
@@ -18,8 +18,8 @@
  * 3. The worker: a realistic mix of stored deliveries (5,000 by default — at
  *    today's 150–430/s, 20k would take minutes), enqueued, then runWorker +
  *    createTaskList (no GitHub client) until all are processed.
- * Diagnostics in the same run: (a') Unsung's server with a no-op store, and a
- * prototype of batched delivery processing (bench/lib/batched-worker.ts).
+ * Diagnostics in the same run: (a') Unsung's server with a no-op store, and the
+ * worker processing one delivery per transaction (batching off).
  * Every line gives CPU per request: this process (server), the load
  * generator, and the PostgreSQL backends of the bench database (/proc).
  *
@@ -45,7 +45,6 @@ import type { DB } from "../src/store/schema.js";
 import { createBenchDatabase, DEFAULT_ADMIN_URL } from "./lib/bench-db.js";
 import { backendCpu, cpuBetween } from "./lib/proc-cpu.js";
 import type { LoadRequest, LoadResult } from "./lib/load-client.js";
-import { drainBatched } from "./lib/batched-worker.js";
 import { mixedDeliveries, type MixedDelivery } from "./lib/payloads.js";
 import { int, met, ms, numberFlags } from "./lib/stats.js";
 
@@ -59,7 +58,6 @@ const flags = numberFlags(process.argv.slice(2), {
   "rate-seconds": 6,
   deliveries: 5_000,
   "worker-concurrency": 4,
-  "batched-worker": 1,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
@@ -251,62 +249,50 @@ async function workerBench(): Promise<void> {
   for (const d of mix) byEvent.set(d.event, (byEvent.get(d.event) ?? 0) + 1);
   const avgBytes = mix.reduce((s, d) => s + d.payload.length, 0) / mix.length;
   say(`worker: ${int(n)} stored deliveries of a realistic mix (${[...byEvent].map(([e, c]) => `${e} ${int(c)}`).join(", ")}; avg ${int(avgBytes)} bytes; 20 repositories, 500 people), generated in ${ms(tGen)} ms`);
+  // The same deliveries, processed as Unsung does (in batches) and, for comparison, one per transaction.
+  const batched = await workerRun(mix, undefined, "batches of up to 100 per transaction");
+  const single = await workerRun(mix, 1, "one delivery per transaction (comparison)");
+  say(`worker ≥ 1,000 deliveries/s: ${met(batched >= 1000)} (${(batched / Math.max(1, single)).toFixed(1)}× one-per-transaction)`);
+}
 
-  let rate = 0;
+async function workerRun(mix: MixedDelivery[], batchSize: number | undefined, label: string): Promise<number> {
+  const n = mix.length;
   const bench = await createBenchDatabase(adminUrl);
   try {
     const db = bench.database.db;
-    const t1 = performance.now();
     await storeMix(db, mix, true);
-    say(`  stored with one process-delivery job each in ${ms(performance.now() - t1)} ms`);
     const env = readEnv({ UNSUNG_WORKER_CONCURRENCY: String(flags["worker-concurrency"]), UNSUNG_DETECT_DEBOUNCE_SECONDS: "3600" });
     const rt: Runtime = { env, database: bench.database, close: async () => {} };
     // Detector runs are debounced an hour ahead: this measures normalisation, not detection (bench/detect.ts).
-    const deps = workerDeps(rt, async () => null, { debounceSeconds: 3600 });
-    const pending = async () => Number((await sql<{ n: string }>`select count(*) as n from deliveries where status = 'pending'`.execute(db)).rows[0]?.n ?? 0);
+    const deps = { ...workerDeps(rt, async () => null, { debounceSeconds: 3600 }), ...(batchSize ? { processBatchSize: batchSize } : {}) };
+    // Done when every delivery is processed AND every process-delivery job has run (a batched
+    // delivery's own job still has to be fetched and find it done: that cost counts too).
+    const pending = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select (select count(*) from deliveries where status = 'pending')
+            + (select count(*) from graphile_worker.jobs where task_identifier = 'process-delivery') as n`.execute(db)
+        ).rows[0]?.n ?? 0,
+      );
     const start = performance.now();
     const runner = await runWorker(rt, deps);
     let left = n;
-    let lastReport = start;
-    while (left > 0) {
+    while (left > 0 && performance.now() - start < 150_000) {
       await new Promise((r) => setTimeout(r, 50));
       left = await pending();
-      if (performance.now() - lastReport > 10_000) {
-        lastReport = performance.now();
-        say(`  … ${int(n - left)} processed after ${((lastReport - start) / 1000).toFixed(1)} s`);
-      }
-      if (performance.now() - start > 150_000) break;
     }
     const elapsed = performance.now() - start;
     await runner.stop();
     const statuses = (await sql<{ status: string; n: number }>`select status, count(*)::int as n from deliveries group by status order by status`.execute(db)).rows;
-    const failed = (await sql<{ event: string; last_error: string }>`select event, last_error from deliveries where status = 'failed' limit 3`.execute(db)).rows;
-    const done = n - left;
-    rate = (done / elapsed) * 1000;
+    const done = Number((await sql<{ n: string }>`select count(*) as n from deliveries where status <> 'pending'`.execute(db)).rows[0]?.n ?? 0);
+    const rate = (done / elapsed) * 1000;
     say(
-      `worker (concurrency ${flags["worker-concurrency"]}, runWorker + createTaskList, no GitHub client): ${int(rate)} deliveries/s (${int(done)} in ${(elapsed / 1000).toFixed(1)} s; ${statuses.map((s) => `${s.status} ${int(s.n)}`).join(", ")})`,
+      `worker, ${label} (concurrency ${flags["worker-concurrency"]}, runWorker + createTaskList, no GitHub client): ${int(rate)} deliveries/s (${int(done)} in ${(elapsed / 1000).toFixed(1)} s; ${statuses.map((s) => `${s.status} ${int(s.n)}`).join(", ")})`,
     );
     say(`  facts: ${await factCounts(db)}`);
-    for (const f of failed) say(`  failed ${f.event}: ${f.last_error}`);
-    say(`worker ≥ 1,000 deliveries/s: ${met(rate >= 1000)}`);
+    return rate;
   } finally {
     await bench.drop();
-  }
-
-  if (flags["batched-worker"]) {
-    // Diagnostic: the prototype of batched processing (bench/lib/batched-worker.ts) on the same deliveries.
-    const b2 = await createBenchDatabase(adminUrl);
-    try {
-      await storeMix(b2.database.db, mix, false);
-      const start = performance.now();
-      const r = await drainBatched(b2.database.db, { batch: 100, concurrency: 2, debounceSeconds: 3600 });
-      const elapsed = performance.now() - start;
-      const r2 = (r.processed / elapsed) * 1000;
-      say(`batched worker prototype (diagnostic; 100 per transaction, 2 loops): ${int(r2)} deliveries/s (${int(r.processed)} in ${(elapsed / 1000).toFixed(1)} s, ${int(r.batches)} batches; ${(r2 / Math.max(1, rate)).toFixed(1)}× the worker)`);
-      say(`  facts: ${await factCounts(b2.database.db)}`);
-    } finally {
-      await b2.drop();
-    }
   }
 }
 

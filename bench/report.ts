@@ -21,7 +21,6 @@
  * team (--team), and one engineer — the median of --runs runs after one warm-up.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
@@ -47,7 +46,6 @@ const flags = numberFlags(process.argv.slice(2), {
   batch: 1000,
   parallel: 2,
   explain: 0,
-  "pglite-fix": 1,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
 const say = (s: string) => process.stdout.write(s + "\n");
@@ -147,25 +145,6 @@ async function explain(db: Kysely<DB>, period: Period, plan: ScaleOrgPlan): Prom
   }
 }
 
-/**
- * WORKAROUND for a bug in src/store/pglite-server.ts (reported, not fixed here):
- * it passes PGlite's onRawData chunks — views into PGlite's memory, reused
- * after the callback returns — to socket.write() without copying; when the
- * socket buffers (results over a few MB), the queued bytes are overwritten and
- * the client hangs or fails to parse. Copy non-Buffer Uint8Array writes, as
- * the fix (`socket.write(Buffer.from(d))`) would. A no-op once it is fixed.
- * `--pglite-fix 0` shows the failure.
- */
-function patchSocketWrites(): void {
-  const proto = net.Socket.prototype as unknown as { write: (...args: unknown[]) => boolean };
-  const write = proto.write;
-  proto.write = function (this: net.Socket, chunk: unknown, ...rest: unknown[]) {
-    if (chunk instanceof Uint8Array && !Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk);
-    return write.call(this, chunk, ...rest);
-  };
-  say("pglite: copying PGlite's output chunks before socket.write (workaround for the pglite-server.ts bug; --pglite-fix 0 to see it)");
-}
-
 async function main(): Promise<void> {
   const options: ScaleOrgOptions = { seed: flags.seed, engineers: flags.engineers, months: flags.months };
   const plan = planScaleOrg(options);
@@ -193,7 +172,6 @@ async function main(): Promise<void> {
 
   // ---- PGlite
   if (!flags.pglite) return;
-  if (flags["pglite-fix"]) patchSocketWrites();
   const liteOptions: ScaleOrgOptions = { ...options, engineers: flags["pglite-engineers"] };
   const litePlan = planScaleOrg(liteOptions);
   if (flags["pglite-engineers"] !== flags.engineers) {

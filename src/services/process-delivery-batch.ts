@@ -30,6 +30,10 @@ export const DEFAULT_BATCH_SIZE = 100;
 export async function processDeliveryBatch(deps: ProcessDeps, deliveryId: string, attempt: Attempt, batchSize = DEFAULT_BATCH_SIZE): Promise<ProcessOutcome> {
   // A delivery that already failed once is processed alone, so its error is its own.
   if (attempt.number > 1 || batchSize <= 1) return processDelivery(deps, deliveryId, attempt);
+  // Most jobs of a busy queue find their delivery already done by another job's batch: one read, no transaction.
+  const current = await deps.db.selectFrom("deliveries").select("status").where("id", "=", deliveryId).executeTakeFirst();
+  if (!current) return "missing";
+  if (current.status !== "pending") return current.status === "failed" ? "parked" : "already-processed";
   let outcome: ProcessOutcome;
   try {
     outcome = await deps.db.transaction().execute(async (trx) => {
