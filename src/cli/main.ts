@@ -3,7 +3,9 @@
  * `unsung <command>`: parses the command name and dispatches. Commands are
  * loaded lazily so that `unsung classify` does not load the database.
  */
-import { realpathSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
 import { fileURLToPath } from "node:url";
 import { EnvError } from "../config/env.js";
 import { UsageError, type CliIo, type CommandRunner } from "./io.js";
@@ -95,8 +97,22 @@ const invokedDirectly = (() => {
   }
 })();
 
+/**
+ * Variables from ./.env (as Probot reads them), without overriding the real
+ * environment: an explicitly set variable always wins.
+ */
+export function withDotEnv(env: Record<string, string | undefined>, cwd: string): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(path.join(cwd, ".env"), "utf8");
+  } catch {
+    return env;
+  }
+  return { ...parseEnv(text), ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) };
+}
+
 if (invokedDirectly) {
-  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+  main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: withDotEnv(process.env, process.cwd()), cwd: process.cwd() }).then(
     (code) => {
       process.exitCode = code;
       // Pools and sockets may keep the loop alive after a one-shot command.
