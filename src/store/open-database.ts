@@ -18,7 +18,20 @@ pg.types.setTypeParser(20, (value: string) => {
   return n;
 });
 // timestamptz as ISO strings: the core works on strings, and it keeps PG and PGlite identical.
-pg.types.setTypeParser(1184, (value: string) => new Date(value.includes("T") ? value : value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString());
+pg.types.setTypeParser(1184, parseTimestamptz);
+
+const UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
+/**
+ * PostgreSQL's text form of a timestamptz → `Date#toISOString()` form. Reports
+ * read tens of thousands of timestamps: a UTC value (the servers' usual
+ * setting) is rewritten as a string; anything else goes through Date.
+ */
+export function parseTimestamptz(value: string): string {
+  const m = UTC_TIMESTAMP.exec(value);
+  if (m) return `${m[1]}T${m[2]}.${((m[3] ?? "") + "000").slice(0, 3)}Z`;
+  return new Date(value.includes("T") ? value : value.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).toISOString();
+}
 
 export interface Database {
   db: Kysely<DB>;

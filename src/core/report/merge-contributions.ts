@@ -38,8 +38,21 @@ export interface MergedContribution {
  * query or fragment (a review's `#pullrequestreview-1` anchor points into its PR),
  * no trailing slash, and no `/files`, `/commits`, `/checks` tab of a pull request.
  */
+/** Normalised URLs by input: a team report normalises the same few thousand subject URLs many times. */
+const normalized = new Map<string, string>();
+const MAX_CACHED = 100_000;
+
 export function normalizeUrl(url: string | null | undefined): string {
   if (typeof url !== "string") return "";
+  const hit = normalized.get(url);
+  if (hit !== undefined) return hit;
+  const out = normalizeUrlUncached(url);
+  if (normalized.size >= MAX_CACHED) normalized.clear();
+  normalized.set(url, out);
+  return out;
+}
+
+function normalizeUrlUncached(url: string): string {
   const trimmed = url.trim();
   if (trimmed === "") return "";
   try {
