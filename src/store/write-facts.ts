@@ -3,7 +3,7 @@
  * version GitHub gave the object (`updated_at`), so replaying a delivery, or
  * receiving an older one late, never moves a fact backwards.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { FactBatch } from "../github/normalise-delivery.js";
 import type { DB } from "./schema.js";
 
@@ -166,29 +166,13 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .columns(["repository_id", "number"])
           .doUpdateSet({
-            id: sql`excluded.id`,
-            title: sql`excluded.title`,
-            body: sql`excluded.body`,
-            html_url: sql`excluded.html_url`,
-            state: sql`excluded.state`,
+            ...pullRequestCommonUpdate(),
             draft: sql`excluded.draft`,
-            // Once merged, always merged: a late "opened" delivery must not undo it.
-            merged: sql`pull_requests.merged or excluded.merged`,
-            merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
             merged_by_id: sql`coalesce(excluded.merged_by_id, pull_requests.merged_by_id)`,
-            author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
-            author_association: sql`excluded.author_association`,
             additions: sql`excluded.additions`,
             deletions: sql`excluded.deletions`,
             changed_files: sql`excluded.changed_files`,
             commit_count: sql`excluded.commit_count`,
-            head_sha: sql`excluded.head_sha`,
-            head_ref: sql`excluded.head_ref`,
-            base_sha: sql`excluded.base_sha`,
-            base_ref: sql`excluded.base_ref`,
-            labels: sql`excluded.labels`,
-            closed_at: sql`excluded.closed_at`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -229,23 +213,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .columns(["repository_id", "number"])
           .doUpdateSet({
-            id: sql`excluded.id`,
-            title: sql`excluded.title`,
-            body: sql`excluded.body`,
-            html_url: sql`excluded.html_url`,
-            state: sql`excluded.state`,
+            ...pullRequestCommonUpdate(),
             ...(r.draft === null ? {} : { draft: sql`excluded.draft` }),
-            merged: sql`pull_requests.merged or excluded.merged`,
-            merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
-            author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
-            author_association: sql`excluded.author_association`,
-            head_sha: sql`excluded.head_sha`,
-            head_ref: sql`excluded.head_ref`,
-            base_sha: sql`excluded.base_sha`,
-            base_ref: sql`excluded.base_ref`,
-            labels: sql`excluded.labels`,
-            closed_at: sql`excluded.closed_at`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -569,6 +538,29 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .onConflict((oc) => oc.column("delivery_id").doNothing())
       .execute();
   }
+}
+
+/** The columns every pull-request payload carries, whether a full one or one nested in a review. */
+function pullRequestCommonUpdate(): Record<string, RawBuilder<never>> {
+  return {
+    id: sql`excluded.id`,
+    title: sql`excluded.title`,
+    body: sql`excluded.body`,
+    html_url: sql`excluded.html_url`,
+    state: sql`excluded.state`,
+    // Once merged, always merged: a late "opened" delivery must not undo it.
+    merged: sql`pull_requests.merged or excluded.merged`,
+    merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
+    author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
+    author_association: sql`excluded.author_association`,
+    head_sha: sql`excluded.head_sha`,
+    head_ref: sql`excluded.head_ref`,
+    base_sha: sql`excluded.base_sha`,
+    base_ref: sql`excluded.base_ref`,
+    labels: sql`excluded.labels`,
+    closed_at: sql`excluded.closed_at`,
+    updated_at: sql`excluded.updated_at`,
+  };
 }
 
 function pullRequestValues(r: FactBatch["pullRequests"][number]) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECORD_BYTES, parseRecordedDelivery } from "../../src/services/replay-deliveries.js";
 import { example, examplesOf } from "../helpers/examples.js";
 import { createCliDatabase, type CliDatabase } from "./run-cli.js";
+import { EMPTY_STATS } from "./empty-stats.js";
 
 let cli: CliDatabase;
 beforeAll(async () => {
@@ -60,20 +61,7 @@ async function stats(): Promise<Stats> {
 describe("unsung stats", () => {
   it("counts an empty database", async () => {
     const s = await stats();
-    expect(s).toMatchObject({
-      deliveries: { total: 0, pending: 0, failed: 0 },
-      installations: 0,
-      repositories: 0,
-      people: 0,
-      pullRequests: 0,
-      reviews: 0,
-      reviewComments: 0,
-      issues: 0,
-      issueComments: 0,
-      checkRuns: 0,
-      workflowRuns: 0,
-      commits: 0,
-    });
+    expect(s).toMatchObject(EMPTY_STATS);
   });
 
   it("prints one line per count without --json", async () => {

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EMPTY_STATS } from "./empty-stats.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ROOT, "node_modules", ".cache", `unsung-spawn-test-${process.pid}`);
@@ -82,20 +83,7 @@ describe("the built unsung CLI as a process", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(s).toMatchObject({
-      deliveries: { total: 0, pending: 0, failed: 0 },
-      installations: 0,
-      repositories: 0,
-      people: 0,
-      pullRequests: 0,
-      reviews: 0,
-      reviewComments: 0,
-      issues: 0,
-      issueComments: 0,
-      checkRuns: 0,
-      workflowRuns: 0,
-      commits: 0,
-    });
+    expect(s).toMatchObject(EMPTY_STATS);
   });
 
   it("an unreachable DATABASE_URL exits 1 with a clear message (and does not hang)", { timeout: 60_000 }, async () => {

@@ -16,7 +16,8 @@ import { Metrics } from "../../src/server/metrics.js";
 import { createDeliveryRecorder } from "../../src/services/record-delivery.js";
 import type { Kysely } from "kysely";
 import type { DB } from "../../src/store/schema.js";
-import type { TestDatabase } from "./test-database.js";
+import { afterAll, beforeAll } from "vitest";
+import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const SECRET = "test-webhook-secret";
 
@@ -82,5 +83,23 @@ export function request(url: string, method: string, headers: Record<string, str
     req.on("error", reject);
     if (body !== undefined) req.end(body);
     else req.end();
+  });
+}
+
+/**
+ * A test file's own database and harness, created before its tests and torn
+ * down after them; `bind` receives both once they exist.
+ */
+export function useHarness(bind: (database: TestDatabase, harness: Harness) => void, options?: Parameters<typeof startHarness>[1]): void {
+  let database: TestDatabase | undefined;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    harness = await startHarness(database, options);
+    bind(database, harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await database?.drop();
   });
 }

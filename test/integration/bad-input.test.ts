@@ -3,24 +3,17 @@
  * every way a payload can be. Each is parked with a clear error or normalised
  * safely; none crashes the worker or holds up the others.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import { example, examplesOf } from "../helpers/examples.js";
-import { startHarness, type Harness } from "../helpers/harness.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useHarness, type Harness } from "../helpers/harness.js";
+import type { TestDatabase } from "../helpers/test-database.js";
 
 let database: TestDatabase;
 let h: Harness;
 const REPO = 186853002;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  h = await startHarness(database);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+useHarness((d, x) => ((database = d), (h = x)));
 
 const o = (v: unknown) => v as Record<string, unknown>;
 

@@ -3,29 +3,22 @@
  * nor exactly-once, and the worker may run a job twice.
  */
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { processDelivery, type ProcessDeps } from "../../src/services/process-delivery.js";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import { findPullRequestBundle } from "../../src/store/find-bundles.js";
 import type { DB } from "../../src/store/schema.js";
 import { fixture } from "../fixtures/webhooks/load.js";
 import { example } from "../helpers/examples.js";
-import { startHarness, type Harness } from "../helpers/harness.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useHarness, type Harness } from "../helpers/harness.js";
+import type { TestDatabase } from "../helpers/test-database.js";
 
 let database: TestDatabase;
 let h: Harness;
 const REPO = 186853002;
 const WINDOWS = { ciDaysBefore: 30, ciDaysAfter: 7 };
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  h = await startHarness(database);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+useHarness((d, x) => ((database = d), (h = x)));
 
 const o = (v: unknown) => v as Record<string, unknown>;
 

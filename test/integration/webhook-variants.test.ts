@@ -2,27 +2,20 @@
  * Webhook variants (edited copies of real payloads) through the whole path:
  * signed HTTP POST → durable inbox → worker → normalised rows.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordedClientFactory, type GitHubClientFactory } from "../../src/github/clients.js";
 import { GHOST_ID } from "../../src/github/normalise-delivery.js";
 import { fixture } from "../fixtures/webhooks/load.js";
 import { example, examplesOf } from "../helpers/examples.js";
-import { startHarness, type Harness } from "../helpers/harness.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { useHarness, type Harness } from "../helpers/harness.js";
+import type { TestDatabase } from "../helpers/test-database.js";
 
 let database: TestDatabase;
 let h: Harness;
 const REPO = 186853002; // Codertocat/Hello-World, as in the examples
 const CODERTOCAT = 21031067;
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  h = await startHarness(database);
-});
-afterAll(async () => {
-  await h?.close();
-  await database?.drop();
-});
+useHarness((d, x) => ((database = d), (h = x)));
 
 const o = (v: unknown) => v as Record<string, unknown>;
 
