@@ -23,24 +23,48 @@ export function buildComparisonRows<T extends Scored>(
    */
   scale: number | null = null,
 ): ComparisonRow[] {
-  const cur = groupScores(current, keyOf);
-  const prev = previous === null ? null : groupScores(previous, keyOf);
+  return comparisonRowsOf(keys, scoreStats(current, keyOf), previous === null ? null : scoreStats(previous, keyOf), scale);
+}
+
+/** How many items, and the sum of their scores, per key. */
+export type ScoreStats = Map<string, { count: number; sum: number }>;
+
+/** buildComparisonRows for items already counted (see scoreStats). */
+export function comparisonRowsOf(
+  keys: ReadonlyArray<{ key: string; label: string }>,
+  cur: ScoreStats,
+  prev: ScoreStats | null,
+  scale: number | null = null,
+): ComparisonRow[] {
   return keys.map(({ key, label }) => {
-    const c = cur.get(key) ?? [];
-    const p = prev === null ? null : (prev.get(key) ?? []);
+    const c = cur.get(key) ?? { count: 0, sum: 0 };
+    const p = prev === null ? null : (prev.get(key) ?? { count: 0, sum: 0 });
     const currentAverageScore = average(c);
     const previousAverageScore = p === null ? null : average(p);
     return {
       key,
       label,
-      current: c.length,
-      previous: p === null ? null : p.length,
+      current: c.count,
+      previous: p === null ? null : p.count,
       currentAverageScore,
       previousAverageScore,
-      countTrend: p === null ? "n/a" : scale === null ? countTrend(c.length, p.length) : rateTrend(c.length, p.length, scale),
+      countTrend: p === null ? "n/a" : scale === null ? countTrend(c.count, p.count) : rateTrend(c.count, p.count, scale),
       scoreTrend: scoreTrend(currentAverageScore, previousAverageScore),
     };
   });
+}
+
+export function scoreStats<T extends Scored>(items: readonly T[], keyOf: (item: T) => string): ScoreStats {
+  const map: ScoreStats = new Map();
+  for (const item of items) {
+    const key = keyOf(item);
+    const s = map.get(key);
+    if (s) {
+      s.count += 1;
+      s.sum += item.score;
+    } else map.set(key, { count: 1, sum: item.score });
+  }
+  return map;
 }
 
 export function countTrend(current: number, previous: number): Trend {
@@ -72,20 +96,9 @@ function scoreTrend(current: number | null, previous: number | null): Trend {
   return "same";
 }
 
-function groupScores<T extends Scored>(items: readonly T[], keyOf: (item: T) => string): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = map.get(key);
-    if (list) list.push(item.score);
-    else map.set(key, [item.score]);
-  }
-  return map;
-}
-
-function average(scores: number[]): number | null {
-  if (scores.length === 0) return null;
-  return Math.round(scores.reduce((a, b) => a + b, 0) / scores.length);
+function average(s: { count: number; sum: number }): number | null {
+  if (s.count === 0) return null;
+  return Math.round(s.sum / s.count);
 }
 
 /** "up from 4 to 9", "down from 9 to 4", "unchanged at 3", "new (none before)", "none (4 before)". */

@@ -7,14 +7,14 @@
  *
  * Pure: rows in, model out.
  */
-import { REVIEW_LEVELS, type Contribution, type ContributionKind, type ReviewLevel } from "../model.js";
-import { buildComparisonRows, partialChange, totalChange } from "./build-comparison.js";
+import type { Contribution, ContributionKind } from "../model.js";
+import { comparisonRowsOf, partialChange, scoreStats, totalChange, type ScoreStats } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
 import { gini } from "./gini.js";
 import { fixAuthor, glueKindHeading, isGlue, previousRecorded, rerunOutcome, sameQuestionGroups, trappedItems } from "./glue.js";
 import { mergeContributions, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, monthsOf, previousPeriod as previousPeriodOf, type Period } from "./period.js";
-import { formatPercent, pathAreas, recurrenceKey, rerunCount, reviewComments } from "./read-detail.js";
+import { formatPercent, recurrenceKey, rerunCount } from "./read-detail.js";
 import type {
   AreaDepth,
   DepthCounts,
@@ -29,7 +29,8 @@ import type {
   TeamTrends,
 } from "./report-model.js";
 import { ALL_KINDS, categoryOf, KIND_LABELS, type Rubric } from "./rubric.js";
-import { coverageOf, selectCoveredContributions, type CoveredRepository } from "./select-covered.js";
+import { depthKey, monthOf, tallyReviews, type DepthKey, type ReviewTally } from "./review-tally.js";
+import { coverageOf, selectCoveredContributions, type Coverage, type CoveredRepository } from "./select-covered.js";
 
 export { gini } from "./gini.js";
 
@@ -88,6 +89,13 @@ export interface TeamReportInput {
    * Without it, the earliest of the team's contributions in the previous period is used.
    */
   recordsBegin?: string | null;
+  /**
+   * The team's reviews in `period` and the previous period, already tallied (by the database, see
+   * src/store/review-tallies.ts) for these people in the covered repositories. When given, review
+   * contributions in `contributions` and `previousContributions` are ignored; otherwise they are
+   * tallied here. Either way the report counts the same.
+   */
+  reviewTallies?: { current: ReviewTally; previous: ReviewTally } | null;
 }
 
 /**
@@ -114,8 +122,13 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const previous = selectCoveredContributions(input.previousContributions, coverage).filter(
     (c) => ids.has(c.personId) && isInPeriod(c.occurredAt, prevPeriod),
   );
-  const merged = mergeContributions(current);
-  const prevMerged = mergeContributions(previous);
+  // Reviews are counted, never listed: tallied (here or by the database); every other kind is merged and kept.
+  const reviews = input.reviewTallies ? restrictTally(input.reviewTallies.current, ids, coverage) : tallyReviews(current);
+  const prevReviews = input.reviewTallies ? restrictTally(input.reviewTallies.previous, ids, coverage) : tallyReviews(previous);
+  const others = current.filter((c) => c.kind !== "review");
+  const prevOthers = previous.filter((c) => c.kind !== "review");
+  const merged = mergeContributions(others);
+  const prevMerged = mergeContributions(prevOthers);
 
   const trapped = trappedItems(merged, prevMerged);
   const byPerson = new Map<number, MergedContribution[]>();
@@ -124,17 +137,20 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
     if (list) list.push(m);
     else byPerson.set(m.personId, [m]);
   }
+  const depthfulReviews = depthfulByPerson(reviews);
 
   let people: TeamPersonRow[] = members.map((member) => {
     const items = (byPerson.get(member.id) ?? []).filter(spreadable);
     const byKind: Partial<Record<ContributionKind, number>> = {};
     for (const m of items) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
+    const r = depthfulReviews.get(member.id);
+    if (r) byKind.review = r.count;
     return {
       personId: member.id,
       login: member.login,
       name: member.name?.trim() ? member.name.trim() : null,
-      items: items.length,
-      totalScore: Math.round(items.reduce((n, m) => n + m.score, 0)),
+      items: items.length + (r?.count ?? 0),
+      totalScore: Math.round(items.reduce((n, m) => n + m.score, 0) + (r?.sum ?? 0)),
       byKind,
     };
   });
@@ -143,16 +159,19 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const order = people.map((p) => p.personId);
   const loginOf = new Map(people.map((p) => [p.personId, p.login]));
 
-  const reviewDepth = buildReviewDepth(order, loginOf, merged, current, input.reviewsByReviewer);
-  const distribution = buildDistribution(order, loginOf, merged, input.rubric, trapped);
-  const shallowAreas = buildShallowAreas(merged);
-  const recorded = previousRecorded(previous, prevPeriod, period, input.recordsBegin, input.now, "team", prevMerged.filter(isGlue).length);
-  const trends = buildTrends(period, prevPeriod, merged, prevMerged, recorded);
+  const reviewDepth = buildReviewDepth(order, loginOf, reviews, input.reviewsByReviewer);
+  const distribution = buildDistribution(order, loginOf, merged, depthfulReviews, input.rubric, trapped);
+  const shallowAreas = buildShallowAreas(reviews);
+  const prevGlue = prevMerged.filter(isGlue).length + depthfulCount(prevReviews);
+  const previousTimes: Array<Pick<Contribution, "occurredAt">> = prevReviews.earliest === null ? prevOthers : [...prevOthers, { occurredAt: prevReviews.earliest }];
+  const recorded = previousRecorded(previousTimes, prevPeriod, period, input.recordsBegin, input.now, "team", prevGlue);
+  const trends = buildTrends(period, prevPeriod, { merged, reviews }, { merged: prevMerged, reviews: prevReviews }, recorded);
 
   const summary = buildTeamSummary({
     period,
     people,
     merged,
+    reviews,
     previous: prevMerged,
     loginOf,
     reviewDepth,
@@ -186,15 +205,65 @@ function emptyDepth(): DepthCounts {
   return { "rubber-stamp": 0, light: 0, substantive: 0, deep: 0, unknown: 0 };
 }
 
-function depthKey(level: string | null): ReviewLevel | "unknown" {
-  return level !== null && (REVIEW_LEVELS as readonly string[]).includes(level) ? (level as ReviewLevel) : "unknown";
+function isDepthful(level: DepthKey): boolean {
+  return level === "substantive" || level === "deep";
+}
+
+/** Substantive and deep reviews (the ones that count as glue work) per person: how many, their score sum, traps. */
+function depthfulByPerson(t: ReviewTally): Map<number, { count: number; sum: number; traps: number }> {
+  const out = new Map<number, { count: number; sum: number; traps: number }>();
+  for (const p of t.people) {
+    if (!isDepthful(p.level) || p.reviews <= 0) continue;
+    const e = out.get(p.personId) ?? { count: 0, sum: 0, traps: 0 };
+    e.count += p.reviews;
+    e.sum += p.scoreSum;
+    e.traps += p.traps;
+    out.set(p.personId, e);
+  }
+  return out;
+}
+
+function depthfulCount(t: ReviewTally): number {
+  return t.people.reduce((n, p) => n + (isDepthful(p.level) ? p.reviews : 0), 0);
+}
+
+function reviewTotal(t: ReviewTally): number {
+  return t.people.reduce((n, p) => n + p.reviews, 0);
+}
+
+/**
+ * A tally restricted to the team and the covered repositories (a second check: the database
+ * already selected them), with levels read defensively and entries in a fixed order, so two
+ * producers of the same tally build the same report.
+ */
+function restrictTally(t: ReviewTally, ids: ReadonlySet<number>, coverage: Coverage): ReviewTally {
+  const count = (n: unknown): number => (typeof n === "number" && Number.isFinite(n) && n > 0 ? n : 0);
+  const byName = (a: { repositoryFullName: string }, b: { repositoryFullName: string }) =>
+    a.repositoryFullName < b.repositoryFullName ? -1 : a.repositoryFullName > b.repositoryFullName ? 1 : 0;
+  return {
+    people: t.people
+      .filter((p) => ids.has(p.personId) && count(p.reviews) > 0)
+      .map((p) => ({ personId: p.personId, level: depthKey(p.level), reviews: count(p.reviews), scoreSum: count(p.scoreSum), traps: count(p.traps) })),
+    months: t.months.filter((m) => count(m.reviews) > 0).map((m) => ({ month: m.month, level: depthKey(m.level), reviews: count(m.reviews) })),
+    repositories: t.repositories
+      .filter((r) => count(r.reviews) > 0 && coverage.has(r.repositoryFullName, r.repositoryPrivate === true))
+      .map((r) => ({ ...r, level: depthKey(r.level), reviews: count(r.reviews) }))
+      .sort(byName),
+    areas: t.areas
+      .filter((a) => count(a.reviews) > 0 && coverage.has(a.repositoryFullName, a.repositoryPrivate === true))
+      .map((a) => ({ ...a, level: depthKey(a.level), reviews: count(a.reviews) }))
+      .sort((a, b) => byName(a, b) || (a.area < b.area ? -1 : a.area > b.area ? 1 : 0)),
+    comments: t.comments
+      .filter((c) => ids.has(c.personId))
+      .map((c) => ({ personId: c.personId, total: count(c.total), ledToChange: Math.min(count(c.ledToChange), count(c.total)) })),
+    earliest: t.earliest,
+  };
 }
 
 function buildReviewDepth(
   order: number[],
   loginOf: Map<number, string>,
-  merged: MergedContribution[],
-  current: Contribution[],
+  reviews: ReviewTally,
   submitted: readonly ReviewsSubmitted[] | undefined,
 ): TeamReport["reviewDepth"] {
   const totals = emptyDepth();
@@ -203,41 +272,29 @@ function buildReviewDepth(
   for (const s of submitted ?? []) {
     if (Number.isFinite(s.reviews) && s.reviews > 0) submittedBy.set(s.personId, (submittedBy.get(s.personId) ?? 0) + s.reviews);
   }
-  // Grouped once, so the report stays linear in the number of contributions.
-  const reviewsBy = groupBy(
-    merged.filter((m) => m.kind === "review"),
-    (m) => m.personId,
-  );
-  const rawReviewsBy = groupBy(
-    current.filter((c) => c.kind === "review"),
-    (c) => c.personId,
-  );
+  const depthBy = new Map<number, DepthCounts>();
+  for (const p of reviews.people) {
+    let depth = depthBy.get(p.personId);
+    if (!depth) depthBy.set(p.personId, (depth = emptyDepth()));
+    depth[p.level] += p.reviews;
+    totals[p.level] += p.reviews;
+  }
+  const commentsBy = new Map(reviews.comments.map((c) => [c.personId, c]));
   const rows = order.map((personId) => {
-    const reviews = reviewsBy.get(personId) ?? [];
-    const depth = emptyDepth();
-    for (const r of reviews) {
-      depth[depthKey(r.level)] += 1;
-      totals[depthKey(r.level)] += 1;
-    }
-    let commentCount: number | null = null;
-    let commentsLedToChange: number | null = null;
-    for (const c of rawReviewsBy.get(personId) ?? []) {
-      const rc = reviewComments(c);
-      if (!rc) continue;
-      commentCount = (commentCount ?? 0) + rc.total;
-      commentsLedToChange = (commentsLedToChange ?? 0) + rc.ledToChange;
-    }
+    const depth = depthBy.get(personId) ?? emptyDepth();
+    const count = depth["rubber-stamp"] + depth.light + depth.substantive + depth.deep + depth.unknown;
+    const comments = commentsBy.get(personId);
     return {
       personId,
       login: loginOf.get(personId) ?? "",
-      reviews: reviews.length,
+      reviews: count,
       depth,
-      depthShare: reviews.length === 0 ? null : (depth.substantive + depth.deep) / reviews.length,
-      commentCount,
-      commentsLedToChange,
+      depthShare: count === 0 ? null : (depth.substantive + depth.deep) / count,
+      commentCount: comments ? comments.total : null,
+      commentsLedToChange: comments ? comments.ledToChange : null,
       loadShare: 0,
       loadBasis: useSubmitted ? "reviews-submitted" : "review-contributions",
-      loadReviews: useSubmitted ? (submittedBy.get(personId) ?? 0) : reviews.length,
+      loadReviews: useSubmitted ? (submittedBy.get(personId) ?? 0) : count,
     } satisfies ReviewerDepthRow;
   });
   const load = rows.reduce((n, r) => n + r.loadReviews, 0);
@@ -250,18 +307,29 @@ function buildDistribution(
   order: number[],
   loginOf: Map<number, string>,
   merged: MergedContribution[],
+  depthfulReviews: Map<number, { count: number; traps: number }>,
   rubric: Rubric | undefined,
   trapped: ReadonlySet<MergedContribution>,
 ): KindDistribution[] {
   const out: KindDistribution[] = [];
   const byKind = groupBy(merged, (m) => m.kind);
   for (const kind of ALL_KINDS) {
-    const all = byKind.get(kind) ?? [];
-    const items = all.filter(spreadable);
-    if (items.length === 0) continue;
-    const total = items.length;
     const counts = new Map<number, number>();
-    for (const m of items) counts.set(m.personId, (counts.get(m.personId) ?? 0) + 1);
+    let total = 0;
+    let traps = 0;
+    if (kind === "review") {
+      for (const [personId, r] of depthfulReviews) {
+        counts.set(personId, r.count);
+        total += r.count;
+        traps += r.traps;
+      }
+    } else {
+      const items = (byKind.get(kind) ?? []).filter(spreadable);
+      for (const m of items) counts.set(m.personId, (counts.get(m.personId) ?? 0) + 1);
+      total = items.length;
+      traps = items.filter((m) => trapped.has(m)).length;
+    }
+    if (total === 0) continue;
     const perPerson = order.map((personId) => {
       const count = counts.get(personId) ?? 0;
       return { personId, login: loginOf.get(personId) ?? "", count, share: count / total };
@@ -282,7 +350,6 @@ function buildDistribution(
       const who = top.share < HERO_SHARE ? ` Most by @${top.login} (${formatPercent(top.share)}, ${top.count} of ${total}).` : "";
       flags.push(`Very unevenly spread: Gini coefficient ${g.toFixed(2)}.${who}`);
     }
-    const traps = items.filter((m) => trapped.has(m)).length;
     if (flags.length > 0 && traps > 0) {
       flags.push(`${traps} of the ${total} absorb a recurring problem (a trap): the fix is systemic, not more of the same.`);
     }
@@ -295,7 +362,7 @@ function buildDistribution(
       topLogin: top && top.count > 0 ? top.login : null,
       topShare: top ? top.share : 0,
       gini: g,
-      trapCount: items.filter((m) => trapped.has(m)).length,
+      trapCount: traps,
       heroBottleneck: flags.length > 0,
       flags,
     });
@@ -303,24 +370,20 @@ function buildDistribution(
   return out;
 }
 
-function buildShallowAreas(merged: MergedContribution[]): AreaDepth[] {
+function buildShallowAreas(reviews: ReviewTally): AreaDepth[] {
   const areas = new Map<string, AreaDepth>();
-  const add = (repository: string, path: string | null, level: string | null): void => {
+  const add = (repository: string, path: string | null, level: DepthKey, n: number): void => {
     const id = `${repository.toLowerCase()}\u0000${path ?? ""}`;
     let area = areas.get(id);
     if (!area) {
       area = { area: path === null ? repository : `${repository}: ${path}`, repository, path, reviews: 0, depth: emptyDepth(), noDepth: false };
       areas.set(id, area);
     }
-    area.reviews += 1;
-    area.depth[depthKey(level)] += 1;
+    area.reviews += n;
+    area.depth[level] += n;
   };
-  for (const m of merged) {
-    if (m.kind !== "review") continue;
-    add(m.repositoryFullName, null, m.level);
-    const paths = new Set(m.parts.flatMap(pathAreas));
-    for (const p of paths) add(m.repositoryFullName, p, m.level);
-  }
+  for (const r of reviews.repositories) add(r.repositoryFullName, null, r.level, r.reviews);
+  for (const a of reviews.areas) add(a.repositoryFullName, a.area, a.level, a.reviews);
   const shallow: AreaDepth[] = [];
   for (const area of areas.values()) {
     area.noDepth = area.depth.substantive + area.depth.deep === 0 && area.depth["rubber-stamp"] + area.depth.light > 0;
@@ -333,47 +396,71 @@ function buildShallowAreas(merged: MergedContribution[]): AreaDepth[] {
   return shallow.sort((a, b) => b.reviews - a.reviews || a.area.toLowerCase().localeCompare(b.area.toLowerCase(), "en"));
 }
 
-function buildTrends(
-  period: Period,
-  prevPeriod: Period,
-  mergedAll: MergedContribution[],
-  prevAll: MergedContribution[],
-  recorded: PreviousRecorded | null,
-): TeamTrends {
-  // Rubber stamps are not glue work, in either period.
-  const merged = mergedAll.filter(isGlue);
-  const prevMerged = prevAll.filter(isGlue);
+/** One period's work as the team report counts it: every kind but reviews merged, reviews tallied. */
+interface PeriodWork {
+  merged: MergedContribution[];
+  reviews: ReviewTally;
+}
+
+/** Glue work per kind: how many and the sum of their scores. */
+function glueStats(w: PeriodWork): ScoreStats {
+  const stats = scoreStats(w.merged.filter(isGlue), (m) => m.kind);
+  let count = 0;
+  let sum = 0;
+  for (const p of w.reviews.people) {
+    if (!isDepthful(p.level)) continue;
+    count += p.reviews;
+    sum += p.scoreSum;
+  }
+  if (count > 0) stats.set("review", { count, sum });
+  return stats;
+}
+
+function buildTrends(period: Period, prevPeriod: Period, now: PeriodWork, before: PeriodWork, recorded: PreviousRecorded | null): TeamTrends {
+  // Rubber stamps and light reviews are not glue work, in either period.
+  const cur = glueStats(now);
+  const prev = glueStats(before);
+  const count = (s: ScoreStats) => [...s.values()].reduce((n, x) => n + x.count, 0);
   // Any recorded activity (a light review too) means there is data: no glue work then is a fact, not a gap.
-  const hasPreviousData = prevAll.length > 0;
+  const hasPreviousData = before.merged.length > 0 || reviewTotal(before.reviews) > 0;
   const partial = hasPreviousData ? recorded : null;
-  const kinds = ALL_KINDS.filter((k) => merged.some((m) => m.kind === k) || prevMerged.some((m) => m.kind === k));
-  const byKind = buildComparisonRows(
+  const kinds = ALL_KINDS.filter((k) => cur.has(k) || prev.has(k));
+  const byKind = comparisonRowsOf(
     kinds.map((k) => ({ key: k, label: glueKindHeading(k) })),
-    merged,
-    hasPreviousData ? prevMerged : null,
-    (m) => m.kind,
+    cur,
+    hasPreviousData ? prev : null,
     partial && partial.comparable && partial.recordedDays > 0 ? partial.currentDays / partial.recordedDays : null,
   );
   // Too little recorded to extrapolate: counts are shown, trends are not claimed.
   if (partial && !partial.comparable) for (const r of byKind) r.countTrend = "n/a";
+  const perMonth = new Map<string, Partial<Record<ContributionKind, number>>>();
+  const bumpMonth = (month: string | null, kind: ContributionKind, n: number): void => {
+    if (month === null) return;
+    let m = perMonth.get(month);
+    if (!m) perMonth.set(month, (m = {}));
+    m[kind] = (m[kind] ?? 0) + n;
+  };
+  for (const m of now.merged) if (isGlue(m) && isInPeriod(m.occurredAt, period)) bumpMonth(monthOf(m.occurredAt), m.kind, 1);
+  for (const m of now.reviews.months) if (isDepthful(m.level)) bumpMonth(m.month, "review", m.reviews);
   const months: MonthBucket[] = monthsOf(period).map((month) => {
-    const inMonth = merged.filter((m) => isInPeriod(m.occurredAt, { from: month.from, to: month.to, label: month.label }));
-    const byKindCounts: Partial<Record<ContributionKind, number>> = {};
-    for (const m of inMonth) byKindCounts[m.kind] = (byKindCounts[m.kind] ?? 0) + 1;
-    return { key: month.key, label: month.label, total: inMonth.length, byKind: byKindCounts };
+    const byKindCounts = perMonth.get(month.key) ?? {};
+    const total = Object.values(byKindCounts).reduce((n, k) => n + (k ?? 0), 0);
+    return { key: month.key, label: month.label, total, byKind: { ...byKindCounts } };
   });
   const message = !hasPreviousData
     ? `No data for the previous period (${prevPeriod.label}).`
     : partial
-      ? partialChange(merged.length, prevMerged.length, partial, prevPeriod.label)
-      : `Compared with ${prevPeriod.label}: ${totalChange(merged.length, prevMerged.length)}.`;
+      ? partialChange(count(cur), count(prev), partial, prevPeriod.label)
+      : `Compared with ${prevPeriod.label}: ${totalChange(count(cur), count(prev))}.`;
   return { hasPreviousData, previousRecorded: partial, message, byKind, months };
 }
 
 interface TeamSummaryInput {
   period: Period;
   people: TeamPersonRow[];
+  /** Every kind but reviews, merged. */
   merged: MergedContribution[];
+  reviews: ReviewTally;
   previous: MergedContribution[];
   loginOf: Map<number, string>;
   reviewDepth: TeamReport["reviewDepth"];
@@ -389,16 +476,19 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
     lines.push({ text: t, parts: [{ type: "text", text: t }] });
   };
   const glue = s.merged.filter(isGlue);
+  const depthful = depthfulCount(s.reviews);
   const rd = s.reviewDepth;
-  if (glue.length === 0) {
+  if (glue.length + depthful === 0) {
     const headline = `Unsung found no glue work for this team (${plural(s.people.length, "person", "people")}) in ${s.period.label} in the ${plural(s.coveredCount, "repository", "repositories")} this report covers.`;
     if (rd.totals["rubber-stamp"] > 0) line(`${plural(rd.totals["rubber-stamp"], "approval", "approvals")} with no visible review (rubber stamps): counted, but not glue work.`);
     line("Work off GitHub only shows up when people log it, and missed work can be claimed. If this looks wrong, check which repositories the app is installed on.");
     if (s.trends.hasPreviousData) line(s.trends.message);
     return { headline, lines, empty: true };
   }
-  const repos = new Set(glue.map((m) => m.repositoryFullName.toLowerCase())).size;
-  const headline = `${plural(s.people.length, "person", "people")}, ${plural(glue.length, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
+  const repoNames = new Set(glue.map((m) => m.repositoryFullName.toLowerCase()));
+  for (const r of s.reviews.repositories) if (isDepthful(r.level)) repoNames.add(r.repositoryFullName.toLowerCase());
+  const repos = repoNames.size;
+  const headline = `${plural(s.people.length, "person", "people")}, ${plural(glue.length + depthful, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
   if (rd.totalReviews > 0) {
     const depthful = rd.totals.substantive + rd.totals.deep;
     const stamps = rd.totals["rubber-stamp"];
@@ -413,7 +503,7 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
   for (const d of s.distribution) {
     if (d.heroBottleneck) line(`Possible hero bottleneck in ${d.label.toLowerCase()}: ${d.flags.join(" ")}`);
   }
-  const traps = trapLines(s.merged, s.previous, s.loginOf);
+  const traps = trapLines(s.merged, s.reviews, s.previous, s.loginOf);
   if (traps.length > 0) {
     line(`Recurring work that absorbs a problem instead of removing it (a trap): ${traps.join("; ")}. Their evidence packets suggest the systemic fix.`);
   }
@@ -432,7 +522,7 @@ function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
 }
 
 /** "@jonah answered the same question (“How do I …?”) 5 times", "@oliver quarantined a flaky test instead of fixing it". */
-function trapLines(merged: MergedContribution[], previous: MergedContribution[], loginOf: Map<number, string>): string[] {
+function trapLines(merged: MergedContribution[], reviews: ReviewTally, previous: MergedContribution[], loginOf: Map<number, string>): string[] {
   // Grouped with the previous period too, so a question is named after its first occurrence.
   const questions = sameQuestionGroups([...merged, ...previous]);
   const current = new Set(merged);
@@ -448,10 +538,15 @@ function trapLines(merged: MergedContribution[], previous: MergedContribution[],
     // The whole question group counts, including occurrences before it was marked a trap.
     if (q) for (const [other, oq] of questions) if (oq.id === q.id && other.personId === m.personId && current.has(other)) g.members.add(other);
   }
+  const counted = [...groups.values()].map((g) => ({ ...g, n: g.members.size }));
+  // Reviews that absorb a recurring problem, at any depth: one group per reviewer.
+  const reviewTraps = new Map<number, number>();
+  for (const p of reviews.people) if (p.traps > 0) reviewTraps.set(p.personId, (reviewTraps.get(p.personId) ?? 0) + p.traps);
+  for (const [personId, n] of reviewTraps) counted.push({ personId, kind: "review", title: null, members: new Set(), n });
   const out: string[] = rerunTrapLines(merged);
-  for (const g of [...groups.values()].sort((a, b) => b.members.size - a.members.size || (loginOf.get(a.personId) ?? "").localeCompare(loginOf.get(b.personId) ?? "", "en"))) {
+  for (const g of counted.sort((a, b) => b.n - a.n || (loginOf.get(a.personId) ?? "").localeCompare(loginOf.get(b.personId) ?? "", "en"))) {
     const who = `@${loginOf.get(g.personId) ?? ""}`;
-    const n = g.members.size;
+    const n = g.n;
     const times = n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
     if (g.kind === "triage" && g.title) out.push(`${who} answered the same question (“${g.title}”) ${times}`);
     else if (g.kind === "flaky-quarantine") out.push(`${who} quarantined ${n === 1 ? "a flaky test" : `${n} flaky tests`} instead of fixing ${n === 1 ? "it" : "them"}`);

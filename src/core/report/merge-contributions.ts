@@ -89,12 +89,21 @@ export function sortByStrength<T extends { score: number; occurredAt: string; ke
     .map((x) => x.item);
 }
 
+/**
+ * What makes two contributions of one person and kind "the same subject": the normalised subject
+ * URL, or the contribution's own key when it has no URL. Stored with each contribution
+ * (`contributions.match_url`) so the database can merge the way mergeContributions does.
+ */
+export function matchKeyOf(c: Pick<Contribution, "subjectUrl" | "key">): string {
+  const url = normalizeUrl(c.subjectUrl);
+  return url === "" ? `key:${c.key}` : url;
+}
+
 /** Merges contributions with the same kind and subject URL (per person). Result is strongest first. */
 export function mergeContributions(items: readonly Contribution[]): MergedContribution[] {
   const groups = new Map<string, Contribution[]>();
   for (const c of items) {
-    const url = normalizeUrl(c.subjectUrl);
-    const id = `${c.personId}\u0000${c.kind}\u0000${url === "" ? `key:${c.key}` : url}`;
+    const id = `${c.personId}\u0000${c.kind}\u0000${matchKeyOf(c)}`;
     const list = groups.get(id);
     if (list) list.push(c);
     else groups.set(id, [c]);
