@@ -20,6 +20,7 @@ import { reviewContributions, type ReviewerActivity } from "../core/detect/detec
 import { humanDuration, percent, plural } from "../core/detect/text.js";
 import type { PullRequestBundle, ReviewCommentFact, ReviewFact } from "../core/facts.js";
 import type { ChangeKind, Contribution, PersonRef } from "../core/model.js";
+import { storedSummary } from "../core/report/review-tally.js";
 import { Random } from "../demo/prng.js";
 import { buildReviewTemplates, SIZE_BUCKETS, type ReviewTemplate } from "./review-templates.js";
 import type { ScaleTable } from "./tables.js";
@@ -354,31 +355,38 @@ export function* generateScaleOrg(options: ScaleOrgOptions, sink: RowSink): Gene
 
   const person = (e: Engineer): PersonRef & { id: number } => ({ id: e.id, login: e.login, isBot: false });
 
-  const contributionRow = (c: Contribution, sourceKey: string): unknown[] => [
-    c.key,
-    c.kind,
-    c.personId,
-    c.personLogin,
-    c.repositoryId,
-    c.repositoryFullName,
-    c.repositoryPrivate,
-    c.subjectType,
-    c.subjectId,
-    c.subjectTitle,
-    c.subjectUrl,
-    c.occurredAt,
-    c.score,
-    c.confidence,
-    c.level,
-    c.dynamics,
-    JSON.stringify(c.evidence),
-    JSON.stringify(c.formula),
-    JSON.stringify(c.detail),
-    c.detector,
-    c.detectorVersion,
-    sourceKey,
-    computedAt,
-  ];
+  const contributionRow = (c: Contribution, sourceKey: string): unknown[] => {
+    const summary = storedSummary(c);
+    return [
+      c.key,
+      c.kind,
+      c.personId,
+      c.personLogin,
+      c.repositoryId,
+      c.repositoryFullName,
+      c.repositoryPrivate,
+      c.subjectType,
+      c.subjectId,
+      c.subjectTitle,
+      c.subjectUrl,
+      c.occurredAt,
+      c.score,
+      c.confidence,
+      c.level,
+      c.dynamics,
+      JSON.stringify(c.evidence),
+      JSON.stringify(c.formula),
+      JSON.stringify(c.detail),
+      c.detector,
+      c.detectorVersion,
+      sourceKey,
+      computedAt,
+      summary.matchUrl,
+      summary.areas,
+      summary.commentCount,
+      summary.commentsLedToChange,
+    ];
+  };
 
   /** Reviewers for a pull request: mostly the repository's team, weighted by review load; some from elsewhere. */
   const pickReviewers = (author: Engineer, repo: Repo, n: number): Engineer[] => {

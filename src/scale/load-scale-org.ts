@@ -8,7 +8,8 @@
  */
 import type pg from "pg";
 import { generateScaleOrg, planScaleOrg, type ScaleCounts, type ScaleOrgOptions, type ScaleOrgPlan } from "./generate-scale-org.js";
-import { encodeJsonColumn, insertJsonSql, insertSql, SCALE_TABLE_NAMES, SCALE_TABLES, type ScaleTable } from "./tables.js";
+import { REBUILD_REVIEW_MERGES_SQL } from "../store/review-merges.js";
+import { encodeArrayColumn, encodeJsonColumn, insertJsonSql, insertSql, SCALE_TABLE_NAMES, SCALE_TABLES, type ScaleTable } from "./tables.js";
 
 export interface LoadOptions {
   /** Rows per INSERT statement (default 1000). */
@@ -93,7 +94,7 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
     if (failure) throw failure;
     const client = free.pop()!;
     const columns = SCALE_TABLES[batch.table].columns;
-    const params: unknown[] = json ? batch.cols.map((c, i) => encodeJsonColumn(columns[i]![1], c)) : batch.cols;
+    const params: unknown[] = batch.cols.map((c, i) => (json ? encodeJsonColumn(columns[i]![1], c) : encodeArrayColumn(columns[i]![1], c)));
     const tracked: Promise<void> = client
       .query(sqlFor.get(batch.table)!, params)
       .then(
@@ -134,12 +135,16 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
     for (const b of buffers.values()) if (b.length) await send(b.take());
     await Promise.all(inflight);
     if (failure) throw failure;
+
+    // Derived from contributions, as the app keeps it when it writes them: part of loading.
+    if (wanted.has("contributions")) await clients[0]!.query(REBUILD_REVIEW_MERGES_SQL);
     const loadMs = performance.now() - started;
 
     let analyzeMs = 0;
     if (load.analyze !== false) {
       const t = performance.now();
       for (const table of wanted) await clients[0]!.query(`analyze ${table}`);
+      if (wanted.has("contributions")) await clients[0]!.query("analyze review_merges");
       analyzeMs = performance.now() - t;
     }
     return { plan: planScaleOrg(options), loaded, generated, rows, loadMs, analyzeMs };

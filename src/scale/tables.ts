@@ -6,7 +6,8 @@
  * pushes are left empty.
  */
 
-export type PgArrayType = "bigint[]" | "integer[]" | "text[]" | "boolean[]" | "timestamptz[]" | "jsonb[]" | "real[]";
+/** `text[][]`: a text[] column, each value a string array (sent as JSON; insertJsonSql only). */
+export type PgArrayType = "bigint[]" | "integer[]" | "text[]" | "boolean[]" | "timestamptz[]" | "jsonb[]" | "real[]" | "text[][]";
 
 export interface TableSpec {
   columns: readonly (readonly [string, PgArrayType])[];
@@ -19,6 +20,7 @@ const BOOL = "boolean[]" as const;
 const TS = "timestamptz[]" as const;
 const J = "jsonb[]" as const;
 const R = "real[]" as const;
+const TA = "text[][]" as const;
 
 export const SCALE_TABLES = {
   installations: {
@@ -91,6 +93,7 @@ export const SCALE_TABLES = {
       ["repository_private", BOOL], ["subject_type", T], ["subject_id", T], ["subject_title", T], ["subject_url", T],
       ["occurred_at", TS], ["score", R], ["confidence", R], ["level", T], ["dynamics", T], ["evidence", J], ["formula", J],
       ["detail", J], ["detector", T], ["detector_version", I], ["source_key", T], ["computed_at", TS],
+      ["match_url", T], ["areas", TA], ["comment_count", I], ["comments_led_to_change", I],
     ],
   },
   annotations: {
@@ -118,10 +121,21 @@ export const REPORT_TABLES: readonly ScaleTable[] = [
   "annotations",
 ];
 
-/** `insert into t (c1, …) select * from unnest($1::type[], …)`: one array parameter per column. */
+/**
+ * `insert into t (c1, …) select … from unnest($1::type[], …)`: one array parameter per column. A
+ * `text[][]` column travels as text[] of JSON arrays (see encodeArrayColumn): unnest cannot carry
+ * arrays of arrays of different lengths.
+ */
 export function insertSql(table: ScaleTable): string {
-  const cols = SCALE_TABLES[table].columns;
-  return `insert into ${table} (${cols.map(([c]) => c).join(", ")}) select * from unnest(${cols.map(([, t], i) => `$${i + 1}::${t}`).join(", ")})`;
+  const cols: readonly (readonly [string, PgArrayType])[] = SCALE_TABLES[table].columns;
+  const params = cols.map(([, t], i) => `$${i + 1}::${t === "text[][]" ? "text[]" : t}`);
+  const values = cols.map(([, t], i) => (t === "text[][]" ? `array(select json_array_elements_text(c${i}::json))` : `c${i}`));
+  return `insert into ${table} (${cols.map(([c]) => c).join(", ")}) select ${values.join(", ")} from unnest(${params.join(", ")}) as u(${cols.map((_, i) => `c${i}`).join(", ")})`;
+}
+
+/** Encodes one column for insertSql. */
+export function encodeArrayColumn(type: PgArrayType, values: unknown[]): unknown[] {
+  return type === "text[][]" ? values.map((v) => JSON.stringify(v ?? [])) : values;
 }
 
 /**
@@ -131,9 +145,9 @@ export function insertSql(table: ScaleTable): string {
  * values travel as JSON, not as strings inside strings.
  */
 export function insertJsonSql(table: ScaleTable): string {
-  const cols = SCALE_TABLES[table].columns;
-  const fns = cols.map(([, t], i) => (t === "jsonb[]" ? `json_array_elements($${i + 1}::json)` : `json_array_elements_text($${i + 1}::json)`));
-  const casts = cols.map(([, t], i) => `c${i}::${t.slice(0, -2)}`);
+  const cols: readonly (readonly [string, PgArrayType])[] = SCALE_TABLES[table].columns;
+  const fns = cols.map(([, t], i) => (t === "jsonb[]" || t === "text[][]" ? `json_array_elements($${i + 1}::json)` : `json_array_elements_text($${i + 1}::json)`));
+  const casts = cols.map(([, t], i) => (t === "text[][]" ? `array(select json_array_elements_text(c${i}))` : `c${i}::${t.slice(0, -2)}`));
   return `insert into ${table} (${cols.map(([c]) => c).join(", ")}) select ${casts.join(", ")} from rows from (${fns.join(", ")}) as t(${cols.map((_, i) => `c${i}`).join(", ")})`;
 }
 

@@ -3,19 +3,21 @@
  * model. Privacy is decided here first (which repositories the reader may
  * see) and enforced again by the builders.
  */
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { mergeConfigs, reportSettingsOf, rubricOf, type UnsungConfig } from "../config/repo-config.js";
 import type { Annotation, Contribution } from "../core/model.js";
 import {
   buildPersonReport,
   buildTeamReport,
   previousPeriod,
+  TEAM_DETAIL_KINDS,
   type CoveredRepository,
   type Period,
   type PersonReport,
   type TeamReport,
 } from "../core/report/index.js";
 import type { DB } from "../store/schema.js";
+import { reviewTally } from "../store/review-tallies.js";
 import { toContribution } from "../store/upsert-contributions.js";
 
 /** Who will read the report: decides which private repositories it may cover. */
@@ -86,25 +88,68 @@ export async function recordsBegin(db: Kysely<DB>): Promise<string | null> {
   return first === null ? null : new Date(first).toISOString();
 }
 
-/** Columns every report needs; `evidence` and `formula` (the bulk of a row) only where items are listed. */
+/** What reports read of a contribution they count but do not list: no evidence or formula (the bulk of a row). */
 const LIGHT_COLUMNS = [
-  "key", "kind", "person_id", "person_login", "repository_id", "repository_full_name", "repository_private", "subject_type",
-  "subject_id", "subject_title", "subject_url", "occurred_at", "score", "confidence", "level", "dynamics", "detail", "detector",
-  "detector_version", "source_key", "computed_at",
+  "key", "kind", "person_id", "person_login", "repository_full_name", "repository_private", "subject_type", "subject_title",
+  "subject_url", "occurred_at", "score", "confidence", "level", "dynamics",
 ] as const;
 
-async function contributionsOf(db: Kysely<DB>, personIds: number[], period: Period, covered: CoveredRepository[], full = true): Promise<Contribution[]> {
+type LightRow = Selectable<Pick<DB["contributions"], (typeof LIGHT_COLUMNS)[number]>> & { detail: unknown };
+
+const NO_FORMULA = { friction: "", change: "", improvement: "", beneficiaries: [], proof: [] };
+
+function lightContribution(r: LightRow): Contribution {
+  return {
+    key: r.key,
+    kind: r.kind as Contribution["kind"],
+    personId: r.person_id,
+    personLogin: r.person_login,
+    repositoryId: 0,
+    repositoryFullName: r.repository_full_name,
+    repositoryPrivate: r.repository_private,
+    subjectType: r.subject_type,
+    subjectId: "",
+    subjectTitle: r.subject_title,
+    subjectUrl: r.subject_url,
+    occurredAt: r.occurred_at,
+    score: r.score,
+    confidence: r.confidence,
+    level: r.level,
+    dynamics: r.dynamics as Contribution["dynamics"],
+    evidence: [],
+    formula: NO_FORMULA,
+    detail: (r.detail ?? {}) as Record<string, unknown>,
+    detector: "",
+    detectorVersion: 0,
+  };
+}
+
+/**
+ * These people's contributions in the period, in covered repositories. `full`: every column (an
+ * evidence packet prints evidence and formulas); `light`: what counting needs (see LIGHT_COLUMNS);
+ * `team`: light, every kind but reviews (a team report tallies those, see reviewTally), with detail
+ * only for the kinds the team report reads it of.
+ */
+async function contributionsOf(
+  db: Kysely<DB>,
+  personIds: number[],
+  period: Period,
+  covered: CoveredRepository[],
+  shape: "full" | "light" | "team" = "full",
+): Promise<Contribution[]> {
   if (!personIds.length || !covered.length) return [];
-  const base = db
+  let base = db
     .selectFrom("contributions")
-    .where("person_id", "in", personIds)
+    .where("person_id", "=", sql<number>`any(${[...personIds]}::bigint[])`)
     .where("occurred_at", ">=", period.from)
     .where("occurred_at", "<", period.to)
-    .where("repository_full_name", "in", covered.map((c) => c.fullName));
-  if (full) return (await base.selectAll().execute()).map((r) => toContribution(r as never));
-  // Team reports and period comparisons never print evidence sentences or formulas: don't ship them.
-  const rows = await base.select(LIGHT_COLUMNS).execute();
-  return rows.map((r) => toContribution({ ...r, evidence: [], formula: { friction: "", change: "", improvement: "", beneficiaries: [], proof: [] } } as never));
+    .where("repository_full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`);
+  if (shape === "full") return (await base.selectAll().execute()).map((r) => toContribution(r as never));
+  if (shape === "team") base = base.where("kind", "<>", "review");
+  const detail =
+    shape === "team" ? sql<unknown>`case when kind in (${sql.join([...TEAM_DETAIL_KINDS])}) then detail else '{}'::jsonb end`.as("detail") : sql<unknown>`detail`.as("detail");
+  const rows = await base.select(LIGHT_COLUMNS).select(detail).execute();
+  return rows.map(lightContribution);
 }
 
 export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date): Promise<PersonReport> {
@@ -114,7 +159,7 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
   const prev = previousPeriod(period);
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
     contributionsOf(db, [person.id], period, covered),
-    contributionsOf(db, [person.id], prev, covered, false),
+    contributionsOf(db, [person.id], prev, covered, "light"),
     db.selectFrom("annotations").selectAll().where("subject_person_id", "=", person.id).where("deleted_at", "is", null).execute(),
     recordsBegin(db),
   ]);
@@ -191,9 +236,11 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const covered = await coveredRepositories(db, audience);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
-  const [contributions, previousContributions, begin, reviews] = await Promise.all([
-    contributionsOf(db, ids, period, covered, false),
-    contributionsOf(db, ids, prev, covered, false),
+  const [contributions, previousContributions, currentReviews, previousReviews, begin, reviews] = await Promise.all([
+    contributionsOf(db, ids, period, covered, "team"),
+    contributionsOf(db, ids, prev, covered, "team"),
+    reviewTally(db, ids, period, covered),
+    reviewTally(db, ids, prev, covered, false),
     recordsBegin(db),
     ids.length && covered.length
       ? db
@@ -221,6 +268,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
+    reviewTallies: { current: currentReviews, previous: previousReviews },
     recordsBegin: begin,
     now,
   });

@@ -2,9 +2,12 @@
 import { Migrator, type MigrationResult } from "kysely";
 import type { Kysely } from "kysely";
 import { migrations } from "../../db/migrations/index.js";
+import { fillContributionSummaries } from "./review-merges.js";
 
 export interface MigrateOutcome {
   applied: string[];
+  /** Contributions written before a migration added columns derived from them, filled in afterwards. */
+  filled: number;
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrateOutcome> {
@@ -20,5 +23,6 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrateOutcome> 
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(failed ? `migration ${failed.migrationName} failed: ${message}` : `cannot migrate the database: ${message}`, { cause: error });
   }
-  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
+  const filled = await fillContributionSummaries(db);
+  return { applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName), filled };
 }

@@ -285,6 +285,28 @@ export interface ContributionsTable {
   detector_version: number;
   source_key: string;
   computed_at: Timestamp;
+  /** What review_merges is built from (see storedSummary); null only on rows not yet filled in. */
+  match_url: string | null;
+  areas: ColumnType<string[], string[] | undefined, string[]>;
+  comment_count: number | null;
+  comments_led_to_change: number | null;
+}
+
+/** One person's review contributions of one subject, merged (src/store/review-merges.ts). */
+export interface ReviewMergesTable {
+  person_id: number;
+  match_url: string;
+  repository_full_name: string;
+  repository_private: boolean;
+  uniform: boolean;
+  level: string;
+  score: number;
+  trap: boolean;
+  first_at: Timestamp;
+  last_at: Timestamp;
+  comment_count: number | null;
+  comments_led_to_change: number | null;
+  areas: string[];
 }
 
 export interface AnnotationsTable {
@@ -340,6 +362,7 @@ export interface DB {
   check_runs: CheckRunsTable;
   workflow_runs: WorkflowRunsTable;
   contributions: ContributionsTable;
+  review_merges: ReviewMergesTable;
   annotations: AnnotationsTable;
   opt_outs: OptOutsTable;
   repo_configs: RepoConfigsTable;

@@ -3,24 +3,52 @@
  * key and removes what the detectors no longer conclude (a review now known
  * to be by a bot, a person who opted out), so a re-run leaves exactly its output.
  */
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { sql } from "kysely";
 import type { Contribution } from "../core/model.js";
+import { storedSummary } from "../core/report/review-tally.js";
+import { refreshReviewMerges } from "./review-merges.js";
 import type { DB } from "./schema.js";
 
 export async function replaceContributions(db: Kysely<DB>, sourceKey: string, contributions: Contribution[], computedAt: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const keys = contributions.map((c) => c.key);
+    // The merged reviews to recompute afterwards: the ones this source had, and the ones it has now.
+    const before = await trx
+      .selectFrom("contributions")
+      .select(["person_id", "match_url"])
+      .where("source_key", "=", sourceKey)
+      .where("kind", "=", "review")
+      .execute();
+    const pairs = new Map<string, { personId: number; matchUrl: string }>();
+    const touch = (personId: number, matchUrl: string | null) => {
+      if (matchUrl !== null) pairs.set(`${personId}\u0000${matchUrl}`, { personId, matchUrl });
+    };
+    for (const r of before) touch(r.person_id, r.match_url);
     let del = trx.deleteFrom("contributions").where("source_key", "=", sourceKey);
     if (keys.length) del = del.where("key", "not in", keys);
     await del.execute();
-    if (!contributions.length) return;
-    const seen = new Map<string, Contribution>();
-    for (const c of contributions) seen.set(c.key, c);
-    await trx
-      .insertInto("contributions")
-      .values(
-        [...seen.values()].map((c) => ({
+    if (contributions.length) await upsert(trx, sourceKey, contributions, computedAt, touch);
+    await refreshReviewMerges(trx, [...pairs.values()]);
+  });
+}
+
+async function upsert(
+  trx: Transaction<DB>,
+  sourceKey: string,
+  contributions: Contribution[],
+  computedAt: string,
+  touch: (personId: number, matchUrl: string) => void,
+): Promise<void> {
+  const seen = new Map<string, Contribution>();
+  for (const c of contributions) seen.set(c.key, c);
+  await trx
+    .insertInto("contributions")
+    .values(
+      [...seen.values()].map((c) => {
+        const summary = storedSummary(c);
+        if (c.kind === "review") touch(c.personId, summary.matchUrl);
+        return {
           key: c.key,
           kind: c.kind,
           person_id: c.personId,
@@ -44,33 +72,41 @@ export async function replaceContributions(db: Kysely<DB>, sourceKey: string, co
           detector_version: c.detectorVersion,
           source_key: sourceKey,
           computed_at: computedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.column("key").doUpdateSet({
-          kind: sql`excluded.kind`,
-          person_id: sql`excluded.person_id`,
-          person_login: sql`excluded.person_login`,
-          repository_full_name: sql`excluded.repository_full_name`,
-          repository_private: sql`excluded.repository_private`,
-          subject_title: sql`excluded.subject_title`,
-          subject_url: sql`excluded.subject_url`,
-          occurred_at: sql`excluded.occurred_at`,
-          score: sql`excluded.score`,
-          confidence: sql`excluded.confidence`,
-          level: sql`excluded.level`,
-          dynamics: sql`excluded.dynamics`,
-          evidence: sql`excluded.evidence`,
-          formula: sql`excluded.formula`,
-          detail: sql`excluded.detail`,
-          detector: sql`excluded.detector`,
-          detector_version: sql`excluded.detector_version`,
-          source_key: sql`excluded.source_key`,
-          computed_at: sql`excluded.computed_at`,
-        }),
-      )
-      .execute();
-  });
+          match_url: summary.matchUrl,
+          areas: summary.areas,
+          comment_count: summary.commentCount,
+          comments_led_to_change: summary.commentsLedToChange,
+        };
+      }),
+    )
+    .onConflict((oc) =>
+      oc.column("key").doUpdateSet({
+        kind: sql`excluded.kind`,
+        person_id: sql`excluded.person_id`,
+        person_login: sql`excluded.person_login`,
+        repository_full_name: sql`excluded.repository_full_name`,
+        repository_private: sql`excluded.repository_private`,
+        subject_title: sql`excluded.subject_title`,
+        subject_url: sql`excluded.subject_url`,
+        occurred_at: sql`excluded.occurred_at`,
+        score: sql`excluded.score`,
+        confidence: sql`excluded.confidence`,
+        level: sql`excluded.level`,
+        dynamics: sql`excluded.dynamics`,
+        evidence: sql`excluded.evidence`,
+        formula: sql`excluded.formula`,
+        detail: sql`excluded.detail`,
+        detector: sql`excluded.detector`,
+        detector_version: sql`excluded.detector_version`,
+        source_key: sql`excluded.source_key`,
+        computed_at: sql`excluded.computed_at`,
+        match_url: sql`excluded.match_url`,
+        areas: sql`excluded.areas`,
+        comment_count: sql`excluded.comment_count`,
+        comments_led_to_change: sql`excluded.comments_led_to_change`,
+      }),
+    )
+    .execute();
 }
 
 /** Row → Contribution. */

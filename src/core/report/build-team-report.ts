@@ -46,6 +46,9 @@ export const HERO_GINI_MIN_SHARE = 1 / 3;
 /** …provided the kind has at least this many items (fewer is noise). */
 export const HERO_MIN_ITEMS = 5;
 
+/** The kinds whose `detail` the team report reads (same-question groups, manual re-run traps); of the others it needs none. */
+export const TEAM_DETAIL_KINDS: readonly ContributionKind[] = ["triage", "ci-rerun"];
+
 /** A member of the team. */
 export interface TeamMember {
   /** GitHub numeric user id (Contribution.personId). */

@@ -11,7 +11,7 @@
  * builds the same team report both ways and compares them.
  */
 import { REVIEW_LEVELS, type Contribution, type ReviewLevel } from "../model.js";
-import { clampScore, mergeContributions, type MergedContribution } from "./merge-contributions.js";
+import { clampScore, matchKeyOf, mergeContributions, type MergedContribution } from "./merge-contributions.js";
 import { pathAreas, reviewComments } from "./read-detail.js";
 
 export type DepthKey = ReviewLevel | "unknown";
@@ -137,4 +137,20 @@ function bump<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   let v = map.get(key);
   if (v === undefined) map.set(key, (v = create()));
   return v;
+}
+
+/** What the database keeps beside each contribution so it can merge and tally reviews the way reports do. */
+export interface StoredSummary {
+  /** See matchKeyOf. */
+  matchUrl: string;
+  /** See pathAreas. */
+  areas: string[];
+  /** See reviewComments: null when the detector didn't say. */
+  commentCount: number | null;
+  commentsLedToChange: number | null;
+}
+
+export function storedSummary(c: Contribution): StoredSummary {
+  const rc = reviewComments(c);
+  return { matchUrl: matchKeyOf(c), areas: pathAreas(c), commentCount: rc?.total ?? null, commentsLedToChange: rc?.ledToChange ?? null };
 }

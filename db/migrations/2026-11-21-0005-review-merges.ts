@@ -1,0 +1,49 @@
+import { sql, type Kysely } from "kysely";
+
+/**
+ * Team reports at organisation scale sum reviews in the database instead of
+ * reading each one: every contribution keeps what merging and tallying need
+ * (the subject it is merged by, the areas it touched, its review comments),
+ * and `review_merges` holds each person's reviews of a subject merged (see
+ * src/store/review-merges.ts).
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`
+    alter table contributions
+      add column match_url text,
+      add column areas text[] not null default '{}',
+      add column comment_count integer,
+      add column comments_led_to_change integer;
+    create index contributions_review_merge_idx on contributions (person_id, match_url) where kind = 'review';
+    create index contributions_unsummarised_idx on contributions (key) where match_url is null;
+
+    create table review_merges (
+      person_id bigint not null,
+      match_url text not null,
+      repository_full_name text not null,
+      repository_private boolean not null,
+      uniform boolean not null,
+      level text not null,
+      score real not null,
+      trap boolean not null,
+      first_at timestamptz not null,
+      last_at timestamptz not null,
+      comment_count integer,
+      comments_led_to_change integer,
+      areas text[] not null,
+      primary key (person_id, match_url)
+    );
+    create index review_merges_span_idx on review_merges using gist (tstzrange(first_at, last_at, '[]'));
+  `.execute(db);
+
+  // Existing contributions are filled in by fillContributionSummaries (src/store/migrate.ts runs it
+  // after the migrations): the summary is computed by the application's code, which migrations never import.
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`
+    drop table if exists review_merges;
+    drop index if exists contributions_review_merge_idx, contributions_unsummarised_idx;
+    alter table contributions drop column if exists match_url, drop column if exists areas, drop column if exists comment_count, drop column if exists comments_led_to_change;
+  `.execute(db);
+}

@@ -1,0 +1,89 @@
+/**
+ * `review_merges`: one row per person and reviewed subject (pull request),
+ * the person's review contributions of it merged the way reports merge them
+ * (src/core/report/merge-contributions.ts: deepest level, best score, any
+ * trap, first and last occurrence, review comments, areas). Kept in step with
+ * `contributions` by replaceContributions, so a team report sums these rows in
+ * SQL (src/store/review-tallies.ts) instead of reading every review.
+ */
+import { sql, type Kysely, type Transaction } from "kysely";
+import type { Contribution } from "../core/model.js";
+import { storedSummary } from "../core/report/review-tally.js";
+import type { DB } from "./schema.js";
+
+/** The merge of the review contributions selected by `where` (SQL, a condition on contributions `c`). */
+function mergeSelect(where: string): string {
+  const reviews = `c.kind = 'review' and c.match_url is not null and ${where}`;
+  return `
+    select g.*, coalesce(ar.areas, '{}') as areas from (
+      select c.person_id, c.match_url,
+        min(c.repository_full_name) as repository_full_name,
+        bool_or(c.repository_private) as repository_private,
+        count(distinct (c.repository_full_name, c.repository_private)) = 1 as uniform,
+        case max(case c.level when 'rubber-stamp' then 0 when 'light' then 1 when 'substantive' then 2 when 'deep' then 3 else -1 end)
+          when 3 then 'deep' when 2 then 'substantive' when 1 then 'light' when 0 then 'rubber-stamp' else 'unknown' end as level,
+        least(greatest(max(c.score), 0), 100) as score,
+        bool_or(c.dynamics = 'trap') as trap,
+        min(c.occurred_at) as first_at,
+        max(c.occurred_at) as last_at,
+        sum(c.comment_count)::int as comment_count,
+        sum(c.comments_led_to_change)::int as comments_led_to_change
+      from contributions c
+      where ${reviews}
+      group by c.person_id, c.match_url
+    ) g
+    left join (
+      select c.person_id, c.match_url, array_agg(distinct x.area) as areas
+      from contributions c cross join unnest(c.areas) as x(area)
+      where ${reviews}
+      group by c.person_id, c.match_url
+    ) ar on ar.person_id = g.person_id and ar.match_url = g.match_url`;
+}
+
+const INSERT =
+  "insert into review_merges (person_id, match_url, repository_full_name, repository_private, uniform, level, score, trap, first_at, last_at, comment_count, comments_led_to_change, areas)";
+
+/** Rebuilds every row (after a bulk load, or a migration): one statement, for any client. */
+export const REBUILD_REVIEW_MERGES_SQL = `delete from review_merges; ${INSERT} ${mergeSelect("true")}`;
+
+export async function rebuildReviewMerges(db: Kysely<DB> | Transaction<DB>): Promise<void> {
+  await sql.raw(REBUILD_REVIEW_MERGES_SQL).execute(db);
+}
+
+/** Recomputes the rows of these people and subjects (after their review contributions changed). */
+export async function refreshReviewMerges(db: Kysely<DB> | Transaction<DB>, pairs: ReadonlyArray<{ personId: number; matchUrl: string }>): Promise<void> {
+  if (!pairs.length) return;
+  const ids = pairs.map((p) => p.personId);
+  const urls = pairs.map((p) => p.matchUrl);
+  const touched = sql`touched as (select * from unnest(${ids}::bigint[], ${urls}::text[]) as t(person_id, match_url))`;
+  await sql`with ${touched} delete from review_merges m using touched t where m.person_id = t.person_id and m.match_url = t.match_url`.execute(db);
+  await sql`with ${touched} ${sql.raw(INSERT)} ${sql.raw(mergeSelect("(c.person_id, c.match_url) in (select person_id, match_url from touched)"))}`.execute(db);
+}
+
+/**
+ * Fills in the summary columns of contributions written before they existed (match_url is null),
+ * a batch at a time, then rebuilds review_merges from them. Nothing to do (one indexed look-up)
+ * once every row has them. Run after migrating.
+ */
+export async function fillContributionSummaries(db: Kysely<DB>): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const rows = await db.selectFrom("contributions").select(["key", "subject_url", "detail"]).where("match_url", "is", null).orderBy("key").limit(1000).execute();
+    if (!rows.length) break;
+    const values = rows.map((r) => {
+      const s = storedSummary({ key: r.key, subjectUrl: r.subject_url, detail: r.detail ?? {} } as Contribution);
+      return { key: r.key, match_url: s.matchUrl, areas: s.areas, comment_count: s.commentCount, comments_led_to_change: s.commentsLedToChange };
+    });
+    await sql`
+      update contributions c set
+        match_url = v.match_url,
+        areas = coalesce((select array_agg(x) from jsonb_array_elements_text(v.areas) x), '{}'),
+        comment_count = v.comment_count,
+        comments_led_to_change = v.comments_led_to_change
+      from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(key text, match_url text, areas jsonb, comment_count integer, comments_led_to_change integer)
+      where c.key = v.key`.execute(db);
+    filled += rows.length;
+  }
+  if (filled > 0) await rebuildReviewMerges(db);
+  return filled;
+}
