@@ -64,7 +64,7 @@ function loadLine(label: string, r: LoadResult): string {
     .sort((a, b) => b[1] - a[1])
     .map(([t, n]) => `${t} ${int(n)}`)
     .join(", ");
-  return `${label}: loaded ${int(r.rows)} rows in ${(r.loadMs / 1000).toFixed(1)} s: ${int((r.rows / r.loadMs) * 1000)} rows/s (then ANALYZE ${(r.analyzeMs / 1000).toFixed(1)} s)\n  ${tables}`;
+  return `${label}: loaded ${int(r.rows)} rows in ${(r.loadMs / 1000).toFixed(1)} s: ${int((r.rows / r.loadMs) * 1000)} rows/s (then VACUUM ANALYZE ${(r.analyzeMs / 1000).toFixed(1)} s)\n  ${tables}`;
 }
 
 async function time<T>(runs: number, f: () => Promise<T>): Promise<{ median: number; all: number[]; last: T }> {

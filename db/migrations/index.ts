@@ -7,12 +7,12 @@ import * as foundation from "./2026-11-21-0001-foundation.js";
 import * as contributions from "./2026-11-21-0002-contributions.js";
 import * as activityTimeIndexes from "./2026-11-21-0003-activity-time-indexes.js";
 import * as payloadCompression from "./2026-11-21-0004-payload-compression.js";
-import * as reviewMerges from "./2026-11-21-0005-review-merges.js";
+import * as teamReportTallies from "./2026-11-21-0005-team-report-tallies.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
   "2026-11-21-0002-contributions": contributions,
   "2026-11-21-0003-activity-time-indexes": activityTimeIndexes,
   "2026-11-21-0004-payload-compression": payloadCompression,
-  "2026-11-21-0005-review-merges": reviewMerges,
+  "2026-11-21-0005-team-report-tallies": teamReportTallies,
 };

@@ -5,7 +5,7 @@
  */
 import { sql, type Kysely, type Selectable } from "kysely";
 import { mergeConfigs, reportSettingsOf, rubricOf, type UnsungConfig } from "../config/repo-config.js";
-import type { Annotation, Contribution } from "../core/model.js";
+import type { Annotation, Contribution, ContributionKind } from "../core/model.js";
 import {
   buildPersonReport,
   buildTeamReport,
@@ -17,7 +17,7 @@ import {
   type TeamReport,
 } from "../core/report/index.js";
 import type { DB } from "../store/schema.js";
-import { reviewTally } from "../store/review-tallies.js";
+import { periodCounts, reviewTally } from "../store/review-tallies.js";
 import { toContribution } from "../store/upsert-contributions.js";
 
 /** Who will read the report: decides which private repositories it may cover. */
@@ -136,6 +136,8 @@ async function contributionsOf(
   period: Period,
   covered: CoveredRepository[],
   shape: "full" | "light" | "team" = "full",
+  /** Only these kinds (default: every kind the shape reads). */
+  kinds: readonly ContributionKind[] | null = null,
 ): Promise<Contribution[]> {
   if (!personIds.length || !covered.length) return [];
   let base = db
@@ -146,6 +148,7 @@ async function contributionsOf(
     .where("repository_full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`);
   if (shape === "full") return (await base.selectAll().execute()).map((r) => toContribution(r as never));
   if (shape === "team") base = base.where("kind", "<>", "review");
+  if (kinds) base = base.where("kind", "=", sql<string>`any(${[...kinds]}::text[])`);
   const detail =
     shape === "team" ? sql<unknown>`case when kind in (${sql.join([...TEAM_DETAIL_KINDS])}) then detail else '{}'::jsonb end`.as("detail") : sql<unknown>`detail`.as("detail");
   const rows = await base.select(LIGHT_COLUMNS).select(detail).execute();
@@ -236,11 +239,13 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const covered = await coveredRepositories(db, audience);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
-  const [contributions, previousContributions, currentReviews, previousReviews, begin, reviews] = await Promise.all([
+  const [contributions, previousContributions, previousCounts, reviewsTallied, begin, reviews] = await Promise.all([
     contributionsOf(db, ids, period, covered, "team"),
-    contributionsOf(db, ids, prev, covered, "team"),
-    reviewTally(db, ids, period, covered),
-    reviewTally(db, ids, prev, covered, false),
+    // Of the previous period, only the kinds whose items the report reads; the rest is counted.
+    contributionsOf(db, ids, prev, covered, "team", TEAM_DETAIL_KINDS),
+    periodCounts(db, ids, prev, covered, TEAM_DETAIL_KINDS),
+    // The whole organisation is everyone (not a bot) with work in the period: no list to check against.
+    reviewTally(db, selector.kind === "org" ? "everyone" : ids, period, covered),
     recordsBegin(db),
     ids.length && covered.length
       ? db
@@ -248,10 +253,10 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
           .innerJoin("repositories as repo", "repo.id", "r.repository_id")
           .leftJoin("pull_requests as pr", (j) => j.onRef("pr.repository_id", "=", "r.repository_id").onRef("pr.number", "=", "r.pr_number"))
           .select(["r.reviewer_id", sql<number>`count(*)::int`.as("n")])
-          .where("r.reviewer_id", "in", ids)
+          .where("r.reviewer_id", "=", sql<number>`any(${ids}::bigint[])`)
           .where("r.submitted_at", ">=", period.from)
           .where("r.submitted_at", "<", period.to)
-          .where("repo.full_name", "in", covered.map((c) => c.fullName))
+          .where("repo.full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`)
           // Replies in a thread show up as reviews by the author: not reviews.
           .where((eb) => eb.or([eb("pr.author_id", "is", null), eb("pr.author_id", "<>", eb.ref("r.reviewer_id"))]))
           .groupBy("r.reviewer_id")
@@ -268,7 +273,8 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
-    reviewTallies: { current: currentReviews, previous: previousReviews },
+    reviewTally: reviewsTallied,
+    previousCounts,
     recordsBegin: begin,
     now,
   });

@@ -1,15 +1,16 @@
 /**
- * The team's reviews in a period, tallied by the database (see
- * src/core/report/review-tally.ts for what a tally is). Merged reviews that lie
- * wholly inside the period, in one repository with one visibility, are summed
- * from `review_merges`; the few that straddle the period's edges (a pull
- * request reviewed in June and again in July) or changed repository or
- * visibility are tallied from their contributions in the period, exactly as the
- * report would merge them. The two tallies cover disjoint reviews and add up.
+ * A team's work in a period, summed by the database (see src/core/report/review-tally.ts
+ * for tallies and counts). Merged reviews that lie wholly inside the period, in
+ * one repository with one visibility, are summed from `review_merges`; the few
+ * that straddle the period's edges (a pull request reviewed in June and again in
+ * July) or changed repository or visibility are read as contributions and
+ * counted in JavaScript, exactly as the report would merge them. The two cover
+ * disjoint reviews and add up.
  */
 import { sql, type Kysely } from "kysely";
+import type { Contribution, ContributionKind } from "../core/model.js";
 import type { Period } from "../core/report/period.js";
-import { addTallies, depthKey, emptyTally, tallyReviews, type ReviewTally } from "../core/report/review-tally.js";
+import { addCounts, addTallies, countPeriod, depthKey, emptyCounts, emptyTally, tallyReviews, type PeriodCounts, type ReviewTally } from "../core/report/review-tally.js";
 import { coverageOf, selectCoveredContributions, type CoveredRepository } from "../core/report/select-covered.js";
 import type { DB } from "./schema.js";
 import { toContribution } from "./upsert-contributions.js";
@@ -41,72 +42,119 @@ function coveredNames(covered: readonly CoveredRepository[]): { all: string[]; p
   return { all: [...byName.keys()], private: [...byName].filter(([, p]) => p).map(([n]) => n) };
 }
 
+/** Whose work: these people, or "everyone" (the whole organisation: people, not bots, as the report lists them). */
+export type Whose = readonly number[] | "everyone";
+
+/** The SQL conditions on `review_merges m` for a period, a set of people and the covered repositories. */
+function mergeConditions(whose: Whose, period: Period, names: { all: string[]; private: string[] }) {
+  const from = sql`${period.from}::timestamptz`;
+  const to = sql`${period.to}::timestamptz`;
+  const span = sql`tstzrange(m.first_at, m.last_at, '[]')`;
+  const mine = whose === "everyone" ? sql`m.person_id not in (select id from people where is_bot)` : sql`m.person_id = any(${[...whose]}::bigint[])`;
+  // Wholly inside the period, in one repository with one visibility.
+  const whollyInside = sql`${span} && tstzrange(${from}, ${to}, '[)') and ${mine} and m.first_at >= ${from} and m.last_at < ${to} and m.uniform`;
+  const covers = sql`lower(m.repository_full_name) = any(${names.all}::text[])
+    and (not m.repository_private or lower(m.repository_full_name) = any(${names.private}::text[]))`;
+  return { from, to, span, mine, whollyInside, inside: sql`${whollyInside} and ${covers}` };
+}
+
 /**
- * `detailed`: also per month, repository and area (the current period's sections); without it only
- * per person and depth (all a comparison with the previous period needs).
+ * The review contributions, in the period and in covered repositories, of the merges the sums leave
+ * out: those straddling the period's start or end, or whose parts changed repository or visibility.
  */
-export async function reviewTally(
+async function straddling(db: Kysely<DB>, c: ReturnType<typeof mergeConditions>, names: { all: string[] }, covered: readonly CoveredRepository[]): Promise<Contribution[]> {
+  const { from, to, span, mine } = c;
+  const rows = await sql<Record<string, unknown>>`
+    with rest as (
+      select m.person_id, m.match_url from review_merges m where ${span} @> ${from} and m.first_at < ${from} and ${mine}
+      union select m.person_id, m.match_url from review_merges m where ${span} @> ${to} and m.first_at < ${to} and ${mine}
+      union select m.person_id, m.match_url from review_merges m where not m.uniform and ${span} && tstzrange(${from}, ${to}, '[)') and ${mine}
+    )
+    select c.key, c.kind, c.person_id, c.person_login, c.repository_id, c.repository_full_name, c.repository_private, c.subject_type,
+      c.subject_id, c.subject_title, c.subject_url, c.occurred_at, c.score, c.confidence, c.level, c.dynamics, c.detail, c.detector,
+      c.detector_version
+    from rest join contributions c on c.kind = 'review' and c.person_id = rest.person_id and c.match_url = rest.match_url
+    where c.occurred_at >= ${from} and c.occurred_at < ${to}
+      and lower(c.repository_full_name) = any(${names.all}::text[])`.execute(db);
+  const raw = rows.rows.map((r) => toContribution({ ...r, evidence: [], formula: { friction: "", change: "", improvement: "", beneficiaries: [], proof: [] } } as never));
+  return selectCoveredContributions(raw, coverageOf(covered));
+}
+
+/** The reviews of these people in the period, tallied per person, month, repository and area (the report's sections). */
+export async function reviewTally(db: Kysely<DB>, whose: Whose, period: Period, covered: readonly CoveredRepository[]): Promise<ReviewTally> {
+  const names = coveredNames(covered);
+  if (!whose.length || !names.all.length) return emptyTally();
+  const c = mergeConditions(whose, period, names);
+  const month = sql`date_trunc('month', m.last_at at time zone 'UTC')`;
+  const [summed, areas, rest] = await Promise.all([
+    sql<TallyRow>`
+      select grouping(m.person_id) as gp, grouping(m.repository_full_name) as gr, m.repository_full_name as repo, m.repository_private as priv,
+        to_char(${month}, 'YYYY-MM') as month, m.person_id, m.level,
+        count(*)::int as n, sum(m.score::float8) as s, (count(*) filter (where m.trap))::int as traps,
+        sum(m.comment_count)::int as cc, sum(m.comments_led_to_change)::int as cl, min(m.first_at) as first
+      from review_merges m where ${c.inside}
+      group by grouping sets ((m.person_id, m.level), (${month}, m.level), (m.repository_full_name, m.repository_private, m.level))`.execute(db),
+    // Per area, the repository is checked on the sums (buildTeamReport drops areas of repositories
+    // it does not cover), which spares checking it for every merged review.
+    sql<{ repo: string; priv: boolean; area: string; level: string; n: number }>`
+      select m.repository_full_name as repo, m.repository_private as priv, x.area, m.level, count(*)::int as n
+      from review_merges m cross join unnest(m.areas) as x(area)
+      where ${c.whollyInside}
+      group by 1, 2, 3, 4`.execute(db),
+    straddling(db, c, names, covered),
+  ]);
+  const tally = fromRows(summed.rows);
+  for (const a of areas.rows) {
+    tally.areas.push({ repositoryFullName: a.repo, repositoryPrivate: a.priv === true, area: a.area, level: depthKey(a.level), reviews: a.n });
+  }
+  return rest.length ? addTallies(tally, tallyReviews(rest)) : tally;
+}
+
+/**
+ * These people's work in the period counted per kind (see PeriodCounts): reviews from
+ * `review_merges`, every other kind but `except` merged from contributions.
+ */
+export async function periodCounts(
   db: Kysely<DB>,
   personIds: readonly number[],
   period: Period,
   covered: readonly CoveredRepository[],
-  detailed = true,
-): Promise<ReviewTally> {
+  except: readonly ContributionKind[],
+): Promise<PeriodCounts> {
   const names = coveredNames(covered);
-  if (!personIds.length || !names.all.length) return emptyTally();
-  const ids = [...personIds];
-  const from = sql`${period.from}::timestamptz`;
-  const to = sql`${period.to}::timestamptz`;
-  const span = sql`tstzrange(m.first_at, m.last_at, '[]')`;
-  const mine = sql`m.person_id = any(${ids}::bigint[])`;
-  // Wholly inside the period, one repository, one visibility, and one the reader may see.
-  const inside = sql`${span} && tstzrange(${from}, ${to}, '[)') and ${mine}
-    and m.first_at >= ${from} and m.last_at < ${to} and m.uniform
-    and lower(m.repository_full_name) = any(${names.all}::text[])
-    and (not m.repository_private or lower(m.repository_full_name) = any(${names.private}::text[]))`;
-  const byMonthAndRepository = sql`grouping(person_id) as gp, grouping(repository_full_name) as gr, repository_full_name as repo,
-    repository_private as priv, to_char(date_trunc('month', last_at at time zone 'UTC'), 'YYYY-MM') as month`;
-  const personOnly = sql`0 as gp, 1 as gr, null::text as repo, null::boolean as priv, null::text as month`;
-  const sets = detailed
-    ? sql`grouping sets ((person_id, level), (date_trunc('month', last_at at time zone 'UTC'), level), (repository_full_name, repository_private, level))`
-    : sql`grouping sets ((person_id, level))`;
-  const [summed, areas, rest] = await Promise.all([
-    sql<TallyRow>`
-      select ${detailed ? byMonthAndRepository : personOnly}, person_id, level,
-        count(*)::int as n, sum(score::float8) as s, (count(*) filter (where trap))::int as traps,
-        sum(comment_count)::int as cc, sum(comments_led_to_change)::int as cl, min(first_at) as first
-      from review_merges m where ${inside}
-      group by ${sets}`.execute(db),
-    detailed
-      ? sql<{ repo: string; priv: boolean; area: string; level: string; n: number }>`
-          select m.repository_full_name as repo, m.repository_private as priv, x.area, m.level, count(*)::int as n
-          from review_merges m cross join unnest(m.areas) as x(area)
-          where ${inside}
-          group by 1, 2, 3, 4`.execute(db)
-      : Promise.resolve({ rows: [] }),
-    // The rest (few): merges that straddle the period's start or end, or changed repository or visibility.
-    sql<Record<string, unknown>>`
-      with rest as (
-        select m.person_id, m.match_url from review_merges m where ${span} @> ${from} and m.first_at < ${from} and ${mine}
-        union select m.person_id, m.match_url from review_merges m where ${span} @> ${to} and m.first_at < ${to} and ${mine}
-        union select m.person_id, m.match_url from review_merges m where not m.uniform and ${span} && tstzrange(${from}, ${to}, '[)') and ${mine}
-      )
-      select c.key, c.kind, c.person_id, c.person_login, c.repository_id, c.repository_full_name, c.repository_private, c.subject_type,
-        c.subject_id, c.subject_title, c.subject_url, c.occurred_at, c.score, c.confidence, c.level, c.dynamics, c.detail, c.detector,
-        c.detector_version
-      from rest join contributions c on c.kind = 'review' and c.person_id = rest.person_id and c.match_url = rest.match_url
-      where c.occurred_at >= ${from} and c.occurred_at < ${to}
-        and lower(c.repository_full_name) = any(${names.all}::text[])`.execute(db),
+  if (!personIds.length || !names.all.length) return emptyCounts();
+  const c = mergeConditions(personIds, period, names);
+  const depthful = sql`(m.level in ('substantive', 'deep'))`;
+  const [summed, rest] = await Promise.all([
+    sql<{ kind: ContributionKind; items: number; score_sum: number; reviews: number; earliest: string | null }>`
+      select 'review' as kind, (count(*) filter (where ${depthful}))::int as items, coalesce(sum(m.score::float8) filter (where ${depthful}), 0) as score_sum,
+        count(*)::int as reviews, min(m.first_at) as earliest
+      from review_merges m where ${c.inside}
+      union all
+      select kind, count(*)::int, sum(score)::float8, 0, min(first) from (
+        select kind, least(greatest(max(score), 0), 100)::float8 as score, min(occurred_at) as first
+        from contributions
+        where kind <> 'review' and kind <> all(${[...except]}::text[])
+          and person_id = any(${[...personIds]}::bigint[])
+          and occurred_at >= ${c.from} and occurred_at < ${c.to}
+          and lower(repository_full_name) = any(${names.all}::text[])
+          and (not repository_private or lower(repository_full_name) = any(${names.private}::text[]))
+        group by person_id, kind, match_url
+      ) merged
+      group by kind`.execute(db),
+    straddling(db, c, names, covered),
   ]);
-  const tally = fromRows(summed.rows);
-  for (const a of areas.rows) pushArea(tally, a);
-  if (!rest.rows.length) return tally;
-  const raw = rest.rows.map((r) => toContribution({ ...r, evidence: [], formula: { friction: "", change: "", improvement: "", beneficiaries: [], proof: [] } } as never));
-  return addTallies(tally, tallyReviews(selectCoveredContributions(raw, coverageOf(covered))));
-}
-
-function pushArea(tally: ReviewTally, a: { repo: string; priv: boolean; area: string; level: string; n: number }): void {
-  tally.areas.push({ repositoryFullName: a.repo, repositoryPrivate: a.priv === true, area: a.area, level: depthKey(a.level), reviews: a.n });
+  let earliest: number | null = null;
+  let reviews = 0;
+  const kinds: PeriodCounts["kinds"] = [];
+  for (const r of summed.rows) {
+    reviews += r.reviews;
+    if (r.items > 0) kinds.push({ kind: r.kind, items: r.items, scoreSum: r.score_sum });
+    const t = r.earliest === null ? NaN : Date.parse(r.earliest);
+    if (Number.isFinite(t) && (earliest === null || t < earliest)) earliest = t;
+  }
+  const counts: PeriodCounts = { kinds, reviews, earliest: earliest === null ? null : new Date(earliest).toISOString() };
+  return rest.length ? addCounts(counts, countPeriod(rest)) : counts;
 }
 
 function fromRows(rows: readonly TallyRow[]): ReviewTally {
@@ -135,3 +183,4 @@ function fromRows(rows: readonly TallyRow[]): ReviewTally {
   t.earliest = earliest === null ? null : new Date(earliest).toISOString();
   return t;
 }
+

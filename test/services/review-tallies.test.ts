@@ -80,6 +80,14 @@ async function addAwkwardReviews(): Promise<void> {
       extra: { occurredAt: new Date(Date.parse(july.occurredAt) + 3_600_000).toISOString(), level: "deep", score: 95, detail: withComments(2, 2) },
     },
   ];
+  // Other kinds in June (the previous period of July): two of one kind on one subject (one item, its
+  // best score, clamped), and one with the other visibility.
+  const others = (
+    await database.db.selectFrom("contributions").selectAll().where("kind", "not in", ["review", "triage", "ci-rerun"]).where("occurred_at", ">=", "2026-06-01").where("occurred_at", "<", "2026-06-30").orderBy("key").limit(2).execute()
+  ).map((r) => toContribution(r as never));
+  expect(others).toHaveLength(2);
+  cases.push({ pick: others[0]!, extra: { score: 250, occurredAt: "2026-06-29T12:00:00.000Z" } });
+  cases.push({ pick: others[1]!, extra: { repositoryPrivate: !others[1]!.repositoryPrivate } });
   for (const { pick, own, extra } of cases) {
     const source = await database.db.selectFrom("contributions").select("source_key").where("key", "=", pick.key).executeTakeFirstOrThrow();
     const siblings = (await database.db.selectFrom("contributions").selectAll().where("source_key", "=", source.source_key).execute())
@@ -206,7 +214,7 @@ describe("review_merges kept in step with contributions", () => {
     const before = await digest();
     const stored = await sql<{ key: string; match_url: string; areas: string[]; comment_count: number | null; comments_led_to_change: number | null }>`
       select key, match_url, areas, comment_count, comments_led_to_change from contributions order by key`.execute(database.db);
-    const migration = migrations["2026-11-21-0005-review-merges"]!;
+    const migration = migrations["2026-11-21-0005-team-report-tallies"]!;
     await migration.down!(database.db);
     await migration.up(database.db);
     expect(await fillContributionSummaries(database.db)).toBe(stored.rows.length);

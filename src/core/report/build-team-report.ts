@@ -29,7 +29,7 @@ import type {
   TeamTrends,
 } from "./report-model.js";
 import { ALL_KINDS, categoryOf, KIND_LABELS, type Rubric } from "./rubric.js";
-import { depthKey, monthOf, tallyReviews, type DepthKey, type ReviewTally } from "./review-tally.js";
+import { countPeriod, depthKey, emptyTally, monthOf, tallyReviews, type DepthKey, type PeriodCounts, type ReviewTally } from "./review-tally.js";
 import { coverageOf, selectCoveredContributions, type Coverage, type CoveredRepository } from "./select-covered.js";
 
 export { gini } from "./gini.js";
@@ -93,12 +93,17 @@ export interface TeamReportInput {
    */
   recordsBegin?: string | null;
   /**
-   * The team's reviews in `period` and the previous period, already tallied (by the database, see
-   * src/store/review-tallies.ts) for these people in the covered repositories. When given, review
-   * contributions in `contributions` and `previousContributions` are ignored; otherwise they are
-   * tallied here. Either way the report counts the same.
+   * The team's reviews in `period`, already tallied (by the database, see src/store/review-tallies.ts)
+   * for these people in the covered repositories. When given, review contributions in
+   * `contributions` are ignored; otherwise they are tallied here. Either way the report counts the same.
    */
-  reviewTallies?: { current: ReviewTally; previous: ReviewTally } | null;
+  reviewTally?: ReviewTally | null;
+  /**
+   * The previous period's work of every kind but TEAM_DETAIL_KINDS (reviews too), already counted
+   * (by the database) for these people in the covered repositories. When given, those kinds in
+   * `previousContributions` are ignored; otherwise they are counted here.
+   */
+  previousCounts?: PeriodCounts | null;
 }
 
 /**
@@ -126,10 +131,11 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
     (c) => ids.has(c.personId) && isInPeriod(c.occurredAt, prevPeriod),
   );
   // Reviews are counted, never listed: tallied (here or by the database); every other kind is merged and kept.
-  const reviews = input.reviewTallies ? restrictTally(input.reviewTallies.current, ids, coverage) : tallyReviews(current);
-  const prevReviews = input.reviewTallies ? restrictTally(input.reviewTallies.previous, ids, coverage) : tallyReviews(previous);
+  const reviews = input.reviewTally ? restrictTally(input.reviewTally, ids, coverage) : tallyReviews(current);
   const others = current.filter((c) => c.kind !== "review");
-  const prevOthers = previous.filter((c) => c.kind !== "review");
+  // Of the previous period, only same-question groups and re-run traps need items; the rest is counted.
+  const prevOthers = previous.filter((c) => TEAM_DETAIL_KINDS.includes(c.kind));
+  const prevCounted = input.previousCounts ? restrictCounts(input.previousCounts) : countPeriod(previous.filter((c) => !TEAM_DETAIL_KINDS.includes(c.kind)));
   const merged = mergeContributions(others);
   const prevMerged = mergeContributions(prevOthers);
 
@@ -165,10 +171,10 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const reviewDepth = buildReviewDepth(order, loginOf, reviews, input.reviewsByReviewer);
   const distribution = buildDistribution(order, loginOf, merged, depthfulReviews, input.rubric, trapped);
   const shallowAreas = buildShallowAreas(reviews);
-  const prevGlue = prevMerged.filter(isGlue).length + depthfulCount(prevReviews);
-  const previousTimes: Array<Pick<Contribution, "occurredAt">> = prevReviews.earliest === null ? prevOthers : [...prevOthers, { occurredAt: prevReviews.earliest }];
+  const prevGlue = prevMerged.filter(isGlue).length + prevCounted.kinds.reduce((n, k) => n + k.items, 0);
+  const previousTimes: Array<Pick<Contribution, "occurredAt">> = prevCounted.earliest === null ? prevOthers : [...prevOthers, { occurredAt: prevCounted.earliest }];
   const recorded = previousRecorded(previousTimes, prevPeriod, period, input.recordsBegin, input.now, "team", prevGlue);
-  const trends = buildTrends(period, prevPeriod, { merged, reviews }, { merged: prevMerged, reviews: prevReviews }, recorded);
+  const trends = buildTrends(period, prevPeriod, { merged, reviews }, { merged: prevMerged, reviews: emptyTally(), counted: prevCounted }, recorded);
 
   const summary = buildTeamSummary({
     period,
@@ -259,6 +265,17 @@ function restrictTally(t: ReviewTally, ids: ReadonlySet<number>, coverage: Cover
     comments: t.comments
       .filter((c) => ids.has(c.personId))
       .map((c) => ({ personId: c.personId, total: count(c.total), ledToChange: Math.min(count(c.ledToChange), count(c.total)) })),
+    earliest: t.earliest,
+  };
+}
+
+/** Counts from outside, read defensively: known kinds other than TEAM_DETAIL_KINDS, positive counts. */
+function restrictCounts(t: PeriodCounts): PeriodCounts {
+  const ok = (n: unknown): n is number => typeof n === "number" && Number.isFinite(n) && n > 0;
+  const kinds = t.kinds.filter((k) => (ALL_KINDS as readonly string[]).includes(k.kind) && !TEAM_DETAIL_KINDS.includes(k.kind) && ok(k.items));
+  return {
+    kinds: kinds.map((k) => ({ kind: k.kind, items: k.items, scoreSum: ok(k.scoreSum) ? k.scoreSum : 0 })),
+    reviews: ok(t.reviews) ? t.reviews : 0,
     earliest: t.earliest,
   };
 }
@@ -403,6 +420,8 @@ function buildShallowAreas(reviews: ReviewTally): AreaDepth[] {
 interface PeriodWork {
   merged: MergedContribution[];
   reviews: ReviewTally;
+  /** Kinds counted rather than merged here (the previous period's, see previousCounts). */
+  counted?: PeriodCounts;
 }
 
 /** Glue work per kind: how many and the sum of their scores. */
@@ -416,6 +435,12 @@ function glueStats(w: PeriodWork): ScoreStats {
     sum += p.scoreSum;
   }
   if (count > 0) stats.set("review", { count, sum });
+  for (const k of w.counted?.kinds ?? []) {
+    const s = stats.get(k.kind) ?? { count: 0, sum: 0 };
+    s.count += k.items;
+    s.sum += k.scoreSum;
+    stats.set(k.kind, s);
+  }
   return stats;
 }
 
@@ -425,7 +450,8 @@ function buildTrends(period: Period, prevPeriod: Period, now: PeriodWork, before
   const prev = glueStats(before);
   const count = (s: ScoreStats) => [...s.values()].reduce((n, x) => n + x.count, 0);
   // Any recorded activity (a light review too) means there is data: no glue work then is a fact, not a gap.
-  const hasPreviousData = before.merged.length > 0 || reviewTotal(before.reviews) > 0;
+  const hasPreviousData =
+    before.merged.length > 0 || reviewTotal(before.reviews) > 0 || (before.counted !== undefined && (before.counted.reviews > 0 || before.counted.kinds.some((k) => k.items > 0)));
   const partial = hasPreviousData ? recorded : null;
   const kinds = ALL_KINDS.filter((k) => cur.has(k) || prev.has(k));
   const byKind = comparisonRowsOf(

@@ -10,7 +10,7 @@
  * store's SQL (src/store/review-tallies.ts, from `review_merges`). A test
  * builds the same team report both ways and compares them.
  */
-import { REVIEW_LEVELS, type Contribution, type ReviewLevel } from "../model.js";
+import { REVIEW_LEVELS, type Contribution, type ContributionKind, type ReviewLevel } from "../model.js";
 import { clampScore, matchKeyOf, mergeContributions, type MergedContribution } from "./merge-contributions.js";
 import { pathAreas, reviewComments } from "./read-detail.js";
 
@@ -153,4 +153,52 @@ export interface StoredSummary {
 export function storedSummary(c: Contribution): StoredSummary {
   const rc = reviewComments(c);
   return { matchUrl: matchKeyOf(c), areas: pathAreas(c), commentCount: rc?.total ?? null, commentsLedToChange: rc?.ledToChange ?? null };
+}
+
+/**
+ * A period's glue work counted per kind, and nothing more: all a comparison with the previous
+ * period needs of every kind whose items it never shows.
+ */
+export interface PeriodCounts {
+  /** Merged items per kind (of reviews, the substantive and deep ones only: glue work), with their score sums. */
+  kinds: Array<{ kind: ContributionKind; items: number; scoreSum: number }>;
+  /** Merged reviews at any depth (a light review still shows the period has data). */
+  reviews: number;
+  /** The earliest contribution counted (ISO), or null when there are none. */
+  earliest: string | null;
+}
+
+export function emptyCounts(): PeriodCounts {
+  return { kinds: [], reviews: 0, earliest: null };
+}
+
+/** Counts contributions (merged per person, kind and subject first, as reports count them). */
+export function countPeriod(contributions: readonly Contribution[]): PeriodCounts {
+  const kinds = new Map<ContributionKind, PeriodCounts["kinds"][number]>();
+  let reviews = 0;
+  for (const m of mergeContributions(contributions)) {
+    if (m.kind === "review") {
+      reviews += 1;
+      if (m.level !== "substantive" && m.level !== "deep") continue;
+    }
+    const k = bump(kinds, m.kind, () => ({ kind: m.kind, items: 0, scoreSum: 0 }));
+    k.items += 1;
+    k.scoreSum += clampScore(m.score);
+  }
+  let earliest = Infinity;
+  for (const c of contributions) earliest = Math.min(earliest, Date.parse(c.occurredAt));
+  return { kinds: [...kinds.values()], reviews, earliest: Number.isFinite(earliest) ? new Date(earliest).toISOString() : null };
+}
+
+/** The sum of the counts of two disjoint sets of contributions. */
+export function addCounts(a: PeriodCounts, b: PeriodCounts): PeriodCounts {
+  const kinds = new Map<ContributionKind, PeriodCounts["kinds"][number]>();
+  for (const k of [...a.kinds, ...b.kinds]) {
+    const have = bump(kinds, k.kind, () => ({ kind: k.kind, items: 0, scoreSum: 0 }));
+    have.items += k.items;
+    have.scoreSum += k.scoreSum;
+  }
+  const earliest =
+    a.earliest === null ? b.earliest : b.earliest === null ? a.earliest : Date.parse(a.earliest) <= Date.parse(b.earliest) ? a.earliest : b.earliest;
+  return { kinds: [...kinds.values()], reviews: a.reviews + b.reviews, earliest };
 }

@@ -5,15 +5,20 @@
  * checked again for the team and the covered repositories.
  */
 import { describe, expect, it } from "vitest";
-import { addTallies, emptyTally, storedSummary, tallyReviews, type ReviewTally } from "../../../src/core/report/review-tally.js";
+import { TEAM_DETAIL_KINDS } from "../../../src/core/report/build-team-report.js";
+import { addCounts, addTallies, countPeriod, emptyCounts, emptyTally, storedSummary, tallyReviews, type ReviewTally } from "../../../src/core/report/review-tally.js";
 import { isInPeriod, type Period } from "../../../src/core/report/period.js";
 import { coverageOf, selectCoveredContributions } from "../../../src/core/report/select-covered.js";
 import type { Contribution } from "../../../src/core/model.js";
 import { ALICE, BOB, CAROL, contribution, COVERED, Q2, Q3, teamInput, teamQ2, teamQ3, teamReport } from "./fixtures.js";
 
 /** What a producer of tallies (the database) selects: the period's reviews in covered repositories. */
+function visible(cs: Contribution[], period: Period): Contribution[] {
+  return selectCoveredContributions(cs, coverageOf(COVERED)).filter((c) => isInPeriod(c.occurredAt, period));
+}
+
 function tallyOf(cs: Contribution[], period: Period): ReviewTally {
-  return tallyReviews(selectCoveredContributions(cs, coverageOf(COVERED)).filter((c) => isInPeriod(c.occurredAt, period)));
+  return tallyReviews(visible(cs, period));
 }
 
 describe("tallyReviews", () => {
@@ -54,13 +59,47 @@ describe("tallyReviews", () => {
   });
 });
 
+describe("countPeriod", () => {
+  it("counts merged items per kind, of reviews only the substantive and deep ones, and every review in the total", () => {
+    const c = countPeriod([
+      contribution({ kind: "review", person: BOB, number: 1, level: "light", score: 20, occurredAt: "2026-05-02T10:00:00Z" }),
+      contribution({ kind: "review", person: BOB, number: 1, level: "deep", score: 140, occurredAt: "2026-05-03T10:00:00Z" }),
+      contribution({ kind: "review", person: BOB, number: 2, level: "light", score: 20, occurredAt: "2026-05-04T10:00:00Z" }),
+      contribution({ kind: "docs", person: BOB, number: 3, score: 40, occurredAt: "2026-05-01T10:00:00Z" }),
+      contribution({ kind: "docs", person: BOB, number: 3, score: 60, occurredAt: "2026-05-05T10:00:00Z" }),
+    ]);
+    expect(c).toEqual({
+      kinds: expect.arrayContaining([
+        { kind: "review", items: 1, scoreSum: 100 },
+        { kind: "docs", items: 1, scoreSum: 60 },
+      ]),
+      reviews: 2,
+      earliest: "2026-05-01T10:00:00.000Z",
+    });
+    expect(addCounts(c, c)).toMatchObject({ reviews: 4, earliest: c.earliest, kinds: expect.arrayContaining([{ kind: "docs", items: 2, scoreSum: 120 }]) });
+    expect(addCounts(emptyCounts(), c)).toEqual(c);
+  });
+});
+
 describe("the team report from tallies", () => {
-  it("is the report from review contributions", () => {
-    const reviewTallies = { current: tallyOf(teamQ3(), Q3), previous: tallyOf(teamQ2(), Q2) };
-    // Given tallies, review contributions are ignored: leave them out, and leave them in twice.
+  it("is the report from review contributions, and the previous period's counts the report from its contributions", () => {
+    const reviewTally = tallyOf(teamQ3(), Q3);
+    const previousCounts = countPeriod(visible(teamQ2(), Q2).filter((c) => !TEAM_DETAIL_KINDS.includes(c.kind)));
+    // Given a tally, review contributions are ignored: leave them out, and leave them in twice.
     const others = (cs: ReturnType<typeof teamQ3>) => cs.filter((c) => c.kind !== "review");
-    expect(teamReport({ contributions: others(teamQ3()), previousContributions: others(teamQ2()), reviewTallies })).toEqual(teamReport());
-    expect(teamReport({ contributions: [...teamQ3(), ...teamQ3()], reviewTallies })).toEqual(teamReport());
+    expect(teamReport({ contributions: others(teamQ3()), reviewTally })).toEqual(teamReport());
+    expect(teamReport({ contributions: [...teamQ3(), ...teamQ3()], reviewTally })).toEqual(teamReport());
+    // Given counts, the previous period's contributions matter only for the kinds whose items are read.
+    const detailOnly = teamQ2().filter((c) => TEAM_DETAIL_KINDS.includes(c.kind));
+    expect(teamReport({ previousContributions: detailOnly, previousCounts })).toEqual(teamReport());
+    expect(teamReport({ previousContributions: [...teamQ2(), ...teamQ2()], previousCounts })).toEqual(teamReport());
+    expect(previousCounts.kinds.length).toBeGreaterThan(0);
+  });
+
+  it("says the previous period has data when it had only light reviews, and has none when it had nothing", () => {
+    const light = { kinds: [], reviews: 3, earliest: "2026-05-02T10:00:00.000Z" };
+    expect(teamReport({ previousContributions: [], previousCounts: light }).trends.hasPreviousData).toBe(true);
+    expect(teamReport({ previousContributions: [], previousCounts: emptyCounts() }).trends.hasPreviousData).toBe(false);
   });
 
   it("drops tally entries of people outside the team and of repositories the reader may not see", () => {
@@ -73,7 +112,7 @@ describe("the team report from tallies", () => {
       areas: [...current.areas, { repositoryFullName: "acme/secret", repositoryPrivate: true, area: "falcon", level: "light", reviews: 9 }],
       comments: [...current.comments, { personId: stranger, total: 50, ledToChange: 50 }],
     };
-    const report = teamReport({ reviewTallies: { current: leaky, previous: tallyOf(teamQ2(), Q2) } });
+    const report = teamReport({ reviewTally: leaky });
     expect(report).toEqual(teamReport());
     expect(JSON.stringify(report)).not.toContain("acme/secret");
     expect(JSON.stringify(report)).not.toContain("falcon");
@@ -87,7 +126,7 @@ describe("the team report from tallies", () => {
         { personId: BOB.id, level: "deep", reviews: -3, scoreSum: -100, traps: 0 },
       ],
     };
-    const report = teamReport({ reviewTallies: { current, previous: emptyTally() } });
+    const report = teamReport({ reviewTally: current });
     const carol = report.reviewDepth.rows.find((r) => r.personId === CAROL.id)!;
     expect(carol.depth.unknown).toBe(2);
     expect(report.reviewDepth.rows.find((r) => r.personId === BOB.id)!.reviews).toBe(0);

@@ -5,7 +5,8 @@ import { sql, type Kysely } from "kysely";
  * reading each one: every contribution keeps what merging and tallying need
  * (the subject it is merged by, the areas it touched, its review comments),
  * and `review_merges` holds each person's reviews of a subject merged (see
- * src/store/review-merges.ts).
+ * src/store/review-merges.ts). The other kinds, and the reviews submitted
+ * per reviewer, are read through narrow indexes instead of the wide table.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -34,6 +35,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (person_id, match_url)
     );
     create index review_merges_span_idx on review_merges using gist (tstzrange(first_at, last_at, '[]'));
+    -- The few merges whose parts changed repository or visibility: always read from their parts.
+    create index review_merges_mixed_idx on review_merges using gist (tstzrange(first_at, last_at, '[]')) where not uniform;
+
+    -- Every kind but reviews (a few percent of the rows) by time, without scanning the rest.
+    create index contributions_other_idx on contributions (occurred_at) where kind <> 'review';
+    -- Reviews submitted per reviewer in a period (review load), from the index alone.
+    create index reviews_load_idx on reviews (submitted_at) include (reviewer_id, repository_id, pr_number);
+    drop index if exists reviews_submitted_idx;
   `.execute(db);
 
   // Existing contributions are filled in by fillContributionSummaries (src/store/migrate.ts runs it
@@ -43,6 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop table if exists review_merges;
+    create index if not exists reviews_submitted_idx on reviews (submitted_at);
+    drop index if exists contributions_other_idx, reviews_load_idx;
     drop index if exists contributions_review_merge_idx, contributions_unsummarised_idx;
     alter table contributions drop column if exists match_url, drop column if exists areas, drop column if exists comment_count, drop column if exists comments_led_to_change;
   `.execute(db);
