@@ -125,10 +125,22 @@ function lightContribution(r: LightRow): Contribution {
 }
 
 /**
+ * What a team report reads of the kinds it counts but never lists (every kind but reviews and
+ * TEAM_DETAIL_KINDS): who, what kind, which subject, when, where, how strong, whether a trap. The
+ * rest of such a Contribution is left empty; test/services/review-tallies.test.ts holds the team
+ * report from the database to the one built from whole contributions.
+ */
+const COUNTED_COLUMNS = ["key", "kind", "person_id", "repository_full_name", "repository_private", "subject_url", "occurred_at", "score", "dynamics"] as const;
+
+function countedContribution(r: Selectable<Pick<DB["contributions"], (typeof COUNTED_COLUMNS)[number]>>): Contribution {
+  return lightContribution({ ...r, person_login: "", subject_type: "", subject_title: "", confidence: 0, level: null, detail: null });
+}
+
+/**
  * These people's contributions in the period, in covered repositories. `full`: every column (an
  * evidence packet prints evidence and formulas); `light`: what counting needs (see LIGHT_COLUMNS);
- * `team`: light, every kind but reviews (a team report tallies those, see reviewTally), with detail
- * only for the kinds the team report reads it of.
+ * `team`: every kind but reviews (a team report tallies those, see reviewTally), light for
+ * TEAM_DETAIL_KINDS, the rest as COUNTED_COLUMNS.
  */
 async function contributionsOf(
   db: Kysely<DB>,
@@ -146,13 +158,18 @@ async function contributionsOf(
     .where("occurred_at", ">=", period.from)
     .where("occurred_at", "<", period.to)
     .where("repository_full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`);
-  if (shape === "full") return (await base.selectAll().execute()).map((r) => toContribution(r as never));
-  if (shape === "team") base = base.where("kind", "<>", "review");
   if (kinds) base = base.where("kind", "=", sql<string>`any(${[...kinds]}::text[])`);
-  const detail =
-    shape === "team" ? sql<unknown>`case when kind in (${sql.join([...TEAM_DETAIL_KINDS])}) then detail else '{}'::jsonb end`.as("detail") : sql<unknown>`detail`.as("detail");
-  const rows = await base.select(LIGHT_COLUMNS).select(detail).execute();
-  return rows.map(lightContribution);
+  if (shape === "full") return (await base.selectAll().execute()).map((r) => toContribution(r as never));
+  if (shape === "light") return (await base.select(LIGHT_COLUMNS).select("detail").execute()).map(lightContribution);
+  const detailKinds = sql<string>`any(${[...TEAM_DETAIL_KINDS]}::text[])`;
+  const [detailed, counted] = await Promise.all([
+    // (kind <> 'review' lets the planner use the index of every kind but reviews.)
+    base.where("kind", "<>", "review").where("kind", "=", detailKinds).select(LIGHT_COLUMNS).select("detail").execute(),
+    kinds && kinds.every((k) => TEAM_DETAIL_KINDS.includes(k))
+      ? []
+      : base.where("kind", "<>", "review").where("kind", "<>", sql<string>`all(${[...TEAM_DETAIL_KINDS]}::text[])`).select(COUNTED_COLUMNS).execute(),
+  ]);
+  return [...detailed.map(lightContribution), ...counted.map(countedContribution)];
 }
 
 export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date): Promise<PersonReport> {
