@@ -43,6 +43,44 @@ export async function enqueue(db: AnyDb, task: TaskName, payload: unknown, optio
     )`.execute(db);
 }
 
+export interface JobSpec extends EnqueueOptions {
+  task: TaskName;
+  payload: unknown;
+}
+
+/**
+ * Adds several jobs in one statement (graphile-worker's add_jobs, which add_job itself calls:
+ * the same semantics, keys replace pending jobs). A key given twice keeps the last, as two
+ * add_job calls would.
+ */
+export async function enqueueMany(db: AnyDb, jobs: readonly JobSpec[]): Promise<void> {
+  if (!jobs.length) return;
+  const byKey = new Map<string, JobSpec>();
+  const unkeyed: JobSpec[] = [];
+  for (const j of jobs) {
+    if (j.jobKey) {
+      byKey.delete(j.jobKey);
+      byKey.set(j.jobKey, j);
+    } else unkeyed.push(j);
+  }
+  const specs = [...unkeyed, ...byKey.values()].map((j, n) => ({
+    n,
+    identifier: j.task,
+    payload: j.payload,
+    delay: j.delaySeconds ?? null,
+    max_attempts: j.maxAttempts ?? 25,
+    job_key: j.jobKey ?? null,
+    priority: j.priority ?? 0,
+  }));
+  await sql`select count(*) from graphile_worker.add_jobs(array(
+      select row(t.identifier, t.payload::json, null,
+        case when t.delay is null then null else now() + make_interval(secs => t.delay) end,
+        t.max_attempts::smallint, t.job_key, t.priority::smallint, null)::graphile_worker.job_spec
+      from jsonb_to_recordset(${JSON.stringify(specs)}::jsonb)
+        as t(n int, identifier text, payload jsonb, delay float8, max_attempts int, job_key text, priority int)
+      order by t.n))`.execute(db);
+}
+
 /** Installs or upgrades graphile-worker's own schema. */
 export async function migrateQueue(connectionString: string, embedded: boolean): Promise<void> {
   await runMigrations({ connectionString, noPreparedStatements: embedded, logger: quietLogger(), maxPoolSize: 2 });

@@ -15,7 +15,7 @@ import { sql, type Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch } from "../github/normalise-delivery.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
-import { addFollowUp, normaliseStored, processDelivery, type Attempt, type ProcessDeps, type ProcessOutcome } from "./process-delivery.js";
+import { addFollowUps, normaliseStored, processDelivery, type Attempt, type ProcessDeps, type ProcessOutcome } from "./process-delivery.js";
 
 interface Claimed {
   id: string;
@@ -80,12 +80,13 @@ async function processClaimed(trx: Kysely<DB>, deps: ProcessDeps, rows: Claimed[
   }
   await writeFacts(trx, merged, seenAt);
   const seen = new Set<string>();
-  for (const f of merged.followUps) {
+  const followUps = merged.followUps.filter((f) => {
     const key = JSON.stringify(f);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return false;
     seen.add(key);
-    await addFollowUp(trx, f, deps.detectDebounceSeconds);
-  }
+    return true;
+  });
+  await addFollowUps(trx, followUps, deps.detectDebounceSeconds);
   const now = deps.now().toISOString();
   for (const ignored of [false, true]) {
     const ids = done.filter((d) => d.ignored === ignored).map((d) => d.id);

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
-import { enqueue, TASK } from "../queue/queue.js";
+import { enqueueMany, TASK, type JobSpec } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
 
@@ -44,7 +44,7 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
     const batch = normaliseStored(d);
     await db.transaction().execute(async (trx) => {
       await writeFacts(trx, batch, d.received_at);
-      for (const f of batch.followUps) await addFollowUp(trx, f, deps.detectDebounceSeconds);
+      await addFollowUps(trx, batch.followUps, deps.detectDebounceSeconds);
       await trx
         .updateTable("deliveries")
         // Events Unsung does not subscribe to are kept (raw) but marked as ignored.
@@ -67,43 +67,53 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
   }
 }
 
-/** Adds the job (or does the small write) a follow-up asks for, inside the caller's transaction. */
-export async function addFollowUp(trx: Kysely<DB>, f: FollowUp, debounce: number): Promise<void> {
+/**
+ * Adds the jobs (or does the small writes) follow-ups ask for, inside the caller's transaction:
+ * every job in one statement, however many deliveries asked.
+ */
+export async function addFollowUps(trx: Kysely<DB>, followUps: readonly FollowUp[], debounce: number): Promise<void> {
+  const jobs: JobSpec[] = [];
+  for (const f of followUps) {
+    const job = followUpJob(f, debounce);
+    if (job) jobs.push(job);
+    else if (f.kind === "config-changed") await forgetConfig(trx, f);
+  }
+  await enqueueMany(trx, jobs);
+}
+
+function followUpJob(f: FollowUp, debounce: number): JobSpec | null {
   switch (f.kind) {
     case "enrich-pull-request":
-      await enqueue(trx, TASK.enrichPullRequest, f, { jobKey: `enrich:${f.repositoryId}:${f.number}`, maxAttempts: 8 });
-      return;
+      return { task: TASK.enrichPullRequest, payload: f, jobKey: `enrich:${f.repositoryId}:${f.number}`, maxAttempts: 8 };
     case "detect-pull-request":
-      await enqueue(trx, TASK.detectPullRequest, f, { jobKey: `detect-pr:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 });
-      return;
+      return { task: TASK.detectPullRequest, payload: f, jobKey: `detect-pr:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 };
     case "detect-issue":
-      await enqueue(trx, TASK.detectIssue, f, { jobKey: `detect-issue:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 });
-      return;
+      return { task: TASK.detectIssue, payload: f, jobKey: `detect-issue:${f.repositoryId}:${f.number}`, delaySeconds: debounce, maxAttempts: 5 };
     case "detect-reruns":
       // Debounced per workflow and month: a burst of re-runs becomes one detector run.
-      await enqueue(trx, TASK.detectReruns, f, { jobKey: `detect-reruns:${f.repositoryId}:${f.workflow}:${f.month}`, delaySeconds: debounce, maxAttempts: 5 });
-      return;
+      return { task: TASK.detectReruns, payload: f, jobKey: `detect-reruns:${f.repositoryId}:${f.workflow}:${f.month}`, delaySeconds: debounce, maxAttempts: 5 };
     case "slash-command":
-      await enqueue(trx, TASK.recordCommand, f, { jobKey: `command:${f.commentId}`, maxAttempts: 5 });
-      return;
+      return { task: TASK.recordCommand, payload: f, jobKey: `command:${f.commentId}`, maxAttempts: 5 };
     case "check-config":
-      await enqueue(trx, TASK.checkConfig, f, { jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 });
-      return;
+      return { task: TASK.checkConfig, payload: f, jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 };
     case "config-changed":
-      // The cached configuration is stale: the next detector run fetches it again.
-      if (f.orgWide) {
-        await trx
-          .deleteFrom("repo_configs")
-          .where("repository_id", "in", (eb) =>
-            eb
-              .selectFrom("repositories as r")
-              .select("r.id")
-              .where("r.owner_login", "=", (eb2) => eb2.selectFrom("repositories as o").select("o.owner_login").where("o.id", "=", f.repositoryId)),
-          )
-          .execute();
-      } else await trx.deleteFrom("repo_configs").where("repository_id", "=", f.repositoryId).execute();
-      return;
+      return null;
   }
+}
+
+/** The cached configuration is stale: the next detector run fetches it again. */
+async function forgetConfig(trx: Kysely<DB>, f: Extract<FollowUp, { kind: "config-changed" }>): Promise<void> {
+  if (f.orgWide) {
+    await trx
+      .deleteFrom("repo_configs")
+      .where("repository_id", "in", (eb) =>
+        eb
+          .selectFrom("repositories as r")
+          .select("r.id")
+          .where("r.owner_login", "=", (eb2) => eb2.selectFrom("repositories as o").select("o.owner_login").where("o.id", "=", f.repositoryId)),
+      )
+      .execute();
+  } else await trx.deleteFrom("repo_configs").where("repository_id", "=", f.repositoryId).execute();
 }
 
 function errorMessage(err: unknown): string {

@@ -179,42 +179,55 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .execute();
     // An older full payload that lost the race to a newer partial one (a review's
     // nested pull request) still carries what only full payloads have: size,
-    // commit count, who merged it. Fill those in where nothing is known yet.
-    for (const r of rows) {
-      await db
-        .updateTable("pull_requests")
-        .set({
-          additions: sql`case when commit_count = 0 then ${r.additions}::int else additions end`,
-          deletions: sql`case when commit_count = 0 then ${r.deletions}::int else deletions end`,
-          changed_files: sql`case when commit_count = 0 then ${r.changedFiles}::int else changed_files end`,
-          commit_count: sql`case when commit_count = 0 then ${r.commitCount}::int else commit_count end`,
-          merged: sql`merged or ${r.merged}::boolean`,
-          merged_at: sql`coalesce(merged_at, ${r.mergedAt}::timestamptz)`,
-          merged_by_id: sql`coalesce(merged_by_id, ${r.mergedById}::bigint)`,
-          author_id: sql`coalesce(author_id, ${r.authorId}::bigint)`,
-        })
-        .where("repository_id", "=", r.repositoryId)
-        .where("number", "=", r.number)
-        .where("updated_at", ">", r.updatedAt)
-        .execute();
-    }
+    // commit count, who merged it. Fill those in where nothing is known yet. (The
+    // upsert above locked these rows, in key order: one statement for all of them.)
+    const known = rows.map((r) => ({
+      repository_id: r.repositoryId,
+      number: r.number,
+      additions: r.additions,
+      deletions: r.deletions,
+      changed_files: r.changedFiles,
+      commit_count: r.commitCount,
+      merged: r.merged,
+      merged_at: r.mergedAt,
+      merged_by_id: r.mergedById,
+      author_id: r.authorId,
+      updated_at: r.updatedAt,
+    }));
+    await sql`
+      update pull_requests p set
+        additions = case when p.commit_count = 0 then v.additions else p.additions end,
+        deletions = case when p.commit_count = 0 then v.deletions else p.deletions end,
+        changed_files = case when p.commit_count = 0 then v.changed_files else p.changed_files end,
+        commit_count = case when p.commit_count = 0 then v.commit_count else p.commit_count end,
+        merged = p.merged or v.merged,
+        merged_at = coalesce(p.merged_at, v.merged_at),
+        merged_by_id = coalesce(p.merged_by_id, v.merged_by_id),
+        author_id = coalesce(p.author_id, v.author_id)
+      from jsonb_to_recordset(${json(known)}::jsonb) as v(repository_id bigint, number integer, additions integer, deletions integer,
+        changed_files integer, commit_count integer, merged boolean, merged_at timestamptz, merged_by_id bigint, author_id bigint, updated_at timestamptz)
+      where p.repository_id = v.repository_id and p.number = v.number and p.updated_at > v.updated_at`.execute(db);
   }
 
   // Nested pull requests (in review, review comment and thread payloads) update
-  // only the fields they carry, so they never zero a size or undo a draft flag.
-  for (const r of lastByKey(
+  // only the fields they carry, so they never zero a size or undo a draft flag:
+  // one statement for those that say whether they are drafts, one for the rest.
+  const partial = lastByKey(
     b.pullRequests.filter((x) => x.partial),
     (x) => `${x.repositoryId}/${x.number}`,
-  )) {
+  );
+  for (const saysDraft of [true, false]) {
+    const rows = partial.filter((r) => (r.draft !== null) === saysDraft);
+    if (!rows.length) continue;
     await db
       .insertInto("pull_requests")
-      .values(pullRequestValues(r))
+      .values(rows.map((r) => pullRequestValues(r)))
       .onConflict((oc) =>
         oc
           .columns(["repository_id", "number"])
           .doUpdateSet({
             ...pullRequestCommonUpdate(),
-            ...(r.draft === null ? {} : { draft: sql`excluded.draft` }),
+            ...(saysDraft ? { draft: sql`excluded.draft` } : {}),
           })
           .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
       )
