@@ -218,7 +218,7 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
 export type TeamSelector = { kind: "org" } | { kind: "team"; slug: string } | { kind: "people"; logins: string[] };
 
 export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period: Period, audience: Audience, now: Date): Promise<TeamReport> {
-  const config = await reportConfig(db);
+  const [config, covered] = await Promise.all([reportConfig(db), coveredRepositories(db, audience)]);
   let people: { id: number; login: string; name: string | null }[];
   if (selector.kind === "people") {
     people = [];
@@ -233,7 +233,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     for (const l of logins) people.push(await findPerson(db, l));
   } else {
     // The organisation: every person (not a bot) with a contribution in the period, in a repository the reader may see.
-    const visible = (await coveredRepositories(db, audience)).map((c) => c.fullName);
+    const visible = covered.map((c) => c.fullName);
     people = visible.length
       ? await db
           .selectFrom("people as p")
@@ -247,13 +247,12 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
                 .whereRef("c.person_id", "=", "p.id")
                 .where("c.occurred_at", ">=", period.from)
                 .where("c.occurred_at", "<", period.to)
-                .where("c.repository_full_name", "in", visible),
+                .where("c.repository_full_name", "=", sql<string>`any(${visible}::text[])`),
             ),
           )
           .execute()
       : [];
   }
-  const covered = await coveredRepositories(db, audience);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
   const [contributions, previousContributions, previousCounts, reviewsTallied, begin, reviews] = await Promise.all([

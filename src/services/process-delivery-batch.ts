@@ -27,14 +27,45 @@ interface Claimed {
 
 export const DEFAULT_BATCH_SIZE = 100;
 
-export async function processDeliveryBatch(deps: ProcessDeps, deliveryId: string, attempt: Attempt, batchSize = DEFAULT_BATCH_SIZE): Promise<ProcessOutcome> {
+/**
+ * Deliveries this process's batches took before their own jobs ran, so those jobs need not ask
+ * the database. Each id is taken once: the first job to come for it skips, any later one (a
+ * reprocess after a reset) reads the status as usual. Bounded: the oldest ids are forgotten,
+ * which only costs their jobs a read.
+ */
+export class TakenByBatch {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max = 100_000) {}
+
+  add(id: string): void {
+    if (this.ids.size >= this.max) {
+      const oldest = this.ids.values().next();
+      if (!oldest.done) this.ids.delete(oldest.value);
+    }
+    this.ids.add(id);
+  }
+
+  /** True (once) when a batch of this process processed the delivery. */
+  take(id: string): boolean {
+    return this.ids.delete(id);
+  }
+}
+
+export async function processDeliveryBatch(
+  deps: ProcessDeps,
+  deliveryId: string,
+  attempt: Attempt,
+  batchSize = DEFAULT_BATCH_SIZE,
+  taken: TakenByBatch | null = null,
+): Promise<ProcessOutcome> {
   // A delivery that already failed once is processed alone, so its error is its own.
   if (attempt.number > 1 || batchSize <= 1) return processDelivery(deps, deliveryId, attempt);
+  if (taken?.take(deliveryId)) return "already-processed";
   // Most jobs of a busy queue find their delivery already done by another job's batch: one read, no transaction.
   const current = await deps.db.selectFrom("deliveries").select("status").where("id", "=", deliveryId).executeTakeFirst();
   if (!current) return "missing";
   if (current.status !== "pending") return current.status === "failed" ? "parked" : "already-processed";
-  let outcome: ProcessOutcome;
+  let outcome: ProcessOutcome | { done: string[] };
   try {
     outcome = await deps.db.transaction().execute(async (trx) => {
       // Wait (no SKIP LOCKED) if another worker's batch holds X: when it commits, X is processed.
@@ -52,17 +83,20 @@ export async function processDeliveryBatch(deps: ProcessDeps, deliveryId: string
           for update skip locked`.execute(trx)
       ).rows;
       const rows = [own, ...others].sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : 0));
-      await processClaimed(trx, deps, rows);
-      return "processed";
+      return { done: await processClaimed(trx, deps, rows) };
     });
   } catch {
     // The batch as a whole failed (a database error): X alone, with its own retries.
     return processDelivery(deps, deliveryId, attempt);
   }
-  return outcome;
+  if (typeof outcome === "string") return outcome;
+  // Committed: the other deliveries' jobs can skip the read.
+  for (const id of outcome.done) if (id !== deliveryId) taken?.add(id);
+  return "processed";
 }
 
-async function processClaimed(trx: Kysely<DB>, deps: ProcessDeps, rows: Claimed[]): Promise<void> {
+/** Returns the ids processed (not parked). */
+async function processClaimed(trx: Kysely<DB>, deps: ProcessDeps, rows: Claimed[]): Promise<string[]> {
   const merged = emptyMerge();
   const done: { id: string; ignored: boolean }[] = [];
   const parked: { id: string; message: string }[] = [];
@@ -105,6 +139,7 @@ async function processClaimed(trx: Kysely<DB>, deps: ProcessDeps, rows: Claimed[
       .where("id", "=", p.id)
       .execute();
   }
+  return done.map((d) => d.id);
 }
 
 /** An empty FactBatch: what the normaliser returns for an event it does not handle. */

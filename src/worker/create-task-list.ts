@@ -9,7 +9,7 @@ import type { GitHubClientFactory } from "../github/clients.js";
 import { TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
-import { processDeliveryBatch } from "../services/process-delivery-batch.js";
+import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery-batch.js";
 import { recordCommand, type CommandJob } from "../services/record-command.js";
 import { prunePayloads } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
@@ -36,12 +36,13 @@ function field<T>(payload: unknown, name: string, type: "string" | "number"): T 
 }
 
 export function createTaskList(deps: WorkerDeps): TaskList {
+  const taken = new TakenByBatch();
   return {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
       await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
         number: helpers.job.attempts,
         max: helpers.job.max_attempts,
-      }, deps.processBatchSize);
+      }, deps.processBatchSize, taken);
     },
     [TASK.enrichPullRequest]: async (payload: unknown) => {
       const job: EnrichJob = {

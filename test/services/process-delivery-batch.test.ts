@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { processDeliveryBatch } from "../../src/services/process-delivery-batch.js";
+import { processDeliveryBatch, TakenByBatch } from "../../src/services/process-delivery-batch.js";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import { example } from "../helpers/examples.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
@@ -43,6 +43,28 @@ describe("processing deliveries in batches", () => {
     expect((await database.db.selectFrom("issues").select("number").orderBy("number").execute()).map((r) => r.number)).toEqual([1, 2, 3, 4, 5]);
     expect(await processDeliveryBatch(deps(), "d5", first)).toBe("already-processed");
     expect((await statuses()).d5).toEqual({ status: "processed", attempts: 1 });
+  });
+
+  it("remembers what its batches took, so their jobs skip the read, each once: a reprocessed delivery is still processed", async () => {
+    const taken = new TakenByBatch();
+    for (let n = 1; n <= 4; n++) await recordDelivery(database.db, { id: `t${n}`, event: "issues", payload: issue(n) }, 3);
+    expect(await processDeliveryBatch(deps(), "t1", first, 100, taken)).toBe("processed");
+    // t4's delivery is reset and enqueued again (unsung reprocess) before its first job ran.
+    await database.db.updateTable("deliveries").set({ status: "pending" }).where("id", "=", "t4").execute();
+    // One of its two jobs skips (the batch took it); the other reads the status and processes it.
+    expect(await processDeliveryBatch(deps(), "t4", first, 100, taken)).toBe("already-processed");
+    expect(await processDeliveryBatch(deps(), "t4", first, 100, taken)).toBe("processed");
+    expect((await statuses()).t4).toEqual({ status: "processed", attempts: 2 });
+    // The job's own delivery is not remembered: its job is the one that ran.
+    expect(taken.take("t1")).toBe(false);
+    expect(taken.take("t2")).toBe(true);
+    expect(taken.take("t2")).toBe(false);
+  });
+
+  it("forgets the oldest ids beyond its bound", () => {
+    const taken = new TakenByBatch(2);
+    for (const id of ["a", "b", "c"]) taken.add(id);
+    expect([taken.take("a"), taken.take("b"), taken.take("c")]).toEqual([false, true, true]);
   });
 
   it("parks a malformed delivery in the batch and processes the rest", async () => {
