@@ -32,7 +32,37 @@ export async function up(db: Kysely<any>): Promise<void> {
       comment_count integer,
       comments_led_to_change integer,
       areas text[] not null,
+      -- The UTC month the merge lies in, when its first and last parts share one (nearly all do).
+      month date,
       primary key (person_id, match_url)
+    );
+    create index review_merges_first_idx on review_merges (first_at);
+    -- Merges spanning months: summed from review_merges, not from the monthly sums.
+    create index review_merges_multi_month_idx on review_merges using gist (tstzrange(first_at, last_at, '[]')) where month is null;
+
+    -- Monthly sums of the merges that lie in one month, in one repository with one visibility.
+    create table review_month_people (
+      month date not null,
+      person_id bigint not null,
+      repository_full_name text not null,
+      repository_private boolean not null,
+      level text not null,
+      reviews integer not null,
+      score_sum double precision not null,
+      traps integer not null,
+      comments_said integer not null,
+      comment_count integer not null,
+      comments_led integer not null,
+      primary key (month, person_id, repository_full_name, repository_private, level)
+    );
+    create table review_month_areas (
+      month date not null,
+      repository_full_name text not null,
+      repository_private boolean not null,
+      area text not null,
+      level text not null,
+      reviews integer not null,
+      primary key (month, repository_full_name, repository_private, area, level)
     );
     create index review_merges_span_idx on review_merges using gist (tstzrange(first_at, last_at, '[]'));
     -- The few merges whose parts changed repository or visibility: always read from their parts.
@@ -51,7 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
-    drop table if exists review_merges;
+    drop table if exists review_merges, review_month_people, review_month_areas;
     create index if not exists reviews_submitted_idx on reviews (submitted_at);
     drop index if exists contributions_other_idx, reviews_load_idx;
     drop index if exists contributions_review_merge_idx, contributions_unsummarised_idx;

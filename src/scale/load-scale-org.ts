@@ -146,7 +146,7 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
       // VACUUM too: a database in service has been vacuumed (autovacuum follows inserts); a freshly
       // loaded one has not, and its reports would pay for visibility checks and autovacuum running beside them.
       for (const table of wanted) await clients[0]!.query(`vacuum analyze ${table}`);
-      if (wanted.has("contributions")) await clients[0]!.query("vacuum analyze review_merges");
+      if (wanted.has("contributions")) for (const t of ["review_merges", "review_month_people", "review_month_areas"]) await clients[0]!.query(`vacuum analyze ${t}`);
       analyzeMs = performance.now() - t;
     }
     return { plan: planScaleOrg(options), loaded, generated, rows, loadMs, analyzeMs };

@@ -133,7 +133,30 @@ function lightContribution(r: LightRow): Contribution {
 const COUNTED_COLUMNS = ["key", "kind", "person_id", "repository_full_name", "repository_private", "subject_url", "occurred_at", "score", "dynamics"] as const;
 
 function countedContribution(r: Selectable<Pick<DB["contributions"], (typeof COUNTED_COLUMNS)[number]>>): Contribution {
-  return lightContribution({ ...r, person_login: "", subject_type: "", subject_title: "", confidence: 0, level: null, detail: null });
+  // Built field by field: spreading a database row is several times slower, at thousands of rows.
+  return {
+    key: r.key,
+    kind: r.kind as Contribution["kind"],
+    personId: r.person_id,
+    personLogin: "",
+    repositoryId: 0,
+    repositoryFullName: r.repository_full_name,
+    repositoryPrivate: r.repository_private,
+    subjectType: "",
+    subjectId: "",
+    subjectTitle: "",
+    subjectUrl: r.subject_url,
+    occurredAt: r.occurred_at,
+    score: r.score,
+    confidence: 0,
+    level: null,
+    dynamics: r.dynamics as Contribution["dynamics"],
+    evidence: [],
+    formula: NO_FORMULA,
+    detail: {},
+    detector: "",
+    detectorVersion: 0,
+  };
 }
 
 /**

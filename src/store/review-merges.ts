@@ -5,6 +5,11 @@
  * trap, first and last occurrence, review comments, areas). Kept in step with
  * `contributions` by replaceContributions, so a team report sums these rows in
  * SQL (src/store/review-tallies.ts) instead of reading every review.
+ *
+ * The merges that lie in one calendar month (UTC), in one repository with one
+ * visibility — nearly all — are also summed per month (`review_month_people`
+ * per person, `review_month_areas` per area), kept in step in the same
+ * statements: a report for whole months adds up a few thousand monthly sums.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Contribution } from "../core/model.js";
@@ -27,7 +32,9 @@ function mergeSelect(where: string): string {
         min(c.occurred_at) as first_at,
         max(c.occurred_at) as last_at,
         sum(c.comment_count)::int as comment_count,
-        sum(c.comments_led_to_change)::int as comments_led_to_change
+        sum(c.comments_led_to_change)::int as comments_led_to_change,
+        case when date_trunc('month', min(c.occurred_at) at time zone 'UTC') = date_trunc('month', max(c.occurred_at) at time zone 'UTC')
+          then date_trunc('month', min(c.occurred_at) at time zone 'UTC')::date end as month
       from contributions c
       where ${reviews}
       group by c.person_id, c.match_url
@@ -41,10 +48,41 @@ function mergeSelect(where: string): string {
 }
 
 const INSERT =
-  "insert into review_merges (person_id, match_url, repository_full_name, repository_private, uniform, level, score, trap, first_at, last_at, comment_count, comments_led_to_change, areas)";
+  "insert into review_merges (person_id, match_url, repository_full_name, repository_private, uniform, level, score, trap, first_at, last_at, comment_count, comments_led_to_change, month, areas)";
 
-/** Rebuilds every row (after a bulk load, or a migration): one statement, for any client. */
-export const REBUILD_REVIEW_MERGES_SQL = `delete from review_merges; ${INSERT} ${mergeSelect("true")}`;
+/**
+ * Adds (sign "+") or takes away (sign "-") the monthly sums of the merges selected by `where` (a
+ * condition on review_merges `m`). In key order, so concurrent writers lock rows in one order.
+ */
+function monthlySums(sign: "+" | "-", where: string): string[] {
+  const merges = `from review_merges m where m.uniform and m.month is not null and ${where}`;
+  return [
+    `insert into review_month_people as r (month, person_id, repository_full_name, repository_private, level, reviews, score_sum, traps, comments_said, comment_count, comments_led)
+      select m.month, m.person_id, m.repository_full_name, m.repository_private, m.level,
+        ${sign}count(*), ${sign}sum(m.score::float8), ${sign}count(*) filter (where m.trap), ${sign}count(m.comment_count),
+        ${sign}coalesce(sum(m.comment_count), 0), ${sign}coalesce(sum(m.comments_led_to_change), 0)
+      ${merges}
+      group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+      on conflict (month, person_id, repository_full_name, repository_private, level) do update set
+        reviews = r.reviews + excluded.reviews, score_sum = r.score_sum + excluded.score_sum, traps = r.traps + excluded.traps,
+        comments_said = r.comments_said + excluded.comments_said, comment_count = r.comment_count + excluded.comment_count,
+        comments_led = r.comments_led + excluded.comments_led`,
+    `insert into review_month_areas as r (month, repository_full_name, repository_private, area, level, reviews)
+      select m.month, m.repository_full_name, m.repository_private, x.area, m.level, ${sign}count(*)
+      from review_merges m cross join unnest(m.areas) as x(area) where m.uniform and m.month is not null and ${where}
+      group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+      on conflict (month, repository_full_name, repository_private, area, level) do update set reviews = r.reviews + excluded.reviews`,
+  ];
+}
+
+/** Rebuilds every row (after a bulk load, or a migration): statements for any client, in order. */
+export const REBUILD_REVIEW_MERGES_SQL = [
+  "delete from review_month_people",
+  "delete from review_month_areas",
+  "delete from review_merges",
+  `${INSERT} ${mergeSelect("true")}`,
+  ...monthlySums("+", "true"),
+].join(";\n");
 
 export async function rebuildReviewMerges(db: Kysely<DB> | Transaction<DB>): Promise<void> {
   await sql.raw(REBUILD_REVIEW_MERGES_SQL).execute(db);
@@ -56,8 +94,12 @@ export async function refreshReviewMerges(db: Kysely<DB> | Transaction<DB>, pair
   const ids = pairs.map((p) => p.personId);
   const urls = pairs.map((p) => p.matchUrl);
   const touched = sql`touched as (select * from unnest(${ids}::bigint[], ${urls}::text[]) as t(person_id, match_url))`;
+  const theirs = "(m.person_id, m.match_url) in (select person_id, match_url from touched)";
+  // Take the old merges out of the monthly sums, replace them, put the new ones in.
+  for (const statement of monthlySums("-", theirs)) await sql`with ${touched} ${sql.raw(statement)}`.execute(db);
   await sql`with ${touched} delete from review_merges m using touched t where m.person_id = t.person_id and m.match_url = t.match_url`.execute(db);
   await sql`with ${touched} ${sql.raw(INSERT)} ${sql.raw(mergeSelect("(c.person_id, c.match_url) in (select person_id, match_url from touched)"))}`.execute(db);
+  for (const statement of monthlySums("+", theirs)) await sql`with ${touched} ${sql.raw(statement)}`.execute(db);
 }
 
 /**

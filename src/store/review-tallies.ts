@@ -45,17 +45,40 @@ function coveredNames(covered: readonly CoveredRepository[]): { all: string[]; p
 /** Whose work: these people, or "everyone" (the whole organisation: people, not bots, as the report lists them). */
 export type Whose = readonly number[] | "everyone";
 
+/** `alias`.person_id is one of these people. */
+function whoseIs(whose: Whose, alias: string) {
+  const col = sql.ref(`${alias}.person_id`);
+  return whose === "everyone" ? sql`${col} not in (select id from people where is_bot)` : sql`${col} = any(${[...whose]}::bigint[])`;
+}
+
+/** `alias`'s repository is one the reader may see (with its visibility). */
+function coveredBy(names: { all: string[]; private: string[] }, alias: string) {
+  const name = sql`lower(${sql.ref(`${alias}.repository_full_name`)})`;
+  return sql`${name} = any(${names.all}::text[]) and (not ${sql.ref(`${alias}.repository_private`)} or ${name} = any(${names.private}::text[]))`;
+}
+
 /** The SQL conditions on `review_merges m` for a period, a set of people and the covered repositories. */
 function mergeConditions(whose: Whose, period: Period, names: { all: string[]; private: string[] }) {
   const from = sql`${period.from}::timestamptz`;
   const to = sql`${period.to}::timestamptz`;
   const span = sql`tstzrange(m.first_at, m.last_at, '[]')`;
-  const mine = whose === "everyone" ? sql`m.person_id not in (select id from people where is_bot)` : sql`m.person_id = any(${[...whose]}::bigint[])`;
+  const mine = whoseIs(whose, "m");
   // Wholly inside the period, in one repository with one visibility.
   const whollyInside = sql`${span} && tstzrange(${from}, ${to}, '[)') and ${mine} and m.first_at >= ${from} and m.last_at < ${to} and m.uniform`;
-  const covers = sql`lower(m.repository_full_name) = any(${names.all}::text[])
-    and (not m.repository_private or lower(m.repository_full_name) = any(${names.private}::text[]))`;
-  return { from, to, span, mine, whollyInside, inside: sql`${whollyInside} and ${covers}` };
+  return { from, to, span, mine, whollyInside, inside: sql`${whollyInside} and ${coveredBy(names, "m")}` };
+}
+
+/** The period as whole calendar months (UTC), "YYYY-MM-01" bounds, or null when it is not. */
+export function wholeMonths(period: Period): { from: string; to: string } | null {
+  const monthStart = (iso: string): string | null => {
+    const t = Date.parse(iso);
+    if (Number.isNaN(t)) return null;
+    const d = new Date(t);
+    return d.getUTCDate() === 1 && t % 86_400_000 === 0 ? d.toISOString().slice(0, 10) : null;
+  };
+  const from = monthStart(period.from);
+  const to = monthStart(period.to);
+  return from && to && from < to ? { from, to } : null;
 }
 
 /**
@@ -80,39 +103,89 @@ async function straddling(db: Kysely<DB>, c: ReturnType<typeof mergeConditions>,
   return selectCoveredContributions(raw, coverageOf(covered));
 }
 
-/** The reviews of these people in the period, tallied per person, month, repository and area (the report's sections). */
+/**
+ * The reviews of these people in the period, tallied per person, month, repository and area (the
+ * report's sections). For whole months, the merges that lie in one month come from the monthly
+ * sums (src/store/review-merges.ts) and only those spanning months are read.
+ */
 export async function reviewTally(db: Kysely<DB>, whose: Whose, period: Period, covered: readonly CoveredRepository[]): Promise<ReviewTally> {
   const names = coveredNames(covered);
   if (!whose.length || !names.all.length) return emptyTally();
   const c = mergeConditions(whose, period, names);
+  const months = wholeMonths(period);
+  // Per area the monthly sums count everyone's reviews: usable for the whole organisation only.
+  const monthlyAreas = months !== null && whose === "everyone";
   const month = sql`date_trunc('month', m.last_at at time zone 'UTC')`;
-  const [summed, areas, rest] = await Promise.all([
+  const [summed, areas, rest, monthly, areaSums, earliest] = await Promise.all([
     sql<TallyRow>`
       select grouping(m.person_id) as gp, grouping(m.repository_full_name) as gr, m.repository_full_name as repo, m.repository_private as priv,
         to_char(${month}, 'YYYY-MM') as month, m.person_id, m.level,
         count(*)::int as n, sum(m.score::float8) as s, (count(*) filter (where m.trap))::int as traps,
         sum(m.comment_count)::int as cc, sum(m.comments_led_to_change)::int as cl, min(m.first_at) as first
-      from review_merges m where ${c.inside}
+      from review_merges m where ${c.inside} ${months ? sql`and m.month is null` : sql``}
       group by grouping sets ((m.person_id, m.level), (${month}, m.level), (m.repository_full_name, m.repository_private, m.level))`.execute(db),
     // Per area, the repository is checked on the sums (buildTeamReport drops areas of repositories
     // it does not cover), which spares checking it for every merged review.
-    sql<{ repo: string; priv: boolean; area: string; level: string; n: number }>`
+    sql<AreaRow>`
       select m.repository_full_name as repo, m.repository_private as priv, x.area, m.level, count(*)::int as n
       from review_merges m cross join unnest(m.areas) as x(area)
-      where ${c.whollyInside}
+      where ${c.whollyInside} ${monthlyAreas ? sql`and m.month is null` : sql``}
       group by 1, 2, 3, 4`.execute(db),
     straddling(db, c, names, covered),
+    months
+      ? sql<TallyRow>`
+          select grouping(r.person_id) as gp, grouping(r.repository_full_name) as gr, r.repository_full_name as repo, r.repository_private as priv,
+            to_char(r.month, 'YYYY-MM') as month, r.person_id, r.level,
+            sum(r.reviews)::int as n, sum(r.score_sum) as s, sum(r.traps)::int as traps,
+            (case when sum(r.comments_said) > 0 then sum(r.comment_count) end)::int as cc,
+            (case when sum(r.comments_said) > 0 then sum(r.comments_led) end)::int as cl, null::timestamptz as first
+          from review_month_people r
+          where r.month >= ${months.from}::date and r.month < ${months.to}::date and ${whoseIs(whose, "r")} and ${coveredBy(names, "r")}
+          group by grouping sets ((r.person_id, r.level), (r.month, r.level), (r.repository_full_name, r.repository_private, r.level))
+          having sum(r.reviews) > 0`.execute(db)
+      : { rows: [] as TallyRow[] },
+    monthlyAreas
+      ? sql<AreaRow>`
+          select a.repository_full_name as repo, a.repository_private as priv, a.area, a.level, sum(a.reviews)::int as n
+          from review_month_areas a where a.month >= ${months.from}::date and a.month < ${months.to}::date
+          group by 1, 2, 3, 4 having sum(a.reviews) > 0
+          union all
+          -- …less the reviews of bots (people flagged as bots after their reviews were counted).
+          select m.repository_full_name, m.repository_private, x.area, m.level, -count(*)::int
+          from review_merges m cross join unnest(m.areas) as x(area)
+          where m.person_id in (select id from people where is_bot) and m.uniform and m.month is not null
+            and m.first_at >= ${c.from} and m.last_at < ${c.to}
+          group by 1, 2, 3, 4`.execute(db)
+      : { rows: [] as AreaRow[] },
+    months ? earliestInside(db, c) : null,
   ]);
-  const tally = fromRows(summed.rows);
-  for (const a of areas.rows) {
+  let tally = addTallies(fromRows(summed.rows), fromRows(monthly.rows));
+  for (const a of [...areas.rows, ...areaSums.rows]) {
     tally.areas.push({ repositoryFullName: a.repo, repositoryPrivate: a.priv === true, area: a.area, level: depthKey(a.level), reviews: a.n });
   }
+  if (months) tally = { ...tally, earliest };
   return rest.length ? addTallies(tally, tallyReviews(rest)) : tally;
+}
+
+interface AreaRow {
+  repo: string;
+  priv: boolean;
+  area: string;
+  level: string;
+  n: number;
+}
+
+/** The first occurrence of the merges wholly inside the period (ISO), or null. */
+async function earliestInside(db: Kysely<DB>, c: ReturnType<typeof mergeConditions>): Promise<string | null> {
+  const r = await sql<{ first_at: string }>`select m.first_at from review_merges m where ${c.inside} order by m.first_at limit 1`.execute(db);
+  const t = r.rows[0] ? Date.parse(r.rows[0].first_at) : NaN;
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
 }
 
 /**
  * These people's work in the period counted per kind (see PeriodCounts): reviews from
- * `review_merges`, every other kind but `except` merged from contributions.
+ * `review_merges` (from the monthly sums for whole months), every other kind but `except` merged
+ * from contributions.
  */
 export async function periodCounts(
   db: Kysely<DB>,
@@ -124,12 +197,22 @@ export async function periodCounts(
   const names = coveredNames(covered);
   if (!personIds.length || !names.all.length) return emptyCounts();
   const c = mergeConditions(personIds, period, names);
-  const depthful = sql`(m.level in ('substantive', 'deep'))`;
-  const [summed, rest] = await Promise.all([
+  const months = wholeMonths(period);
+  const depthful = (alias: string) => sql`(${sql.ref(`${alias}.level`)} in ('substantive', 'deep'))`;
+  const [summed, rest, earliest] = await Promise.all([
     sql<{ kind: ContributionKind; items: number; score_sum: number; reviews: number; earliest: string | null }>`
-      select 'review' as kind, (count(*) filter (where ${depthful}))::int as items, coalesce(sum(m.score::float8) filter (where ${depthful}), 0) as score_sum,
+      select 'review' as kind, (count(*) filter (where ${depthful("m")}))::int as items, coalesce(sum(m.score::float8) filter (where ${depthful("m")}), 0) as score_sum,
         count(*)::int as reviews, min(m.first_at) as earliest
-      from review_merges m where ${c.inside}
+      from review_merges m where ${c.inside} ${months ? sql`and m.month is null` : sql``}
+      ${
+        months
+          ? sql`union all
+      select 'review', coalesce(sum(r.reviews) filter (where ${depthful("r")}), 0)::int, coalesce(sum(r.score_sum) filter (where ${depthful("r")}), 0),
+        coalesce(sum(r.reviews), 0)::int, null
+      from review_month_people r
+      where r.month >= ${months.from}::date and r.month < ${months.to}::date and ${whoseIs(personIds, "r")} and ${coveredBy(names, "r")}`
+          : sql``
+      }
       union all
       select kind, count(*)::int, sum(score)::float8, 0, min(first) from (
         select kind, least(greatest(max(score), 0), 100)::float8 as score, min(occurred_at) as first
@@ -143,17 +226,23 @@ export async function periodCounts(
       ) merged
       group by kind`.execute(db),
     straddling(db, c, names, covered),
+    months ? earliestInside(db, c) : null,
   ]);
-  let earliest: number | null = null;
+  let first: number | null = earliest === null ? null : Date.parse(earliest);
   let reviews = 0;
-  const kinds: PeriodCounts["kinds"] = [];
+  const byKind = new Map<ContributionKind, PeriodCounts["kinds"][number]>();
   for (const r of summed.rows) {
     reviews += r.reviews;
-    if (r.items > 0) kinds.push({ kind: r.kind, items: r.items, scoreSum: r.score_sum });
+    if (r.items > 0) {
+      const k = byKind.get(r.kind) ?? { kind: r.kind, items: 0, scoreSum: 0 };
+      k.items += r.items;
+      k.scoreSum += r.score_sum;
+      byKind.set(r.kind, k);
+    }
     const t = r.earliest === null ? NaN : Date.parse(r.earliest);
-    if (Number.isFinite(t) && (earliest === null || t < earliest)) earliest = t;
+    if (Number.isFinite(t) && (first === null || t < first)) first = t;
   }
-  const counts: PeriodCounts = { kinds, reviews, earliest: earliest === null ? null : new Date(earliest).toISOString() };
+  const counts: PeriodCounts = { kinds: [...byKind.values()], reviews, earliest: first === null ? null : new Date(first).toISOString() };
   return rest.length ? addCounts(counts, countPeriod(rest)) : counts;
 }
 

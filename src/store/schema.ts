@@ -307,6 +307,31 @@ export interface ReviewMergesTable {
   comment_count: number | null;
   comments_led_to_change: number | null;
   areas: string[];
+  month: string | null;
+}
+
+/** Monthly sums of merged reviews (src/store/review-merges.ts). */
+export interface ReviewMonthPeopleTable {
+  month: string;
+  person_id: number;
+  repository_full_name: string;
+  repository_private: boolean;
+  level: string;
+  reviews: number;
+  score_sum: number;
+  traps: number;
+  comments_said: number;
+  comment_count: number;
+  comments_led: number;
+}
+
+export interface ReviewMonthAreasTable {
+  month: string;
+  repository_full_name: string;
+  repository_private: boolean;
+  area: string;
+  level: string;
+  reviews: number;
 }
 
 export interface AnnotationsTable {
@@ -363,6 +388,8 @@ export interface DB {
   workflow_runs: WorkflowRunsTable;
   contributions: ContributionsTable;
   review_merges: ReviewMergesTable;
+  review_month_people: ReviewMonthPeopleTable;
+  review_month_areas: ReviewMonthAreasTable;
   annotations: AnnotationsTable;
   opt_outs: OptOutsTable;
   repo_configs: RepoConfigsTable;

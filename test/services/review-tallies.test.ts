@@ -13,7 +13,8 @@ import { sql } from "kysely";
 import { migrations } from "../../db/migrations/index.js";
 import type { Contribution } from "../../src/core/model.js";
 import { buildTeamReport, previousPeriod, type Period } from "../../src/core/report/index.js";
-import { storedSummary } from "../../src/core/report/review-tally.js";
+import { storedSummary, tallyReviews, type ReviewTally } from "../../src/core/report/review-tally.js";
+import { coverageOf } from "../../src/core/report/select-covered.js";
 import { reportSettingsOf, rubricOf } from "../../src/config/repo-config.js";
 import { planScaleOrg, type ScaleOrgOptions } from "../../src/scale/generate-scale-org.js";
 import { loadScaleOrg } from "../../src/scale/load-scale-org.js";
@@ -35,6 +36,10 @@ beforeAll(async () => {
   await loadScaleOrg(database.pool, SCALE, { batchRows: 500 });
   now = new Date(planScaleOrg(SCALE).computedAt);
   await addAwkwardReviews();
+  // Someone found to be a bot after their reviews were counted: reports leave them out.
+  const bot = await sql<{ person_id: number }>`
+    select person_id from review_merges where month = '2026-07-01' group by person_id order by count(*) desc, person_id limit 1 offset 2`.execute(database.db);
+  await database.db.updateTable("people").set({ is_bot: true }).where("id", "=", bot.rows[0]!.person_id).execute();
 });
 afterAll(async () => {
   await database?.drop();
@@ -88,6 +93,17 @@ async function addAwkwardReviews(): Promise<void> {
   expect(others).toHaveLength(2);
   cases.push({ pick: others[0]!, extra: { score: 250, occurredAt: "2026-06-29T12:00:00.000Z" } });
   cases.push({ pick: others[1]!, extra: { repositoryPrivate: !others[1]!.repositoryPrivate } });
+  // Someone whose only review says nothing about its comments: no comment figures for them (not zero).
+  await database.db
+    .insertInto("people")
+    .values({ id: 99_000_001, login: "quiet-reviewer", type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: "[]", seen_at: "2026-07-01T00:00:00Z" })
+    .execute();
+  await replaceContributions(
+    database.db,
+    "test:quiet-reviewer",
+    [{ ...july, key: "review:quiet", personId: 99_000_001, personLogin: "quiet-reviewer", level: "substantive", detail: {}, occurredAt: "2026-07-20T10:00:00.000Z" }],
+    now.toISOString(),
+  );
   for (const { pick, own, extra } of cases) {
     const source = await database.db.selectFrom("contributions").select("source_key").where("key", "=", pick.key).executeTakeFirstOrThrow();
     const siblings = (await database.db.selectFrom("contributions").selectAll().where("source_key", "=", source.source_key).execute())
@@ -96,6 +112,33 @@ async function addAwkwardReviews(): Promise<void> {
     const next = extra ? [...siblings, { ...pick, ...own, ...extra, key: `${pick.key}:again` }] : siblings;
     await replaceContributions(database.db, source.source_key, next, now.toISOString());
   }
+}
+
+/** A tally with entries of one key summed, none empty, in a fixed order (two producers may split or order them differently). */
+function normalised(t: ReviewTally): ReviewTally {
+  const sum = <T extends { reviews: number }>(xs: T[], key: (x: T) => string, add: (a: T, b: T) => void): T[] => {
+    const m = new Map<string, T>();
+    for (const x of xs) {
+      const k = key(x);
+      const have = m.get(k);
+      if (have) add(have, x);
+      else m.set(k, { ...x });
+    }
+    return [...m.entries()].filter(([, v]) => v.reviews !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  };
+  const bump = <T extends { reviews: number }>(a: T, b: T) => void (a.reviews += b.reviews);
+  return {
+    people: sum(t.people, (p) => `${p.personId}|${p.level}`, (a, b) => {
+      a.reviews += b.reviews;
+      a.scoreSum += b.scoreSum;
+      a.traps += b.traps;
+    }),
+    months: sum(t.months, (m) => `${m.month}|${m.level}`, bump),
+    repositories: sum(t.repositories, (r) => `${r.repositoryFullName}|${r.repositoryPrivate}|${r.level}`, bump),
+    areas: sum(t.areas, (a) => `${a.repositoryFullName}|${a.repositoryPrivate}|${a.area}|${a.level}`, bump),
+    comments: [...t.comments].sort((a, b) => a.personId - b.personId),
+    earliest: t.earliest,
+  };
 }
 
 /** The team report built from every contribution by the pure builder (reviews tallied in JavaScript). */
@@ -158,6 +201,24 @@ describe("the team report's reviews, summed by the database", () => {
     expect(await teamReport(database.db, { kind: "people", logins }, Q3, { kind: "all" }, now)).toEqual(expected);
   });
 
+  for (const [name, period] of [
+    ["a month (monthly sums)", Q3],
+    ["an odd period (merges read)", ODD],
+  ] as const) {
+    it(`the tally itself equals the tally of the contributions: ${name}, the organisation and a few people`, async () => {
+      const covered = await coveredRepositories(database.db, { kind: "all" });
+      const coverage = coverageOf(covered);
+      const humans = (await database.db.selectFrom("people").select("id").where("is_bot", "=", false).execute()).map((p) => p.id);
+      const all = (await database.db.selectFrom("contributions").selectAll().where("kind", "=", "review").where("occurred_at", ">=", period.from).where("occurred_at", "<", period.to).execute())
+        .map((r) => toContribution(r as never))
+        .filter((c) => coverage.has(c.repositoryFullName, c.repositoryPrivate));
+      const of = (ids: readonly number[]) => normalised(tallyReviews(all.filter((c) => ids.includes(c.personId))));
+      expect(normalised(await reviewTally(database.db, "everyone", period, covered))).toEqual(of(humans));
+      const few = humans.slice(0, 4);
+      expect(normalised(await reviewTally(database.db, few, period, covered))).toEqual(of(few));
+    });
+  }
+
   it("counts each review once: the straddling merge's parts land in the period they happened in", async () => {
     const ids = (await database.db.selectFrom("people").select("id").execute()).map((p) => p.id);
     const covered = await coveredRepositories(database.db, { kind: "all" });
@@ -180,12 +241,21 @@ describe("the team report's reviews, summed by the database", () => {
 });
 
 describe("review_merges kept in step with contributions", () => {
-  async function digest(): Promise<string> {
-    const r = await sql<{ d: string }>`
+  /** review_merges and its monthly sums (rows summing to nothing left out: taking away leaves them). */
+  async function digest(): Promise<string[]> {
+    const merges = await sql<{ d: string }>`
       select md5(coalesce(string_agg(concat_ws('|', person_id, match_url, repository_full_name, repository_private, uniform, level, score, trap,
-        first_at, last_at, comment_count, comments_led_to_change, (select string_agg(a, ',' order by a) from unnest(areas) a)), E'\n' order by person_id, match_url), '')) as d
+        first_at, last_at, comment_count, comments_led_to_change, month, (select string_agg(a, ',' order by a) from unnest(areas) a)), E'\n' order by person_id, match_url), '')) as d
       from review_merges`.execute(database.db);
-    return r.rows[0]!.d;
+    const people = await sql<{ d: string }>`
+      select md5(coalesce(string_agg(concat_ws('|', month, person_id, repository_full_name, repository_private, level, reviews, score_sum, traps,
+        comments_said, comment_count, comments_led), E'\n' order by month, person_id, repository_full_name, repository_private, level), '')) as d
+      from review_month_people where reviews <> 0`.execute(database.db);
+    const areas = await sql<{ d: string }>`
+      select md5(coalesce(string_agg(concat_ws('|', month, repository_full_name, repository_private, area, level, reviews), E'\n'
+        order by month, repository_full_name, repository_private, area, level), '')) as d
+      from review_month_areas where reviews <> 0`.execute(database.db);
+    return [merges.rows[0]!.d, people.rows[0]!.d, areas.rows[0]!.d];
   }
 
   it("after replacing, removing and re-adding contributions, equals a rebuild from scratch", async () => {
@@ -207,7 +277,7 @@ describe("review_merges kept in step with contributions", () => {
     expect(gone).toBeGreaterThan(0);
     const kept = await digest();
     await rebuildReviewMerges(database.db);
-    expect(await digest()).toBe(kept);
+    expect(await digest()).toEqual(kept);
   });
 
   it("contributions written before the migration are filled in after it, and review_merges built from them", async () => {
@@ -223,6 +293,6 @@ describe("review_merges kept in step with contributions", () => {
       select key, match_url, areas, comment_count, comments_led_to_change from contributions order by key`.execute(database.db);
     expect(after.rows).toEqual(stored.rows);
     expect(after.rows.some((r) => r.comment_count !== null && r.areas.length > 0)).toBe(true);
-    expect(await digest()).toBe(before);
+    expect(await digest()).toEqual(before);
   });
 });
