@@ -36,9 +36,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       month date,
       primary key (person_id, match_url)
     );
+    -- B-trees (GiST on ranges costs seconds per 100k rows written). A period's merges by their last part;
+    -- the few that can straddle a period's edge (parts at different times), changed repository or
+    -- visibility, or span months, in small partial indexes of their own.
+    create index review_merges_last_idx on review_merges (last_at);
     create index review_merges_first_idx on review_merges (first_at);
-    -- Merges spanning months: summed from review_merges, not from the monthly sums.
-    create index review_merges_multi_month_idx on review_merges using gist (tstzrange(first_at, last_at, '[]')) where month is null;
+    create index review_merges_spanning_idx on review_merges (last_at) where first_at < last_at;
+    create index review_merges_mixed_idx on review_merges (last_at) where not uniform;
+    create index review_merges_multi_month_idx on review_merges (last_at) where month is null;
 
     -- Monthly sums of the merges that lie in one month, in one repository with one visibility.
     create table review_month_people (
@@ -64,9 +69,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       reviews integer not null,
       primary key (month, repository_full_name, repository_private, area, level)
     );
-    create index review_merges_span_idx on review_merges using gist (tstzrange(first_at, last_at, '[]'));
-    -- The few merges whose parts changed repository or visibility: always read from their parts.
-    create index review_merges_mixed_idx on review_merges using gist (tstzrange(first_at, last_at, '[]')) where not uniform;
 
     -- Every kind but reviews (a few percent of the rows) by time, without scanning the rest.
     create index contributions_other_idx on contributions (occurred_at) where kind <> 'review';

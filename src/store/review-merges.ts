@@ -24,7 +24,7 @@ function mergeSelect(where: string): string {
       select c.person_id, c.match_url,
         min(c.repository_full_name) as repository_full_name,
         bool_or(c.repository_private) as repository_private,
-        count(distinct (c.repository_full_name, c.repository_private)) = 1 as uniform,
+        (min(c.repository_full_name) = max(c.repository_full_name) and bool_and(c.repository_private) = bool_or(c.repository_private)) as uniform,
         case max(case c.level when 'rubber-stamp' then 0 when 'light' then 1 when 'substantive' then 2 when 'deep' then 3 else -1 end)
           when 3 then 'deep' when 2 then 'substantive' when 1 then 'light' when 0 then 'rubber-stamp' else 'unknown' end as level,
         least(greatest(max(c.score), 0), 100) as score,
@@ -40,10 +40,12 @@ function mergeSelect(where: string): string {
       group by c.person_id, c.match_url
     ) g
     left join (
-      select c.person_id, c.match_url, array_agg(distinct x.area) as areas
-      from contributions c cross join unnest(c.areas) as x(area)
-      where ${reviews}
-      group by c.person_id, c.match_url
+      select d.person_id, d.match_url, array_agg(d.area) as areas from (
+        select distinct c.person_id, c.match_url, x.area
+        from contributions c cross join unnest(c.areas) as x(area)
+        where ${reviews}
+      ) d
+      group by d.person_id, d.match_url
     ) ar on ar.person_id = g.person_id and ar.match_url = g.match_url`;
 }
 

@@ -61,11 +61,10 @@ function coveredBy(names: { all: string[]; private: string[] }, alias: string) {
 function mergeConditions(whose: Whose, period: Period, names: { all: string[]; private: string[] }) {
   const from = sql`${period.from}::timestamptz`;
   const to = sql`${period.to}::timestamptz`;
-  const span = sql`tstzrange(m.first_at, m.last_at, '[]')`;
   const mine = whoseIs(whose, "m");
   // Wholly inside the period, in one repository with one visibility.
-  const whollyInside = sql`${span} && tstzrange(${from}, ${to}, '[)') and ${mine} and m.first_at >= ${from} and m.last_at < ${to} and m.uniform`;
-  return { from, to, span, mine, whollyInside, inside: sql`${whollyInside} and ${coveredBy(names, "m")}` };
+  const whollyInside = sql`m.last_at >= ${from} and m.last_at < ${to} and m.first_at >= ${from} and m.uniform and ${mine}`;
+  return { from, to, mine, whollyInside, inside: sql`${whollyInside} and ${coveredBy(names, "m")}` };
 }
 
 /** The period as whole calendar months (UTC), "YYYY-MM-01" bounds, or null when it is not. */
@@ -86,12 +85,12 @@ export function wholeMonths(period: Period): { from: string; to: string } | null
  * out: those straddling the period's start or end, or whose parts changed repository or visibility.
  */
 async function straddling(db: Kysely<DB>, c: ReturnType<typeof mergeConditions>, names: { all: string[] }, covered: readonly CoveredRepository[]): Promise<Contribution[]> {
-  const { from, to, span, mine } = c;
+  const { from, to, mine } = c;
   const rows = await sql<Record<string, unknown>>`
     with rest as (
-      select m.person_id, m.match_url from review_merges m where ${span} @> ${from} and m.first_at < ${from} and ${mine}
-      union select m.person_id, m.match_url from review_merges m where ${span} @> ${to} and m.first_at < ${to} and ${mine}
-      union select m.person_id, m.match_url from review_merges m where not m.uniform and ${span} && tstzrange(${from}, ${to}, '[)') and ${mine}
+      select m.person_id, m.match_url from review_merges m where m.first_at < m.last_at and m.last_at >= ${from} and m.first_at < ${from} and ${mine}
+      union select m.person_id, m.match_url from review_merges m where m.first_at < m.last_at and m.last_at >= ${to} and m.first_at < ${to} and ${mine}
+      union select m.person_id, m.match_url from review_merges m where not m.uniform and m.last_at >= ${from} and m.first_at < ${to} and ${mine}
     )
     select c.key, c.kind, c.person_id, c.person_login, c.repository_id, c.repository_full_name, c.repository_private, c.subject_type,
       c.subject_id, c.subject_title, c.subject_url, c.occurred_at, c.score, c.confidence, c.level, c.dynamics, c.detail, c.detector,
