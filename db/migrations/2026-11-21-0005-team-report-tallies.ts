@@ -77,6 +77,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     drop index if exists reviews_submitted_idx;
   `.execute(db);
 
+  // A contribution's evidence, formula and detail (~2.5 KB together) are compressed when stored:
+  // lz4 costs a fraction of the default pglz. Servers without lz4 (and the embedded database) keep pglz.
+  await sql`
+    do $$ begin
+      alter table contributions alter column evidence set compression lz4, alter column formula set compression lz4,
+        alter column detail set compression lz4;
+    exception when others then
+      raise notice 'lz4 compression is not available: contributions keep the default compression';
+    end $$;
+  `.execute(db);
   // Existing contributions are filled in by fillContributionSummaries (src/store/migrate.ts runs it
   // after the migrations): the summary is computed by the application's code, which migrations never import.
 }
@@ -84,6 +94,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     drop table if exists review_merges, review_month_people, review_month_areas;
+    alter table contributions alter column evidence set compression default, alter column formula set compression default,
+      alter column detail set compression default;
     create index if not exists reviews_submitted_idx on reviews (submitted_at);
     drop index if exists contributions_other_idx, reviews_load_idx;
     drop index if exists contributions_review_merge_idx, contributions_unsummarised_idx;

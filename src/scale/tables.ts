@@ -6,7 +6,7 @@
  * pushes are left empty.
  */
 
-/** `text[][]`: a text[] column, each value a string array (sent as JSON; insertJsonSql only). */
+/** `text[][]`: a text[] column, each value a string array (sent as array literals, see arrayLiteral). */
 export type PgArrayType = "bigint[]" | "integer[]" | "text[]" | "boolean[]" | "timestamptz[]" | "jsonb[]" | "real[]" | "text[][]";
 
 export interface TableSpec {
@@ -123,19 +123,25 @@ export const REPORT_TABLES: readonly ScaleTable[] = [
 
 /**
  * `insert into t (c1, …) select … from unnest($1::type[], …)`: one array parameter per column. A
- * `text[][]` column travels as text[] of JSON arrays (see encodeArrayColumn): unnest cannot carry
+ * `text[][]` column travels as text[] of array literals (see encodeArrayColumn): unnest cannot carry
  * arrays of arrays of different lengths.
  */
 export function insertSql(table: ScaleTable): string {
   const cols: readonly (readonly [string, PgArrayType])[] = SCALE_TABLES[table].columns;
   const params = cols.map(([, t], i) => `$${i + 1}::${t === "text[][]" ? "text[]" : t}`);
-  const values = cols.map(([, t], i) => (t === "text[][]" ? `array(select json_array_elements_text(c${i}::json))` : `c${i}`));
+  const values = cols.map(([, t], i) => (t === "text[][]" ? `c${i}::text[]` : `c${i}`));
   return `insert into ${table} (${cols.map(([c]) => c).join(", ")}) select ${values.join(", ")} from unnest(${params.join(", ")}) as u(${cols.map((_, i) => `c${i}`).join(", ")})`;
 }
 
 /** Encodes one column for insertSql. */
 export function encodeArrayColumn(type: PgArrayType, values: unknown[]): unknown[] {
-  return type === "text[][]" ? values.map((v) => JSON.stringify(v ?? [])) : values;
+  return type === "text[][]" ? values.map(arrayLiteral) : values;
+}
+
+/** A string array as a PostgreSQL array literal: every element quoted, `"` and `\` escaped. */
+export function arrayLiteral(values: unknown): string {
+  const items = Array.isArray(values) ? values : [];
+  return `{${items.map((v) => `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
 /**
@@ -146,13 +152,15 @@ export function encodeArrayColumn(type: PgArrayType, values: unknown[]): unknown
  */
 export function insertJsonSql(table: ScaleTable): string {
   const cols: readonly (readonly [string, PgArrayType])[] = SCALE_TABLES[table].columns;
-  const fns = cols.map(([, t], i) => (t === "jsonb[]" || t === "text[][]" ? `json_array_elements($${i + 1}::json)` : `json_array_elements_text($${i + 1}::json)`));
-  const casts = cols.map(([, t], i) => (t === "text[][]" ? `array(select json_array_elements_text(c${i}))` : `c${i}::${t.slice(0, -2)}`));
+  const fns = cols.map(([, t], i) => (t === "jsonb[]" ? `json_array_elements($${i + 1}::json)` : `json_array_elements_text($${i + 1}::json)`));
+  // A text[][] column's values are array literals (a cast, not a subquery per row).
+  const casts = cols.map(([, t], i) => `c${i}::${t === "text[][]" ? "text[]" : t.slice(0, -2)}`);
   return `insert into ${table} (${cols.map(([c]) => c).join(", ")}) select ${casts.join(", ")} from rows from (${fns.join(", ")}) as t(${cols.map((_, i) => `c${i}`).join(", ")})`;
 }
 
 /** Encodes one column for insertJsonSql: jsonb columns hold JSON text already and are spliced in as is. */
 export function encodeJsonColumn(type: PgArrayType, values: unknown[]): string {
+  if (type === "text[][]") return JSON.stringify(values.map(arrayLiteral));
   if (type !== "jsonb[]") return JSON.stringify(values);
   let out = "[";
   for (let i = 0; i < values.length; i++) out += (i ? "," : "") + ((values[i] as string | null) ?? "null");
