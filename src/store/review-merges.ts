@@ -90,6 +90,9 @@ export async function rebuildReviewMerges(db: Kysely<DB> | Transaction<DB>): Pro
   await sql.raw(REBUILD_REVIEW_MERGES_SQL).execute(db);
 }
 
+/** The transaction-scoped advisory lock that serialises writers of the monthly sums. */
+const MONTHLY_SUMS_LOCK = 0x756e73756e67; // "unsung" in ASCII
+
 /** Recomputes the rows of these people and subjects (after their review contributions changed). */
 export async function refreshReviewMerges(db: Kysely<DB> | Transaction<DB>, pairs: ReadonlyArray<{ personId: number; matchUrl: string }>): Promise<void> {
   if (!pairs.length) return;
@@ -97,6 +100,9 @@ export async function refreshReviewMerges(db: Kysely<DB> | Transaction<DB>, pair
   const urls = pairs.map((p) => p.matchUrl);
   const touched = sql`touched as (select * from unnest(${ids}::bigint[], ${urls}::text[]) as t(person_id, match_url))`;
   const theirs = "(m.person_id, m.match_url) in (select person_id, match_url from touched)";
+  // The monthly sums are shared counters: writers take turns (a few milliseconds each) rather than
+  // risk locking the same sums in opposite orders between taking out and putting in.
+  await sql`select pg_advisory_xact_lock(${MONTHLY_SUMS_LOCK}::bigint)`.execute(db);
   // Take the old merges out of the monthly sums, replace them, put the new ones in.
   for (const statement of monthlySums("-", theirs)) await sql`with ${touched} ${sql.raw(statement)}`.execute(db);
   await sql`with ${touched} delete from review_merges m using touched t where m.person_id = t.person_id and m.match_url = t.match_url`.execute(db);

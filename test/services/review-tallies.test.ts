@@ -280,6 +280,22 @@ describe("review_merges kept in step with contributions", () => {
     expect(await digest()).toEqual(kept);
   });
 
+  it("writers at once (each its own transaction) leave the monthly sums equal to a rebuild", async () => {
+    const picks = await reviewRows(8, 20, "2026-07");
+    const sources = new Map<string, Contribution[]>();
+    for (const c of picks) {
+      const source = (await database.db.selectFrom("contributions").select("source_key").where("key", "=", c.key).executeTakeFirstOrThrow()).source_key;
+      if (sources.has(source)) continue;
+      const siblings = (await database.db.selectFrom("contributions").selectAll().where("source_key", "=", source).execute()).map((r) => toContribution(r as never));
+      sources.set(source, siblings.map((s) => (s.kind === "review" ? { ...s, level: s.level === "deep" ? "light" : "deep", score: 61 } : s)));
+    }
+    expect(sources.size).toBeGreaterThan(3);
+    await Promise.all([...sources].map(([source, next]) => replaceContributions(database.db, source, next, now.toISOString())));
+    const kept = await digest();
+    await rebuildReviewMerges(database.db);
+    expect(await digest()).toEqual(kept);
+  });
+
   it("contributions written before the migration are filled in after it, and review_merges built from them", async () => {
     const before = await digest();
     const stored = await sql<{ key: string; match_url: string; areas: string[]; comment_count: number | null; comments_led_to_change: number | null }>`
