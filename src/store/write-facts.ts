@@ -158,25 +158,15 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
 
   const fullPullRequests = b.pullRequests.filter((r) => !r.partial);
   if (fullPullRequests.length) {
-    const rows = lastByKey(fullPullRequests, (r) => `${r.repositoryId}/${r.number}`);
-    await db
-      .insertInto("pull_requests")
-      .values(rows.map((r) => pullRequestValues(r)))
-      .onConflict((oc) =>
-        oc
-          .columns(["repository_id", "number"])
-          .doUpdateSet({
-            ...pullRequestCommonUpdate(),
-            draft: sql`excluded.draft`,
-            merged_by_id: sql`coalesce(excluded.merged_by_id, pull_requests.merged_by_id)`,
-            additions: sql`excluded.additions`,
-            deletions: sql`excluded.deletions`,
-            changed_files: sql`excluded.changed_files`,
-            commit_count: sql`excluded.commit_count`,
-          })
-          .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
-      )
-      .execute();
+    const rows = lastByKey(fullPullRequests, pullRequestKey);
+    await upsertPullRequests(db, rows, {
+      draft: sql`excluded.draft`,
+      merged_by_id: sql`coalesce(excluded.merged_by_id, pull_requests.merged_by_id)`,
+      additions: sql`excluded.additions`,
+      deletions: sql`excluded.deletions`,
+      changed_files: sql`excluded.changed_files`,
+      commit_count: sql`excluded.commit_count`,
+    });
     // An older full payload that lost the race to a newer partial one (a review's
     // nested pull request) still carries what only full payloads have: size,
     // commit count, who merged it. Fill those in where nothing is known yet. (The
@@ -214,24 +204,11 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
   // one statement for those that say whether they are drafts, one for the rest.
   const partial = lastByKey(
     b.pullRequests.filter((x) => x.partial),
-    (x) => `${x.repositoryId}/${x.number}`,
+    pullRequestKey,
   );
   for (const saysDraft of [true, false]) {
     const rows = partial.filter((r) => (r.draft !== null) === saysDraft);
-    if (!rows.length) continue;
-    await db
-      .insertInto("pull_requests")
-      .values(rows.map((r) => pullRequestValues(r)))
-      .onConflict((oc) =>
-        oc
-          .columns(["repository_id", "number"])
-          .doUpdateSet({
-            ...pullRequestCommonUpdate(),
-            ...(saysDraft ? { draft: sql`excluded.draft` } : {}),
-          })
-          .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
-      )
-      .execute();
+    if (rows.length) await upsertPullRequests(db, rows, saysDraft ? { draft: sql`excluded.draft` } : {});
   }
 
   if (b.reviews.length) {
@@ -574,6 +551,24 @@ function pullRequestCommonUpdate(): Record<string, RawBuilder<never>> {
     closed_at: sql`excluded.closed_at`,
     updated_at: sql`excluded.updated_at`,
   };
+}
+
+function pullRequestKey(r: FactBatch["pullRequests"][number]): string {
+  return `${r.repositoryId}/${r.number}`;
+}
+
+/** Upserts pull requests (one per key, in key order), updating the common fields and `extra`, never backwards in time. */
+async function upsertPullRequests(db: Tx, rows: FactBatch["pullRequests"], extra: Record<string, RawBuilder<never>>): Promise<void> {
+  await db
+    .insertInto("pull_requests")
+    .values(rows.map((r) => pullRequestValues(r)))
+    .onConflict((oc) =>
+      oc
+        .columns(["repository_id", "number"])
+        .doUpdateSet({ ...pullRequestCommonUpdate(), ...extra })
+        .where("pull_requests.updated_at", "<=", eb_excluded("updated_at")),
+    )
+    .execute();
 }
 
 function pullRequestValues(r: FactBatch["pullRequests"][number]) {
