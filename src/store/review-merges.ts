@@ -40,7 +40,7 @@ function mergeSelect(where: string): string {
       group by c.person_id, c.match_url
     ) g
     left join (
-      select d.person_id, d.match_url, array_agg(d.area) as areas from (
+      select d.person_id, d.match_url, array_agg(d.area order by d.area) as areas from (
         select distinct c.person_id, c.match_url, x.area
         from contributions c cross join unnest(c.areas) as x(area)
         where ${reviews}
@@ -77,14 +77,23 @@ function monthlySums(sign: "+" | "-", where: string): string[] {
   ];
 }
 
-/** Rebuilds every row (after a bulk load, or a migration): statements for any client, in order. */
-export const REBUILD_REVIEW_MERGES_SQL = [
-  "delete from review_month_people",
-  "delete from review_month_areas",
-  "delete from review_merges",
-  `${INSERT} ${mergeSelect("true")}`,
-  ...monthlySums("+", "true"),
-].join(";\n");
+/**
+ * Rebuilding every row (after a bulk load, or a migration), as steps to run in order; the
+ * statements of a step touch different rows and may run at once on separate connections: the
+ * merges are computed in `parts` slices of people.
+ */
+export function rebuildReviewMergesSteps(parts = 1): string[][] {
+  const n = Math.max(1, Math.floor(parts));
+  const slice = (k: number) => (n === 1 ? "true" : `(c.person_id % ${n} + ${n}) % ${n} = ${k}`);
+  return [
+    ["delete from review_month_people", "delete from review_month_areas", "delete from review_merges"],
+    Array.from({ length: n }, (_, k) => `${INSERT} ${mergeSelect(slice(k))}`),
+    monthlySums("+", "true"),
+  ];
+}
+
+/** The rebuild as one multi-statement string for any client. */
+export const REBUILD_REVIEW_MERGES_SQL = rebuildReviewMergesSteps(1).flat().join(";\n");
 
 export async function rebuildReviewMerges(db: Kysely<DB> | Transaction<DB>): Promise<void> {
   await sql.raw(REBUILD_REVIEW_MERGES_SQL).execute(db);
