@@ -29,24 +29,35 @@ function shown(v: unknown): string {
 const ISO_WITH_ZONE = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,3}))?)?(?:Z|([+-])(\d\d):(\d\d))$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Milliseconds since 1970 of a UTC date and time, or NaN when there is no such moment (February 30th, 24:00). */
 function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-  if (year < 100 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || ms < 0) return NaN;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
   if (day > DAYS_IN_MONTH[month - 1]! + leap) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
+}
+
+/** Two decimal digits at s[i], or a large negative number when either is not a digit. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -100_000;
 }
 
 /** Milliseconds of an ISO timestamp as toISOString() writes it (YYYY-MM-DDTHH:MM:SS.sssZ), else NaN: 3× faster than Date.parse. */
 export function parseIsoUtc(s: string): number {
-  if (s.length !== 24 || s[4] !== "-" || s[7] !== "-" || s[10] !== "T" || s[13] !== ":" || s[16] !== ":" || s[19] !== "." || s[23] !== "Z") return NaN;
-  let bad = 0;
-  const d = (i: number) => {
-    const c = s.charCodeAt(i) - 48;
-    bad |= c < 0 || c > 9 ? 1 : 0;
-    return c;
-  };
-  const ms = utcMs(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6), d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18), d(20) * 100 + d(21) * 10 + d(22));
-  return bad ? NaN : ms;
+  if (s.length !== 24) return NaN;
+  // - - T : : . Z
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) return NaN;
+  const last = s.charCodeAt(22) - 48;
+  const ms = two(s, 20) * 10 + (last >= 0 && last <= 9 ? last : -100_000);
+  return utcMs(two(s, 0) * 100 + two(s, 2), two(s, 5), two(s, 8), two(s, 11), two(s, 14), two(s, 17), ms);
 }
 
 /**
