@@ -2,7 +2,7 @@
  * Reports at organisation scale, on PostgreSQL and on the embedded PGlite.
  *
  *   npm run build && node dist/bench/report.js [--engineers 500] [--months 12] [--runs 5]
- *       [--pglite-engineers 100] [--pglite 1] [--batch 0] [--parallel 2] [--compare 1] [--explain 0]
+ *       [--pglite-engineers 100] [--pglite 1] [--batch 0] [--parallel 2] [--thread 1] [--compare 1] [--explain 0]
  *
  * Loads the deterministic synthetic organisation (src/scale/generate-scale-org.ts:
  * 500 engineers × one year by default) straight into the tables of a fresh
@@ -45,6 +45,7 @@ const flags = numberFlags(process.argv.slice(2), {
   "pglite-engineers": 100,
   batch: 0,
   compare: 1,
+  thread: 1,
   parallel: 2,
   explain: 0,
 });
@@ -159,9 +160,9 @@ async function main(): Promise<void> {
   const bench = await createBenchDatabase(adminUrl);
   let pgTimes: Timings;
   try {
-    const r = await loadScaleOrg(bench.database.pool, options, { ...batch, parallel: flags.parallel });
+    const r = await loadScaleOrg(bench.database.pool, options, { ...batch, parallel: flags.parallel, ...(flags.thread ? {} : { thread: false }) });
     const rate = (r.rows / r.loadMs) * 1000;
-    say(loadLine(`postgres (binary COPY, ${flags.batch || 5000} rows per statement, ${flags.parallel} in flight, synchronous_commit off for the load)`, r));
+    say(loadLine(`postgres (binary COPY generated in ${r.threaded ? "a worker thread" : "the main thread"}, ${flags.batch || 5000} rows per statement, ${flags.parallel} in flight, synchronous_commit off for the load)`, r));
     say(`postgres: ≥ 50,000 rows/s: ${met(rate >= 50_000)} (${int(rate)})`);
     if (flags.compare) {
       // The same organisation the way PGlite loads it, into another fresh database: the comparison.

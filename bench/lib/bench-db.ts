@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { migrateQueue } from "../../src/queue/queue.js";
+import { dropDatabase } from "../../src/store/drop-database.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
 import { openDatabase, type Database } from "../../src/store/open-database.js";
 
@@ -60,13 +61,7 @@ export async function createBenchDatabase(adminUrl: string, options: { poolSize?
     dropped = true;
     dropOnExit.delete(drop);
     await database.close().catch(() => {});
-    const a = new pg.Client({ connectionString: adminUrl });
-    await a.connect();
-    try {
-      await a.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await a.end();
-    }
+    await dropDatabase(adminUrl, name);
   };
   dropOnExit.add(drop);
   if (options.migrate !== false) {

@@ -245,11 +245,15 @@ export class BinaryCopyEncoder {
     this.buf.writeInt32BE(this.off - start - 4, start);
   }
 
-  /** The COPY data encoded since the last take (a copy), ending with the trailer; the encoder starts afresh. */
+  /**
+   * The COPY data encoded since the last take, ending with the trailer, in a buffer of its own (never
+   * a slice of a shared pool, so it can be transferred to another thread); the encoder starts afresh.
+   */
   take(): Buffer {
     this.ensure(2);
     this.buf.writeInt16BE(-1, this.off);
-    const out = Buffer.from(this.buf.subarray(0, this.off + 2));
+    const out = Buffer.allocUnsafeSlow(this.off + 2);
+    this.buf.copy(out, 0, 0, this.off + 2);
     this.start();
     this.rows = 0;
     return out;

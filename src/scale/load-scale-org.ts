@@ -1,22 +1,27 @@
 /**
  * Loads the synthetic scale organisation (generate-scale-org.ts) straight into
- * the tables, `batchRows` rows per statement, a few statements in flight on
- * their own connections while the next rows are generated. On PostgreSQL the
- * rows travel as binary COPY (binary-copy.ts: the server parses nothing but
- * jsonb); the embedded PGlite's socket does not speak the COPY sub-protocol,
- * so there each statement is a multi-row INSERT with one parameter per column
- * (a JSON array unpacked by `ROWS FROM (json_array_elements…)`, or a
- * PostgreSQL array for `unnest()`).
+ * the tables, `batchRows` rows per statement (scale-batches.ts), a few
+ * statements in flight on their own connections while the next rows are
+ * generated. On PostgreSQL the rows travel as binary COPY (binary-copy.ts:
+ * the server parses nothing but jsonb), generated and encoded in a worker
+ * thread (load-worker.ts) so that this thread only sends; the embedded
+ * PGlite's socket does not speak the COPY sub-protocol, so there each
+ * statement is a multi-row INSERT with one parameter per column (a JSON array
+ * unpacked by `ROWS FROM (json_array_elements…)`, or a PostgreSQL array for
+ * `unnest()`).
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { generateScaleOrg, planScaleOrg, type ScaleCounts, type ScaleOrgOptions, type ScaleOrgPlan } from "./generate-scale-org.js";
+import { planScaleOrg, type ScaleCounts, type ScaleOrgOptions, type ScaleOrgPlan } from "./generate-scale-org.js";
+import type { LoadWorkerInput, LoadWorkerMessage } from "./load-worker.js";
+import { batchOf, copySql, generateBatches, type Batch, type GenerationStep, type LoadEncoding } from "./scale-batches.js";
 import { rebuildReviewMergesSteps } from "../store/review-merges.js";
-import { BinaryCopyEncoder } from "./binary-copy.js";
-import { encodeArrayColumn, encodeJsonColumn, insertJsonSql, insertSql, SCALE_TABLE_NAMES, SCALE_TABLES, type ScaleTable } from "./tables.js";
+import { SCALE_TABLE_NAMES, type ScaleTable } from "./tables.js";
 
-/** How rows travel: binary COPY, or INSERTs with JSON-array or PostgreSQL-array parameters. */
-export type LoadEncoding = "copy" | "json" | "arrays";
+export type { LoadEncoding } from "./scale-batches.js";
 
 export interface LoadOptions {
   /** Rows per statement (default 5000 for COPY, 1000 for INSERTs). */
@@ -30,6 +35,11 @@ export interface LoadOptions {
    * socket cannot carry COPY). "json" is about twice as fast as "arrays" here.
    */
   encoding?: LoadEncoding;
+  /**
+   * Generate and encode COPY batches in a worker thread (default: yes when loading by COPY from
+   * the compiled code, which the worker runs; INSERTs are always generated in this thread).
+   */
+  thread?: boolean;
   /**
    * Commit without waiting for the WAL flush (`synchronous_commit = off` on the loading
    * connections only; default true). A crash can lose the last moments of a load, never
@@ -48,8 +58,9 @@ export interface LoadResult {
   /** Rows generated per table (including tables not loaded). */
   generated: ScaleCounts;
   rows: number;
-  /** How the rows travelled. */
+  /** How the rows travelled, and whether a worker thread generated them. */
   encoding: LoadEncoding;
+  threaded: boolean;
   /** Generating and inserting, without ANALYZE. */
   loadMs: number;
   analyzeMs: number;
@@ -58,100 +69,28 @@ export interface LoadResult {
 type Pool = Pick<pg.Pool, "connect">;
 type Client = pg.PoolClient;
 
-/** A statement's worth of rows, ready to send. */
-interface Batch {
-  table: ScaleTable;
-  rows: number;
-  send(client: Client): Promise<unknown>;
-}
+/** The worker's module, next to this one once compiled (under a TypeScript runner there is none). */
+const WORKER_URL = new URL("./load-worker.js", import.meta.url);
+export const WORKER_AVAILABLE = import.meta.url.endsWith(".js") && existsSync(fileURLToPath(WORKER_URL));
 
-/** Collects one table's rows and hands them out a statement at a time. */
-interface TableWriter {
-  readonly length: number;
-  push(row: unknown[]): void;
-  take(): Batch;
-}
+/** Batches posted by the worker but not yet taken by a connection, at most. */
+const WORKER_WINDOW = 4;
 
-/** Rows for an INSERT with one array parameter per column, encoded when sent (on a free connection). */
-class InsertWriter implements TableWriter {
-  private cols: unknown[][];
-  length = 0;
-  private readonly sql: string;
-  constructor(
-    readonly table: ScaleTable,
-    private readonly json: boolean,
-  ) {
-    this.cols = this.empty();
-    this.sql = json ? insertJsonSql(table) : insertSql(table);
-  }
-  private empty(): unknown[][] {
-    return SCALE_TABLES[this.table].columns.map(() => []);
-  }
-  push(row: unknown[]): void {
-    const cols = this.cols;
-    for (let i = 0; i < cols.length; i++) cols[i]!.push(row[i] ?? null);
-    this.length++;
-  }
-  take(): Batch {
-    const { table, json, sql } = this;
-    const cols = this.cols;
-    const rows = this.length;
-    this.cols = this.empty();
-    this.length = 0;
-    const columns = SCALE_TABLES[table].columns;
-    return {
-      table,
-      rows,
-      send: (client) => client.query(sql, cols.map((c, i) => (json ? encodeJsonColumn(columns[i]![1], c) : encodeArrayColumn(columns[i]![1], c)))),
-    };
-  }
-}
-
-/** Rows encoded as they come (binary-copy.ts), sent as one `COPY … FROM STDIN`. */
-class CopyWriter implements TableWriter {
-  private readonly encoder: BinaryCopyEncoder;
-  private readonly sql: string;
-  constructor(readonly table: ScaleTable) {
-    const columns = SCALE_TABLES[table].columns;
-    this.encoder = new BinaryCopyEncoder(
-      columns.map(([, t]) => t),
-      columns.map(([c]) => `${table}.${c}`),
-    );
-    this.sql = `copy ${table} (${columns.map(([c]) => c).join(", ")}) from stdin with (format binary)`;
-  }
-  get length(): number {
-    return this.encoder.rows;
-  }
-  push(row: unknown[]): void {
-    this.encoder.push(row);
-  }
-  take(): Batch {
-    const rows = this.encoder.rows;
-    const data = this.encoder.take();
-    const sql = this.sql;
-    return { table: this.table, rows, send: (client) => copyIn(client, sql, data) };
-  }
-}
-
-/** One COPY FROM STDIN with `data` as its whole input; resolves once the server has committed it. */
-function copyIn(client: Client, sql: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(sql));
+/** Sends one batch on `client`; resolves once the server has committed it. */
+function send(client: Client, batch: Batch): Promise<unknown> {
+  if ("sql" in batch) return client.query(batch.sql, batch.params);
+  const data = batch.copy;
+  return new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(copySql(batch.table)));
     stream.on("error", reject);
     stream.on("finish", () => resolve());
-    stream.end(data);
+    stream.end(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   });
-}
-
-function writerFor(table: ScaleTable, encoding: LoadEncoding): TableWriter {
-  return encoding === "copy" ? new CopyWriter(table) : new InsertWriter(table, encoding === "json");
 }
 
 /** Inserts rows of a scale table (values in SCALE_TABLES' column order) in one statement, as the loader sends them. */
 export async function insertRows(client: Client, table: ScaleTable, rows: readonly unknown[][], encoding: LoadEncoding): Promise<void> {
-  const writer = writerFor(table, encoding);
-  for (const row of rows) writer.push(row);
-  await writer.take().send(client);
+  await send(client, batchOf(table, rows, encoding));
 }
 
 /** The embedded PGlite says so in version(). */
@@ -160,11 +99,59 @@ async function defaultEncoding(client: Client): Promise<LoadEncoding> {
   return /PGlite/i.test(r.rows[0]?.v ?? "") ? "json" : "copy";
 }
 
+/**
+ * generateBatches run by the worker thread: the same steps, in the same order. Each batch is
+ * acknowledged when the loader asks for the next step (it has been taken by a connection by then).
+ */
+async function* generateInWorker(input: LoadWorkerInput): AsyncGenerator<GenerationStep, void> {
+  const worker = new Worker(WORKER_URL, { workerData: input });
+  const queue: Array<LoadWorkerMessage | { exit: number } | { crash: Error }> = [];
+  let wake: (() => void) | null = null;
+  const push = (m: (typeof queue)[number]) => {
+    queue.push(m);
+    wake?.();
+    wake = null;
+  };
+  worker.on("message", (m: LoadWorkerMessage) => push(m));
+  worker.on("error", (err) => push({ crash: err }));
+  worker.on("exit", (code) => push({ exit: code }));
+  try {
+    for (;;) {
+      while (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if ("error" in m) throw new Error(`generating the organisation: ${m.error}`);
+      if ("crash" in m) throw new Error(`generating the organisation: ${m.crash.message}`);
+      if ("exit" in m) throw new Error(`the generating thread stopped before the end (exit code ${m.exit})`);
+      yield m;
+      if ("generated" in m) return;
+      if ("batch" in m) worker.postMessage(1);
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * The organisation as batches of `tables`' rows: generated and encoded by a worker thread (COPY
+ * batches from the compiled code only), or in this thread. The same steps either way.
+ */
+export function scaleBatches(
+  options: ScaleOrgOptions,
+  tables: readonly ScaleTable[],
+  encoding: LoadEncoding,
+  batchRows: number,
+  thread: boolean,
+): AsyncIterable<GenerationStep> | Iterable<GenerationStep> {
+  if (!thread) return generateBatches(options, tables, encoding, batchRows);
+  if (encoding !== "copy") throw new Error("only COPY batches are generated in a worker thread");
+  if (!WORKER_AVAILABLE) throw new Error("loading in a worker thread needs the compiled code (npm run build): load-worker.js is not next to load-scale-org.js");
+  return generateInWorker({ options, tables: [...tables], batchRows, window: WORKER_WINDOW });
+}
+
 export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, load: LoadOptions = {}): Promise<LoadResult> {
   const parallel = Math.max(1, load.parallel ?? 2);
   const asyncCommit = load.asyncCommit !== false;
-  const wanted = new Set<ScaleTable>(load.tables ?? SCALE_TABLE_NAMES);
-  const ready: Batch[] = [];
+  const tables = SCALE_TABLE_NAMES.filter((t) => !load.tables || load.tables.includes(t));
   const loaded: Partial<Record<ScaleTable, number>> = {};
   const inflight = new Set<Promise<void>>();
   let failure: Error | null = null;
@@ -172,23 +159,13 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
 
   const clients = await Promise.all(Array.from({ length: parallel }, () => pool.connect()));
   const free = [...clients];
-  let encoding: LoadEncoding = "json";
-  let writers = new Map<ScaleTable, TableWriter>();
-  let batchRows = 1000;
 
-  const sink = (table: ScaleTable, row: unknown[]) => {
-    const w = writers.get(table);
-    if (!w) return;
-    w.push(row);
-    if (w.length >= batchRows) ready.push(w.take());
-  };
-
-  const send = async (batch: Batch) => {
+  /** Waits for a free connection and starts the batch on it. */
+  const start = async (batch: Batch) => {
     while (!free.length) await Promise.race(inflight);
     if (failure) throw failure;
     const client = free.pop()!;
-    const tracked: Promise<void> = batch
-      .send(client)
+    const tracked: Promise<void> = send(client, batch)
       .then(
         () => {
           loaded[batch.table] = (loaded[batch.table] ?? 0) + batch.rows;
@@ -206,38 +183,32 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
   };
 
   try {
-    encoding = load.encoding ?? (await defaultEncoding(clients[0]!));
-    batchRows = Math.max(1, load.batchRows ?? (encoding === "copy" ? 5000 : 1000));
-    writers = new Map([...wanted].map((t) => [t, writerFor(t, encoding)]));
+    const encoding = load.encoding ?? (await defaultEncoding(clients[0]!));
+    const batchRows = Math.max(1, Math.floor(load.batchRows ?? (encoding === "copy" ? 5000 : 1000)));
+    const threaded = load.thread ?? (encoding === "copy" && WORKER_AVAILABLE);
     if (asyncCommit) for (const c of clients) await c.query("set synchronous_commit = off");
     const started = performance.now();
-    const it = generateScaleOrg(options, sink);
-    let generated: ScaleCounts;
-    let lastMonth = -2;
-    for (;;) {
-      const step = it.next();
-      while (ready.length) await send(ready.shift()!);
+    const steps = scaleBatches(options, tables, encoding, batchRows, threaded);
+    let generated: ScaleCounts | null = null;
+    for await (const step of steps) {
+      if ("batch" in step) await start(step.batch);
+      else if ("generated" in step) generated = step.generated;
+      else load.onProgress?.({ month: step.month, months: step.months, rows, elapsedMs: performance.now() - started });
       if (failure) throw failure;
-      if (step.done) {
-        generated = step.value;
-        break;
-      }
-      if (step.value.month !== lastMonth) {
-        lastMonth = step.value.month;
-        load.onProgress?.({ month: step.value.month, months: step.value.months, rows, elapsedMs: performance.now() - started });
-      }
     }
-    for (const w of writers.values()) if (w.length) await send(w.take());
     await Promise.all(inflight);
     if (failure) throw failure;
+    if (!generated) throw new Error("generating the organisation ended without its counts");
 
     // Derived from contributions, as the app keeps it when it writes them: part of loading.
-    if (wanted.has("contributions")) {
+    if (tables.includes("contributions")) {
       // Each step's statements shared out over the connections, one at a time on each.
       for (const step of rebuildReviewMergesSteps(clients.length)) {
-        await Promise.all(clients.map(async (client, k) => {
-          for (let i = k; i < step.length; i += clients.length) await client.query(step[i]!);
-        }));
+        await Promise.all(
+          clients.map(async (client, k) => {
+            for (let i = k; i < step.length; i += clients.length) await client.query(step[i]!);
+          }),
+        );
       }
     }
     const loadMs = performance.now() - started;
@@ -247,11 +218,11 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
       const t = performance.now();
       // VACUUM too: a database in service has been vacuumed (autovacuum follows inserts); a freshly
       // loaded one has not, and its reports would pay for visibility checks and autovacuum running beside them.
-      for (const table of wanted) await clients[0]!.query(`vacuum analyze ${table}`);
-      if (wanted.has("contributions")) for (const t of ["review_merges", "review_month_people", "review_month_areas"]) await clients[0]!.query(`vacuum analyze ${t}`);
+      for (const table of tables) await clients[0]!.query(`vacuum analyze ${table}`);
+      if (tables.includes("contributions")) for (const t of ["review_merges", "review_month_people", "review_month_areas"]) await clients[0]!.query(`vacuum analyze ${t}`);
       analyzeMs = performance.now() - t;
     }
-    return { plan: planScaleOrg(options), loaded, generated, rows, encoding, loadMs, analyzeMs };
+    return { plan: planScaleOrg(options), loaded, generated, rows, encoding, threaded, loadMs, analyzeMs };
   } finally {
     await Promise.allSettled(inflight);
     for (const c of clients) {

@@ -2,21 +2,19 @@
  * The built CLI as a real process: `node …/src/cli/main.js`, exactly what the
  * `unsung` bin runs, with real exit codes and a process that actually exits.
  *
- * It is compiled here with tsconfig.build.json into a private directory under
- * node_modules/.cache (so package imports still resolve), not into dist/:
- * the test must not depend on a stale dist/ nor rewrite it under someone
- * running it.
+ * It is compiled here into a private directory (test/helpers/private-build.ts),
+ * not into dist/.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { privateBuild, type PrivateBuild } from "../helpers/private-build.js";
 import { EMPTY_STATS } from "./empty-stats.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const OUT = path.join(ROOT, "node_modules", ".cache", `unsung-spawn-test-${process.pid}`);
-const MAIN = path.join(OUT, "src", "cli", "main.js");
+let build: PrivateBuild | undefined;
+let main: string;
 let home: string;
 
 interface Result {
@@ -37,18 +35,16 @@ function run(file: string, args: string[], env: Record<string, string>, timeout 
 
 /** A clean environment: nothing from the developer's shell (no DATABASE_URL) leaks in. */
 const baseEnv = () => ({ PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home });
-const unsung = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [MAIN, ...args], { ...baseEnv(), ...env });
+const unsung = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [main, ...args], { ...baseEnv(), ...env });
 
 beforeAll(async () => {
   home = await mkdtemp(path.join(tmpdir(), "unsung-spawn-"));
-  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const build = await run(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json"), "--outDir", OUT], baseEnv(), 170_000);
-  expect(build.stdout + build.stderr, "tsc -p tsconfig.build.json").toBe("");
-  expect(build.code).toBe(0);
+  build = await privateBuild("spawn-test");
+  main = path.join(build.dir, "src", "cli", "main.js");
 }, 180_000);
 
 afterAll(async () => {
-  await rm(OUT, { recursive: true, force: true });
+  await build?.remove();
   if (home) await rm(home, { recursive: true, force: true });
 });
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { inject } from "vitest";
+import { dropDatabase } from "../../src/store/drop-database.js";
 import { openDatabase, type Database } from "../../src/store/open-database.js";
 import { ADMIN_URL, withDb } from "./global-setup.js";
 
@@ -32,10 +33,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       url,
       drop: async () => {
         await d.close();
-        const a = new pg.Client({ connectionString: ADMIN_URL });
-        await a.connect();
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.end();
+        await dropDatabase(ADMIN_URL, name);
       },
     };
   }
