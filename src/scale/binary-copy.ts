@@ -73,7 +73,7 @@ export function parseIsoTimestamp(s: string): number {
   const n = (i: number) => Number(m[i] ?? 0);
   const ms = utcMs(n(1), n(2), n(3), n(4), n(5), n(6), Number(((m[7] ?? "") + "00").slice(0, 3)));
   const offsetMinutes = m[8] ? (m[8] === "-" ? -1 : 1) * (n(9) * 60 + n(10)) : 0;
-  if (n(9) > 23 || n(10) > 59) return NaN;
+  if (n(9) > 15 || n(10) > 59) return NaN; // PostgreSQL's limit on a zone displacement
   return ms - offsetMinutes * 60_000;
 }
 
@@ -84,7 +84,7 @@ function msOf(v: unknown, column: string): number {
 }
 
 function safeInteger(v: unknown, column: string): number {
-  const n = typeof v === "string" && /^-?\d{1,15}$/.test(v) ? Number(v) : v;
+  const n = typeof v === "string" && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
   if (typeof n !== "number" || !Number.isSafeInteger(n)) throw new CopyValueError(`${column}: not an integer: ${shown(v)}`);
   return n;
 }
@@ -126,7 +126,14 @@ export class BinaryCopyEncoder {
     this.buf = next;
   }
 
-  private int64(v: number): void {
+  /** An integer as int8; beyond 2^53 (microseconds, ~285 years either side of 2000) through BigInt, exactly. */
+  private int64(v: number, exact?: bigint): void {
+    if (exact !== undefined) {
+      this.buf.writeInt32BE(8, this.off);
+      this.buf.writeBigInt64BE(exact, this.off + 4);
+      this.off += 12;
+      return;
+    }
     const hi = Math.floor(v / TWO_32);
     this.buf.writeInt32BE(8, this.off);
     this.buf.writeInt32BE(hi, this.off + 4);
@@ -134,8 +141,17 @@ export class BinaryCopyEncoder {
     this.off += 12;
   }
 
+  /** Milliseconds since 2000-01-01 as int8 microseconds. */
+  private timestamp(ms: number): void {
+    const us = ms * 1000;
+    if (Number.isSafeInteger(us)) this.int64(us);
+    else this.int64(0, BigInt(ms) * 1000n);
+  }
+
   /** A length-prefixed UTF-8 string (with `prefix` bytes of room left before it for the caller). */
-  private text(s: string, prefix = 0): number {
+  private text(s: string, prefix: number, i: number): number {
+    // Buffer#write would turn a lone surrogate into U+FFFD; the server refuses one from the other paths.
+    if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new CopyValueError(`${this.names[i]}: text with a lone UTF-16 surrogate: ${shown(s)}`);
     this.ensure(4 + prefix + s.length * 3);
     const len = this.buf.write(s, this.off + 4 + prefix);
     this.buf.writeInt32BE(len + prefix, this.off);
@@ -192,6 +208,8 @@ export class BinaryCopyEncoder {
         return;
       case "real[]":
         if (typeof v !== "number" || !Number.isFinite(v)) throw new CopyValueError(`${this.names[i]}: not a finite number: ${shown(v)}`);
+        // Out of float4's range: the server refuses such a value as text, so refuse it here too.
+        if (!Number.isFinite(Math.fround(v)) || (v !== 0 && Math.fround(v) === 0)) throw new CopyValueError(`${this.names[i]}: ${v} is out of range for a real`);
         this.ensure(8);
         this.buf.writeInt32BE(4, this.off);
         this.buf.writeFloatBE(v === 0 ? 0 : v, this.off + 4); // -0 as 0, as the JSON path stores it
@@ -199,14 +217,14 @@ export class BinaryCopyEncoder {
         return;
       case "timestamptz[]":
         this.ensure(12);
-        this.int64((msOf(v, this.names[i]!) - PG_EPOCH_MS) * 1000);
+        this.timestamp(msOf(v, this.names[i]!) - PG_EPOCH_MS);
         return;
       case "text[]":
-        this.off += 4 + this.text(this.scalarText(v, i));
+        this.off += 4 + this.text(this.scalarText(v, i), 0, i);
         return;
       case "jsonb[]": {
         if (typeof v !== "string") throw new CopyValueError(`${this.names[i]}: jsonb values travel as JSON text`);
-        const len = this.text(v, 1);
+        const len = this.text(v, 1, i);
         this.buf[this.off + 4] = 1; // jsonb binary format version
         this.off += 5 + len;
         return;
@@ -239,7 +257,7 @@ export class BinaryCopyEncoder {
       b.writeInt32BE(1, start + 20); // lower bound
       this.off = start + 24;
       for (const item of v) {
-        this.off += 4 + this.text(this.scalarText(item, i));
+        this.off += 4 + this.text(this.scalarText(item, i), 0, i);
       }
     }
     this.buf.writeInt32BE(this.off - start - 4, start);

@@ -94,17 +94,18 @@ export async function insertRows(client: Client, table: ScaleTable, rows: readon
 }
 
 /** The embedded PGlite says so in version(). */
-async function defaultEncoding(client: Client): Promise<LoadEncoding> {
+async function isPglite(client: Client): Promise<boolean> {
   const r = await client.query<{ v: string }>("select version() as v");
-  return /PGlite/i.test(r.rows[0]?.v ?? "") ? "json" : "copy";
+  return /PGlite/i.test(r.rows[0]?.v ?? "");
 }
 
 /**
  * generateBatches run by the worker thread: the same steps, in the same order. Each batch is
  * acknowledged when the loader asks for the next step (it has been taken by a connection by then).
  */
-async function* generateInWorker(input: LoadWorkerInput): AsyncGenerator<GenerationStep, void> {
+async function* generateInWorker(input: LoadWorkerInput, onWorker?: (worker: Worker) => void): AsyncGenerator<GenerationStep, void> {
   const worker = new Worker(WORKER_URL, { workerData: input });
+  onWorker?.(worker);
   const queue: Array<LoadWorkerMessage | { exit: number } | { crash: Error }> = [];
   let wake: (() => void) | null = null;
   const push = (m: (typeof queue)[number]) => {
@@ -141,11 +142,13 @@ export function scaleBatches(
   encoding: LoadEncoding,
   batchRows: number,
   thread: boolean,
+  /** Shown the worker thread when there is one (tests watch its messages and its exit). */
+  onWorker?: (worker: Worker) => void,
 ): AsyncIterable<GenerationStep> | Iterable<GenerationStep> {
   if (!thread) return generateBatches(options, tables, encoding, batchRows);
   if (encoding !== "copy") throw new Error("only COPY batches are generated in a worker thread");
   if (!WORKER_AVAILABLE) throw new Error("loading in a worker thread needs the compiled code (npm run build): load-worker.js is not next to load-scale-org.js");
-  return generateInWorker({ options, tables: [...tables], batchRows, window: WORKER_WINDOW });
+  return generateInWorker({ options, tables: [...tables], batchRows, window: WORKER_WINDOW }, onWorker);
 }
 
 export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, load: LoadOptions = {}): Promise<LoadResult> {
@@ -157,8 +160,12 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
   let failure: Error | null = null;
   let rows = 0;
 
-  const clients = await Promise.all(Array.from({ length: parallel }, () => pool.connect()));
-  const free = [...clients];
+  const clients: Client[] = [];
+  const free: Client[] = [];
+  // A connection that fails while checked out (the server gone) fails the load, not the process,
+  // and is destroyed rather than given back to the pool.
+  const onError = new Map<Client, (err: Error) => void>();
+  const broken = new Set<Client>();
 
   /** Waits for a free connection and starts the batch on it. */
   const start = async (batch: Batch) => {
@@ -183,7 +190,20 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
   };
 
   try {
-    const encoding = load.encoding ?? (await defaultEncoding(clients[0]!));
+    for (let i = 0; i < parallel; i++) {
+      const client = await pool.connect();
+      const handler = (err: Error) => {
+        broken.add(client);
+        failure ??= new Error(`loading: a connection failed: ${err.message}`);
+      };
+      onError.set(client, handler);
+      client.on("error", handler);
+      clients.push(client);
+      free.push(client);
+    }
+    const pglite = await isPglite(clients[0]!);
+    if (pglite && load.encoding === "copy") throw new Error("the embedded PGlite cannot load by COPY (its socket does not carry the COPY sub-protocol): use encoding \"json\" or \"arrays\"");
+    const encoding = load.encoding ?? (pglite ? "json" : "copy");
     const batchRows = Math.max(1, Math.floor(load.batchRows ?? (encoding === "copy" ? 5000 : 1000)));
     const threaded = load.thread ?? (encoding === "copy" && WORKER_AVAILABLE);
     if (asyncCommit) for (const c of clients) await c.query("set synchronous_commit = off");
@@ -204,11 +224,14 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
     if (tables.includes("contributions")) {
       // Each step's statements shared out over the connections, one at a time on each.
       for (const step of rebuildReviewMergesSteps(clients.length)) {
-        await Promise.all(
+        // Settled, not raced: no connection is given back while its statement still runs.
+        const done = await Promise.allSettled(
           clients.map(async (client, k) => {
             for (let i = k; i < step.length; i += clients.length) await client.query(step[i]!);
           }),
         );
+        const failed = done.find((d) => d.status === "rejected");
+        if (failed) throw new Error(`building review_merges: ${(failed.reason as Error).message}`);
       }
     }
     const loadMs = performance.now() - started;
@@ -226,8 +249,9 @@ export async function loadScaleOrg(pool: Pool, options: ScaleOrgOptions = {}, lo
   } finally {
     await Promise.allSettled(inflight);
     for (const c of clients) {
-      if (asyncCommit) await c.query("reset synchronous_commit").catch(() => {});
-      c.release();
+      if (asyncCommit && !broken.has(c)) await c.query("reset synchronous_commit").catch(() => {});
+      c.off("error", onError.get(c)!);
+      c.release(broken.has(c) || undefined);
     }
   }
 }

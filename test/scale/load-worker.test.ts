@@ -47,11 +47,29 @@ async function lines(steps: AsyncIterable<GenerationStep> | Iterable<GenerationS
 }
 
 describe("the scale loader's worker thread (compiled)", () => {
-  it("hands out the same steps, byte for byte, as generating in this thread from the sources", async () => {
+  it("hands out the same steps, byte for byte, as generating in this thread from the sources, never more than its window ahead", async () => {
     expect(built.WORKER_AVAILABLE).toBe(true);
     const here = await lines(generateBatches(SMALL, SCALE_TABLE_NAMES, "copy", 40));
-    const there = await lines(built.scaleBatches(SMALL, SCALE_TABLE_NAMES, "copy", 40, true), true);
+    // Batches the worker has posted that the loader has not yet taken: bounded by the window (4).
+    let posted = 0;
+    let taken = 0;
+    let ahead = 0;
+    const counted = async function* (steps: AsyncIterable<GenerationStep> | Iterable<GenerationStep>) {
+      for await (const s of steps) {
+        if ("batch" in s) taken++;
+        yield s;
+      }
+    };
+    const steps = built.scaleBatches(SMALL, SCALE_TABLE_NAMES, "copy", 40, true, (worker) =>
+      worker.on("message", (m: object) => {
+        if ("batch" in m) ahead = Math.max(ahead, ++posted - taken);
+      }),
+    );
+    const there = await lines(counted(steps), true);
     expect(there).toEqual(here);
+    expect(posted).toBe(taken);
+    expect(ahead).toBeGreaterThanOrEqual(3); // it does run ahead while the loader is busy…
+    expect(ahead).toBeLessThanOrEqual(5); // …but not past its window (4), give or take the batch in hand
     // Enough batches to run the worker far past its window of unacknowledged ones.
     expect(here.filter((l) => l.startsWith("review_comments ")).length).toBeGreaterThan(20);
     expect(here.at(-1)).toMatch(/^generated \{/);
@@ -70,10 +88,15 @@ describe("the scale loader's worker thread (compiled)", () => {
   });
 
   it("ends its worker when the loader stops early (a failed statement); the next run starts afresh", async () => {
-    const steps = built.scaleBatches(SMALL, SCALE_TABLE_NAMES, "copy", 40, true) as AsyncIterable<GenerationStep>;
+    let exited: Promise<number> | undefined;
+    const steps = built.scaleBatches(SMALL, SCALE_TABLE_NAMES, "copy", 40, true, (worker) => {
+      exited = new Promise((resolve) => worker.once("exit", resolve));
+    }) as AsyncIterable<GenerationStep>;
     let seen = 0;
     for await (const s of steps) if ("batch" in s && ++seen === 3) break;
     expect(seen).toBe(3);
+    // Stopped, not left generating the rest of the organisation in the background (terminate() exits with 1).
+    await expect(exited).resolves.toBe(1);
     const again = await lines(built.scaleBatches(SMALL, ["people"], "copy", 40, true));
     expect(again[0]).toBe("month -1/2");
   });

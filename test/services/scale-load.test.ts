@@ -128,14 +128,35 @@ describe("loading the scale organisation", () => {
     }
   });
 
+  it("refuses COPY on PGlite, whose socket cannot carry it, before sending anything; takes it on PostgreSQL", async () => {
+    const other = await createTestDatabase();
+    try {
+      const load = loadScaleOrg(other.pool, SMALL, { analyze: false, encoding: "copy" });
+      if (database.kind === "pglite") {
+        await expect(load).rejects.toThrow('the embedded PGlite cannot load by COPY (its socket does not carry the COPY sub-protocol): use encoding "json" or "arrays"');
+        const n = await sql<{ n: number }>`select count(*)::int as n from people`.execute(other.db);
+        expect(n.rows[0]!.n).toBe(0);
+      } else {
+        expect((await load).encoding).toBe("copy");
+      }
+      expect(other.pool.idleCount).toBe(other.pool.totalCount);
+    } finally {
+      await other.drop();
+    }
+  });
+
   it("reports the table and the server's reason when the server refuses a row, and leaves the pool usable", async () => {
     const other = await createTestDatabase();
     try {
       // A row already there: the load's first people row collides with its primary key.
       await sql`insert into people (id, login, type, is_bot, is_ghost, previous_logins, seen_at) values (${planScaleOrg(SMALL).engineers[0]!.id}, 'squatter', 'User', false, false, '[]', now())`.execute(other.db);
       await expect(loadScaleOrg(other.pool, SMALL, { analyze: false })).rejects.toThrow(/loading people: .*duplicate key/);
-      const n = await sql<{ n: number }>`select count(*)::int as n from people`.execute(other.db);
-      expect(n.rows[0]!.n).toBeGreaterThanOrEqual(1);
+      // Every connection it took is back in the pool, idle, and the database answers.
+      expect(other.pool.totalCount).toBeGreaterThanOrEqual(2);
+      expect(other.pool.idleCount).toBe(other.pool.totalCount);
+      expect(other.pool.waitingCount).toBe(0);
+      const n = await sql<{ n: number }>`select count(*)::int as n from people where login = 'squatter'`.execute(other.db);
+      expect(n.rows[0]!.n).toBe(1);
     } finally {
       await other.drop();
     }
