@@ -12,6 +12,7 @@ import type { GitHub, GitHubClientFactory } from "../github/clients.js";
 import { PULL_REQUEST_DETAILS } from "../github/queries.js";
 import { enqueue, TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
+import { takeIncoming } from "../store/take-incoming.js";
 
 export interface EnrichDeps {
   db: Kysely<DB>;
@@ -184,12 +185,8 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
         })
         .onConflict((oc) =>
           oc.column("node_id").doUpdateSet({
-            is_resolved: sql`excluded.is_resolved`,
-            is_outdated: sql`excluded.is_outdated`,
-            resolved_by_login: sql`excluded.resolved_by_login`,
-            comment_ids: sql`excluded.comment_ids`,
+            ...takeIncoming("review_threads", "is_resolved", "is_outdated", "resolved_by_login", "comment_ids", "updated_at"),
             path: sql`coalesce(excluded.path, review_threads.path)`,
-            updated_at: sql`excluded.updated_at`,
           }),
         )
         .execute();

@@ -7,6 +7,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { parseCommand } from "../core/commands/parse-command.js";
 import type { DB } from "../store/schema.js";
+import { takeIncoming } from "../store/take-incoming.js";
 
 export interface CommandJob {
   commentId: number;
@@ -100,11 +101,7 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
     .values(values)
     .onConflict((oc) =>
       oc.column("id").doUpdateSet({
-        kind: sql`excluded.kind`,
-        subject_person_id: sql`excluded.subject_person_id`,
-        subject_person_login: sql`excluded.subject_person_login`,
-        link: sql`excluded.link`,
-        text: sql`excluded.text`,
+        ...takeIncoming("annotations", "kind", "subject_person_id", "subject_person_login", "link", "text"),
         deleted_at: sql`null`,
       }),
     )

@@ -4,11 +4,11 @@
  * to be by a bot, a person who opted out), so a re-run leaves exactly its output.
  */
 import type { Kysely, Transaction } from "kysely";
-import { sql } from "kysely";
 import type { Contribution } from "../core/model.js";
 import { storedSummary } from "../core/report/review-tally.js";
 import { refreshReviewMerges } from "./review-merges.js";
 import type { DB } from "./schema.js";
+import { takeIncoming } from "./take-incoming.js";
 
 export async function replaceContributions(db: Kysely<DB>, sourceKey: string, contributions: Contribution[], computedAt: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -80,31 +80,15 @@ async function upsert(
       }),
     )
     .onConflict((oc) =>
-      oc.column("key").doUpdateSet({
-        kind: sql`excluded.kind`,
-        person_id: sql`excluded.person_id`,
-        person_login: sql`excluded.person_login`,
-        repository_full_name: sql`excluded.repository_full_name`,
-        repository_private: sql`excluded.repository_private`,
-        subject_title: sql`excluded.subject_title`,
-        subject_url: sql`excluded.subject_url`,
-        occurred_at: sql`excluded.occurred_at`,
-        score: sql`excluded.score`,
-        confidence: sql`excluded.confidence`,
-        level: sql`excluded.level`,
-        dynamics: sql`excluded.dynamics`,
-        evidence: sql`excluded.evidence`,
-        formula: sql`excluded.formula`,
-        detail: sql`excluded.detail`,
-        detector: sql`excluded.detector`,
-        detector_version: sql`excluded.detector_version`,
-        source_key: sql`excluded.source_key`,
-        computed_at: sql`excluded.computed_at`,
-        match_url: sql`excluded.match_url`,
-        areas: sql`excluded.areas`,
-        comment_count: sql`excluded.comment_count`,
-        comments_led_to_change: sql`excluded.comments_led_to_change`,
-      }),
+      oc.column("key").doUpdateSet(
+        // Everything a detector concluded is replaced; the subject's identity (repository, type, id) stays with the key.
+        takeIncoming(
+          "contributions",
+          "kind", "person_id", "person_login", "repository_full_name", "repository_private", "subject_title", "subject_url", "occurred_at",
+          "score", "confidence", "level", "dynamics", "evidence", "formula", "detail", "detector", "detector_version", "source_key", "computed_at",
+          "match_url", "areas", "comment_count", "comments_led_to_change",
+        ),
+      ),
     )
     .execute();
 }

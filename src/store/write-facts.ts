@@ -6,6 +6,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
 import type { FactBatch } from "../github/normalise-delivery.js";
 import type { DB } from "./schema.js";
+import { takeIncoming } from "./take-incoming.js";
 
 type Tx = Kysely<DB> | Transaction<DB>;
 
@@ -56,17 +57,9 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .onConflict((oc) =>
         oc
           .column("id")
-          .doUpdateSet((eb) => ({
-            account_id: eb.ref("excluded.account_id"),
-            account_login: eb.ref("excluded.account_login"),
-            account_type: eb.ref("excluded.account_type"),
-            repository_selection: eb.ref("excluded.repository_selection"),
-            permissions: eb.ref("excluded.permissions"),
-            events: eb.ref("excluded.events"),
-            suspended_at: eb.ref("excluded.suspended_at"),
-            deleted_at: eb.ref("excluded.deleted_at"),
-            updated_at: eb.ref("excluded.updated_at"),
-          }))
+          .doUpdateSet(
+            takeIncoming("installations", "account_id", "account_login", "account_type", "repository_selection", "permissions", "events", "suspended_at", "deleted_at", "updated_at"),
+          )
           .where("installations.updated_at", "<=", eb_excluded("updated_at")),
       )
       .execute();
@@ -92,15 +85,11 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
+            ...takeIncoming("people", "login", "type", "is_bot", "is_ghost", "seen_at"),
             // Logins can change: keep the newest, remember the old ones.
             previous_logins: sql`case when people.login <> excluded.login and not people.previous_logins ? people.login
               then people.previous_logins || to_jsonb(people.login) else people.previous_logins end`,
-            login: sql`excluded.login`,
-            type: sql`excluded.type`,
-            is_bot: sql`excluded.is_bot`,
-            is_ghost: sql`excluded.is_ghost`,
             name: sql`coalesce(excluded.name, people.name)`,
-            seen_at: sql`excluded.seen_at`,
           })
           .where("people.seen_at", "<=", eb_excluded("seen_at")),
       )
@@ -139,17 +128,10 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
+            ...takeIncoming("repositories", "owner_login", "name", "full_name", "private", "html_url", "archived", "removed_at", "updated_at"),
             installation_id: sql`coalesce(excluded.installation_id, repositories.installation_id)`,
-            owner_login: sql`excluded.owner_login`,
-            name: sql`excluded.name`,
-            full_name: sql`excluded.full_name`,
-            private: sql`excluded.private`,
             // Installation payloads list repositories without a default branch: keep what we know.
             default_branch: sql`case when excluded.default_branch = 'main' then repositories.default_branch else excluded.default_branch end`,
-            html_url: sql`excluded.html_url`,
-            archived: sql`excluded.archived`,
-            removed_at: sql`excluded.removed_at`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("repositories.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -160,12 +142,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
   if (fullPullRequests.length) {
     const rows = lastByKey(fullPullRequests, pullRequestKey);
     await upsertPullRequests(db, rows, {
-      draft: sql`excluded.draft`,
+      ...takeIncoming("pull_requests", "draft", "additions", "deletions", "changed_files", "commit_count"),
       merged_by_id: sql`coalesce(excluded.merged_by_id, pull_requests.merged_by_id)`,
-      additions: sql`excluded.additions`,
-      deletions: sql`excluded.deletions`,
-      changed_files: sql`excluded.changed_files`,
-      commit_count: sql`excluded.commit_count`,
     });
     // An older full payload that lost the race to a newer partial one (a review's
     // nested pull request) still carries what only full payloads have: size,
@@ -233,10 +211,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
-            state: sql`excluded.state`,
-            body: sql`excluded.body`,
+            ...takeIncoming("reviews", "state", "body", "updated_at"),
             submitted_at: sql`coalesce(excluded.submitted_at, reviews.submitted_at)`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("reviews.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -273,11 +249,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
-            line: sql`excluded.line`,
-            body: sql`excluded.body`,
-            commit_id: sql`excluded.commit_id`,
+            ...takeIncoming("review_comments", "line", "body", "commit_id", "updated_at"),
             review_id: sql`coalesce(excluded.review_id, review_comments.review_id)`,
-            updated_at: sql`excluded.updated_at`,
             deleted_at: sql`coalesce(review_comments.deleted_at, excluded.deleted_at)`,
           })
           .where("review_comments.updated_at", "<=", eb_excluded("updated_at")),
@@ -305,12 +278,9 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("node_id")
           .doUpdateSet({
-            is_resolved: sql`excluded.is_resolved`,
+            ...takeIncoming("review_threads", "is_resolved", "resolved_by_login", "comment_ids", "updated_at"),
             is_outdated: sql`coalesce(excluded.is_outdated, review_threads.is_outdated)`,
-            resolved_by_login: sql`excluded.resolved_by_login`,
-            comment_ids: sql`excluded.comment_ids`,
             path: sql`coalesce(excluded.path, review_threads.path)`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("review_threads.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -342,16 +312,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .columns(["repository_id", "number"])
           .doUpdateSet({
-            id: sql`excluded.id`,
-            title: sql`excluded.title`,
-            body: sql`excluded.body`,
-            html_url: sql`excluded.html_url`,
-            state: sql`excluded.state`,
-            state_reason: sql`excluded.state_reason`,
+            ...takeIncoming("issues", "id", "title", "body", "html_url", "state", "state_reason", "labels", "closed_at", "updated_at"),
             author_id: sql`coalesce(excluded.author_id, issues.author_id)`,
-            labels: sql`excluded.labels`,
-            closed_at: sql`excluded.closed_at`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("issues.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -401,8 +363,7 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
-            body: sql`excluded.body`,
-            updated_at: sql`excluded.updated_at`,
+            ...takeIncoming("issue_comments", "body", "updated_at"),
             deleted_at: sql`coalesce(issue_comments.deleted_at, excluded.deleted_at)`,
           })
           .where("issue_comments.updated_at", "<=", eb_excluded("updated_at")),
@@ -432,12 +393,9 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .column("id")
           .doUpdateSet({
-            status: sql`excluded.status`,
-            conclusion: sql`excluded.conclusion`,
+            ...takeIncoming("check_runs", "status", "conclusion", "completed_at", "updated_at"),
             started_at: sql`coalesce(excluded.started_at, check_runs.started_at)`,
-            completed_at: sql`excluded.completed_at`,
             head_branch: sql`coalesce(excluded.head_branch, check_runs.head_branch)`,
-            updated_at: sql`excluded.updated_at`,
           })
           // A completed run never goes back to in_progress.
           .where(sql<boolean>`check_runs.status <> 'completed' or excluded.status = 'completed'`)
@@ -474,10 +432,8 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         oc
           .columns(["id", "run_attempt"])
           .doUpdateSet({
-            status: sql`excluded.status`,
-            conclusion: sql`excluded.conclusion`,
+            ...takeIncoming("workflow_runs", "status", "conclusion", "updated_at"),
             run_started_at: sql`coalesce(excluded.run_started_at, workflow_runs.run_started_at)`,
-            updated_at: sql`excluded.updated_at`,
           })
           .where("workflow_runs.updated_at", "<=", eb_excluded("updated_at")),
       )
@@ -533,23 +489,11 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
 /** The columns every pull-request payload carries, whether a full one or one nested in a review. */
 function pullRequestCommonUpdate(): Record<string, RawBuilder<never>> {
   return {
-    id: sql`excluded.id`,
-    title: sql`excluded.title`,
-    body: sql`excluded.body`,
-    html_url: sql`excluded.html_url`,
-    state: sql`excluded.state`,
+    ...takeIncoming("pull_requests", "id", "title", "body", "html_url", "state", "author_association", "head_sha", "head_ref", "base_sha", "base_ref", "labels", "closed_at", "updated_at"),
     // Once merged, always merged: a late "opened" delivery must not undo it.
     merged: sql`pull_requests.merged or excluded.merged`,
     merged_at: sql`coalesce(excluded.merged_at, pull_requests.merged_at)`,
     author_id: sql`coalesce(excluded.author_id, pull_requests.author_id)`,
-    author_association: sql`excluded.author_association`,
-    head_sha: sql`excluded.head_sha`,
-    head_ref: sql`excluded.head_ref`,
-    base_sha: sql`excluded.base_sha`,
-    base_ref: sql`excluded.base_ref`,
-    labels: sql`excluded.labels`,
-    closed_at: sql`excluded.closed_at`,
-    updated_at: sql`excluded.updated_at`,
   };
 }
 
