@@ -15,6 +15,8 @@ is put in the first stratum it fits:
   keyword     the whole message mentions flakiness, races, timing, timeouts, retries, sleeps ...
   test-only   every changed file is a test file or a change-log fragment (and neither of the above)
   random      any remaining commit
+  flaky-word  (a top-up) keyword commits not drawn above whose message says flaky/intermittent/
+              sporadic/unstable/nondeterministic outright
 
 From each stratum a fixed number is drawn with random.Random seeded by (SEED, repo, stratum).
 Output: one tab-separated line per drawn commit: repo, sha, stratum, subject.
@@ -38,6 +40,10 @@ REPOS = {
 
 # how many to draw from each stratum, per repository
 QUOTA = {"keyword": 24, "mitigation": 8, "test-only": 7, "random": 8}
+# a top-up drawn afterwards from the keyword commits not drawn above whose message says outright
+# that tests fail now and then (added so the set holds enough flaky fixes to measure recall on)
+FLAKY_WORD_QUOTA = 4
+FLAKY_WORD = re.compile(r"flak(?!e8)|deflake|intermittent|sporadic|unstable|nondetermin|non-determin", re.I)
 
 KEYWORD = re.compile(
     r"flak|deflake|intermittent|\brac(?:e|es|ed|ing|y|iness)\b|timing|timeout|retry|retri(?:ed|es)"
@@ -102,6 +108,7 @@ def is_test(path):
 
 def strata(gdir, tip):
     pools = {k: [] for k in QUOTA}
+    pools["keyword-messages"] = []
     seen = set()
     rows = list(commits(gdir, tip))
     rows.reverse()  # oldest first, so the original of a repeated subject is kept
@@ -119,6 +126,7 @@ def strata(gdir, tip):
             pools["mitigation"].append((sha, subject))
         elif KEYWORD.search(body):
             pools["keyword"].append((sha, subject))
+            pools["keyword-messages"].append((sha, subject, body))
         elif any(is_test(f) for f in files) and all(is_test(f) or NEUTRAL.search(f) for f in files):
             pools["test-only"].append((sha, subject))
         else:
@@ -133,12 +141,21 @@ def main():
     for repo, (_lang, tip) in REPOS.items():
         gdir = git_dir(root, repo)
         pools = strata(gdir, tip)
+        drawn = set()
         for stratum, n in QUOTA.items():
             pool = sorted(pools[stratum])
             rng = random.Random("%s:%s:%s" % (SEED, repo, stratum))
             for sha, subject in rng.sample(pool, min(n, len(pool))):
+                drawn.add(sha)
                 print("\t".join((repo, sha, stratum, subject)))
-        sys.stderr.write("%s: %s\n" % (repo, ", ".join("%s %d" % (k, len(v)) for k, v in pools.items())))
+        pools["flaky-word"] = [(sha, subject) for sha, subject, msg in pools["keyword-messages"]
+                               if sha not in drawn and FLAKY_WORD.search(msg)]
+        pool = sorted(pools["flaky-word"])
+        rng = random.Random("%s:%s:%s" % (SEED, repo, "flaky-word"))
+        for sha, subject in rng.sample(pool, min(FLAKY_WORD_QUOTA, len(pool))):
+            print("\t".join((repo, sha, "flaky-word", subject)))
+        sys.stderr.write("%s: %s\n" % (repo, ", ".join("%s %d" % (k, len(v)) for k, v in pools.items()
+                                                      if k != "keyword-messages")))
 
 
 if __name__ == "__main__":
