@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
-import { enqueueMany, TASK, type JobSpec } from "../queue/queue.js";
+import { enqueueMany, ERASURE_QUEUE, TASK, type JobSpec } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
 
@@ -98,6 +98,9 @@ function followUpJob(f: FollowUp, debounce: number): JobSpec | null {
       return { task: TASK.checkConfig, payload: f, jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 };
     case "config-changed":
       return null;
+    case "erasure-event":
+      // One queue, in order: a re-install must be handled after the uninstall it cancels.
+      return { task: TASK.erasureEvent, payload: f, queueName: ERASURE_QUEUE, maxAttempts: 10 };
   }
 }
 
