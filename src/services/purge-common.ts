@@ -115,11 +115,15 @@ export async function peopleNamed(db: Tx, select: RawBuilder<unknown>): Promise<
   return r.rows.map((x) => Number(x.id));
 }
 
-/** Queued jobs (not running) whose payload matches `where` (a condition on graphile_worker.jobs `j`) are dropped. */
+/**
+ * Queued jobs (not running) whose payload matches `where` (a condition on the job `j`) are dropped
+ * through graphile-worker's own complete_jobs. The public `jobs` view has no payload, so the
+ * condition reads graphile-worker 0.17's job table.
+ */
 export async function dropQueuedJobs(db: Tx, counter: Counter, where: RawBuilder<unknown>): Promise<void> {
   const r = await sql<{ n: number }>`
     select count(*)::int as n from graphile_worker.complete_jobs(array(
-      select j.id from graphile_worker.jobs j where j.locked_at is null and ${where}))`.execute(db);
+      select j.id from graphile_worker._private_jobs j where j.locked_at is null and ${where}))`.execute(db);
   counter.add("graphile_worker.jobs", r.rows[0]?.n ?? 0);
 }
 

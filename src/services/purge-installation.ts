@@ -47,7 +47,7 @@ export async function purgeInstallationInTransaction(trx: Tx, installationId: nu
     people.add(id);
   for (const r of repos) for (const id of await purgeRepositoryRows(trx, counter, r.id)) people.add(id);
   await counter.run("deliveries", trx, sql`delete from deliveries where installation_id = ${installationId}`);
-  await dropQueuedJobs(trx, counter, sql`j.payload->>'installationId' = ${String(installationId)}`);
+  await dropQueuedJobs(trx, counter, sql`j.payload::jsonb->>'installationId' = ${String(installationId)}`);
   await counter.run("installations", trx, sql`delete from installations where id = ${installationId}`);
   await dropUnreferencedPeople(trx, counter, people);
   return counter.counts;

@@ -142,7 +142,7 @@ async function erase(trx: Tx, counter: Counter, t: PersonTarget, options: Person
     "issue_comments",
     trx,
     sql`delete from issue_comments where author_id = ${id}
-      ${keepAfter ? sql`and not (body ~* '^\s*/unsung\M' and created_at > ${keepAfter}::timestamptz)` : sql``}`,
+      ${keepAfter ? sql`and not (body ~* ${COMMAND} and created_at > ${keepAfter}::timestamptz)` : sql``}`,
   );
   await counter.run("issue_activity", trx, sql`delete from issue_activity where actor_id = ${id}`);
   await counter.run("pushes", trx, sql`delete from pushes where sender_id = ${id} or lower(pusher_login) = any(${logins}::text[])`);
@@ -175,7 +175,7 @@ async function erase(trx: Tx, counter: Counter, t: PersonTarget, options: Person
     await counter.run(
       "commits (trailer removed)",
       trx,
-      sql`update commits set message = regexp_replace(message, ${trailer}, '\1 [erased]', 'gin') where message <> regexp_replace(message, ${trailer}, '\1 [erased]', 'gin')`,
+      sql`update commits set message = regexp_replace(message, ${trailer}, ${TRAILER_ERASED}, 'gin') where message <> regexp_replace(message, ${trailer}, ${TRAILER_ERASED}, 'gin')`,
     );
   }
   // @-mentions of them in what others wrote, and in what Unsung derived from it.
@@ -193,20 +193,23 @@ async function erase(trx: Tx, counter: Counter, t: PersonTarget, options: Person
   const pattern = loginPattern(t);
   if (pattern) await counter.run("repo_configs", trx, sql`delete from repo_configs where config::text ~* ${pattern}`);
 
-  // Raw payloads naming them: a login as a whole word, or one of their e-mail addresses.
+  // Raw payloads naming them: a login as a whole word, one of their e-mail addresses, or their account
+  // id as a JSON "id" (a login they used only in raw payloads is caught by the id; another object with
+  // the same number loses its raw payload too — erring on the side of erasing).
   const payloadNames = [...logins, ...emails];
-  if (payloadNames.length) {
-    const quick = sql.join(payloadNames.map((n) => sql`strpos(lower(payload), ${n}) > 0`), sql` or `);
-    const exact = `(^|[^a-z0-9-])(${payloadNames.map(regexLiteral).join("|")})($|[^a-z0-9-])`;
-    await counter.run(
-      "deliveries (payload erased)",
-      trx,
-      sql`update deliveries set payload = null, payload_bytes = 0,
-          status = case when status = 'pending' then 'ignored' else status end,
-          last_error = case when status = 'pending' then 'payload erased (a person asked to be erased)' else last_error end
-        where payload is not null and (${quick}) and payload ~* ${exact}`,
-    );
-  }
+  const quick = sql.join([...payloadNames.map((n) => sql`strpos(lower(payload), ${n}) > 0`), sql`strpos(payload, ${String(id)}) > 0`], sql` or `);
+  const exact = [
+    ...(payloadNames.length ? [`(^|[^a-z0-9-])(${payloadNames.map(regexLiteral).join("|")})($|[^a-z0-9-])`] : []),
+    `"id"\\s*:\\s*${id}\\s*[,}]`,
+  ].join("|");
+  await counter.run(
+    "deliveries (payload erased)",
+    trx,
+    sql`update deliveries set payload = null, payload_bytes = 0,
+        status = case when status = 'pending' then 'ignored' else status end,
+        last_error = case when status = 'pending' then 'payload erased (a person asked to be erased)' else last_error end
+      where payload is not null and (${quick}) and payload ~* ${exact}`,
+  );
 
   if (options.mode === "request") {
     // They are not recorded again unless they opt in; no login is kept.
@@ -220,6 +223,12 @@ async function erase(trx: Tx, counter: Counter, t: PersonTarget, options: Person
   // A command kept for the worker to read needs its author (record-command looks them up).
   await counter.run("people", trx, sql`delete from people where id = ${id} and not exists (select 1 from issue_comments where author_id = ${id})`);
 }
+
+/** A comment that is a slash command. */
+const COMMAND = "^\\s*/unsung\\M";
+
+/** A co-author trailer naming them keeps its key, not the name: "Co-authored-by: [erased]". */
+const TRAILER_ERASED = "\\1 [erased]";
 
 /** Free-text columns where others may have @-mentioned the person. */
 const MENTION_COLUMNS: readonly [string, string][] = [

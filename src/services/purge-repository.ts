@@ -107,7 +107,7 @@ export async function purgeRepositoryRows(trx: Tx, counter: Counter, repositoryI
     );
     await counter.run("deliveries (payload erased)", trx, sql`update deliveries d set payload = null, payload_bytes = 0 where ${mentions}`);
   }
-  await dropQueuedJobs(trx, counter, sql`j.payload->>'repositoryId' = ${String(repositoryId)}`);
+  await dropQueuedJobs(trx, counter, sql`j.payload::jsonb->>'repositoryId' = ${String(repositoryId)}`);
   await counter.run("repositories", trx, sql`delete from repositories where id = ${repositoryId}`);
   return people;
 }
