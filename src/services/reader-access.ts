@@ -80,8 +80,10 @@ export class ReaderAccessError extends Error {
 
 /** The repositories of `tenant` that `login` may read, public ones included. */
 export async function readableRepositories(deps: ReaderAccessDeps, tenant: Tenant, login: string): Promise<ReaderAccess> {
-  const reader = login.replace(/^@/, "");
-  if (!isGitHubLogin(reader)) throw new ReaderAccessError(`"${login.slice(0, 60)}" is not a GitHub login`);
+  const given = login.replace(/^@/, "");
+  if (!isGitHubLogin(given)) throw new ReaderAccessError(`"${login.slice(0, 60)}" is not a GitHub login`);
+  // Logins are case-insensitive: one cache entry, one question, whatever the case.
+  const reader = given.toLowerCase();
   const repos = await tenantRepositories(deps.db, tenant);
   const publicRepos = repos.filter((r) => !r.private);
   const privateRepos = repos.filter((r) => r.private);
@@ -107,7 +109,7 @@ export async function readableRepositories(deps: ReaderAccessDeps, tenant: Tenan
   const client = gh;
   const worker = async () => {
     for (let repo = queue.shift(); repo; repo = queue.shift()) {
-      const key = `${tenant.installationId}:${repo.id}:${reader.toLowerCase()}`;
+      const key = `${tenant.installationId}:${repo.id}:${reader}`;
       const now = deps.now().getTime();
       let answer = cache?.get(key, now);
       if (answer === undefined) {
