@@ -3,6 +3,7 @@
  * so everything here is an idempotent upsert, and the follow-up jobs it adds
  * are keyed so that they merge.
  */
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
 import { enqueueMany, ERASURE_QUEUE, TASK, type JobSpec } from "../queue/queue.js";
@@ -100,7 +101,8 @@ function followUpJob(f: FollowUp, debounce: number): JobSpec | null {
       return null;
     case "erasure-event":
       // One queue, in order: a re-install must be handled after the uninstall it cancels.
-      return { task: TASK.erasureEvent, payload: f, queueName: ERASURE_QUEUE, maxAttempts: 10 };
+      // Keyed by its content, so a delivery processed twice queues it once.
+      return { task: TASK.erasureEvent, payload: f, jobKey: `erasure-event:${createHash("sha256").update(JSON.stringify(f)).digest("hex")}`, queueName: ERASURE_QUEUE, maxAttempts: 10 };
   }
 }
 

@@ -755,7 +755,7 @@ function howToRead(threshold: number): Explanation[] {
     },
     {
       title: "Self-reported and corroborated",
-      text: "Notes, claims and log entries are the person's own words: self-reported. They are corroborated when a teammate endorsed the same work, or when a claim links to work Unsung also detected. Endorsements by teammates are corroborated.",
+      text: "Notes, claims and log entries are the person's own words: self-reported. They are corroborated when a teammate endorsed the same work, or when a claim links to work Unsung also detected. Endorsements by teammates are corroborated; an endorsement from someone with no relationship to the repository (not an owner, member, collaborator or earlier contributor) is left out.",
     },
     {
       title: "Disputes",
