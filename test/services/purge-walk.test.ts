@@ -8,7 +8,8 @@
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { runDueErasures, runErasure, scheduleErasure } from "../../src/services/erasure-schedule.js";
+import { recordCommand } from "../../src/services/record-command.js";
+import { runDueErasures, runErasure, scheduleErasure, sweepOptedOut } from "../../src/services/erasure-schedule.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { loadTwoTenants, post } from "../helpers/load-tenants.js";
 import type { TestDatabase } from "../helpers/test-database.js";
@@ -222,5 +223,45 @@ describe("an opt-out", () => {
     expect(await database.db.selectFrom("erasures").select(["scope", "subject_id", "reason", "status"]).execute()).toEqual([
       { scope: "person", subject_id: PEOPLE.erin.id, reason: "opt-out", status: "done" },
     ]);
+  });
+
+  it("erases what GitHub keeps sending about them at the next sweep, but keeps an opt-in until it is read", async () => {
+    const erin = personNeedles(PEOPLE.erin);
+    // Still opted out, Erin answers an issue; then opts back in. The sweep runs before the opt-in is read.
+    await post(harness, issueStory({ repo: REPOS.website, number: 25, author: PEOPLE.alice, answerer: PEOPLE.erin, base: 86_900_600, day: 26 }));
+    await harness.drain();
+    expect((await leftovers(database, erin, (f) => f.table === "public.opt_outs")).length).toBeGreaterThan(0);
+    const deps = { db: database.db, clients: noClients, now: () => new Date() };
+    // Her opt-in comment is stored (as the worker's first step stores it), but not yet read when the sweep runs.
+    const at = "2026-08-27T12:00:00Z";
+    await database.db
+      .insertInto("people")
+      .values({ id: PEOPLE.erin.id, login: PEOPLE.erin.login, type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: "[]", seen_at: at })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    await database.db
+      .insertInto("issue_comments")
+      .values({ id: 86_900_799, repository_id: REPOS.website.id, issue_number: 25, is_pull_request: false, author_id: PEOPLE.erin.id, body: "/unsung opt-in", html_url: "", author_association: "MEMBER", created_at: at, updated_at: at, deleted_at: null })
+      .execute();
+    expect(await sweepOptedOut(deps)).toBe(1);
+    await runDueErasures(deps);
+    // Her answer went; the opt-in stays to be read, and then counts.
+    expect(await database.db.selectFrom("issue_comments").select("id").where("author_id", "=", PEOPLE.erin.id).execute()).toEqual([{ id: 86_900_799 }]);
+    expect(await recordCommand(database.db, { commentId: 86_900_799, repositoryId: REPOS.website.id, issueNumber: 25 })).toBe("recorded");
+    expect(await database.db.selectFrom("opt_outs").select(["opted_out"]).where("person_id", "=", PEOPLE.erin.id).executeTakeFirst()).toEqual({ opted_out: false });
+  });
+
+  it("sweeps an opted-out person's new facts away, keeping only the opt-out", async () => {
+    const erin = personNeedles(PEOPLE.erin);
+    await post(harness, issueStory({ repo: REPOS.website, number: 27, author: PEOPLE.alice, answerer: PEOPLE.sam, base: 86_900_800, day: 28, commands: [[PEOPLE.erin, "/unsung opt-out", "MEMBER"]] }));
+    await harness.drain();
+    await post(harness, issueStory({ repo: REPOS.website, number: 28, author: PEOPLE.alice, answerer: PEOPLE.erin, base: 86_900_900, day: 29 }));
+    await harness.drain();
+    expect((await leftovers(database, erin, (f) => f.table === "public.opt_outs")).length).toBeGreaterThan(0);
+    const deps = { db: database.db, clients: noClients, now: () => new Date() };
+    expect(await sweepOptedOut(deps)).toBe(1);
+    await runDueErasures(deps);
+    expect(await leftovers(database, erin, (f) => f.table === "public.opt_outs")).toEqual([]);
+    expect(await sweepOptedOut(deps)).toBe(0);
   });
 });
