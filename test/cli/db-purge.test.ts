@@ -8,26 +8,15 @@ import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/store/schema.js";
 import { allRows } from "../helpers/walk-tables.js";
+import { repositoryRow } from "../store/fact-rows.js";
 import { createCliDatabase, type CliDatabase } from "./run-cli.js";
 
 let cli: CliDatabase;
 const at = "2026-08-01T00:00:00Z";
 
-const repo = (id: number, installationId: number, owner: string, name: string, isPrivate = false) => ({
-  id,
-  installation_id: installationId,
-  owner_login: owner,
-  name,
-  full_name: `${owner}/${name}`,
-  private: isPrivate,
-  default_branch: "main",
-  html_url: `https://github.com/${owner}/${name}`,
-  archived: false,
-  removed_at: null,
-  updated_at: at,
-});
+const repo = repositoryRow;
 const personRow = (id: number, login: string, previous: string[] = []) => ({ id, login, type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: JSON.stringify(previous), seen_at: at });
-const contribution = (key: string, personId: number, login: string, r: ReturnType<typeof repo>, title: string) => ({
+const contribution = (key: string, personId: number, login: string, r: ReturnType<typeof repo> & { full_name: string; private: boolean }, title: string) => ({
   key,
   kind: "docs",
   person_id: personId,

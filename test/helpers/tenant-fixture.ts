@@ -10,6 +10,7 @@
  * Every id, login and name is distinctive (no number of one is a part of another), so a test can
  * search every row of every table for them.
  */
+import { parsePeriod, type Period } from "../../src/core/report/index.js";
 
 export interface FixturePerson {
   id: number;
@@ -192,28 +193,13 @@ export function pullRequestStory(s: PrSpec): Delivery[] {
         sender: user(s.reviewer),
       },
     },
-    {
+    ...[
+      "This races: wrap both writes in one transaction, or two refunds can pass the balance check.",
+      "Missing test: what happens when the token has expired? Please add a case.",
+    ].map((body, n) => ({
       event: "pull_request_review_comment",
-      payload: {
-        action: "created",
-        comment: comment(1, null, "This races: wrap both writes in one transaction, or two refunds can pass the balance check."),
-        pull_request: pr,
-        repository: repo,
-        installation: inst,
-        sender: user(s.reviewer),
-      },
-    },
-    {
-      event: "pull_request_review_comment",
-      payload: {
-        action: "created",
-        comment: comment(2, null, "Missing test: what happens when the token has expired? Please add a case."),
-        pull_request: pr,
-        repository: repo,
-        installation: inst,
-        sender: user(s.reviewer),
-      },
-    },
+      payload: { action: "created", comment: comment(n + 1, null, body), pull_request: pr, repository: repo, installation: inst, sender: user(s.reviewer) },
+    })),
     {
       event: "pull_request",
       payload: { action: "closed", number: s.number, pull_request: pullRequestObject(s, "closed", true), repository: repo, installation: inst, sender: user(s.author, s.authorLogin) },
@@ -413,4 +399,11 @@ export function tenantNeedles(org: typeof ACME): Needles {
 
 export function personNeedles(p: FixturePerson, extraLogins: string[] = []): Needles {
   return { numbers: [p.id], strings: [p.login, ...extraLogins, p.email, p.name] };
+}
+
+/** A calendar quarter ("2026Q3") as a report period. */
+export function quarterPeriod(quarter: string, now: Date): Period {
+  const p = parsePeriod({ quarter, from: null, to: null }, now);
+  if (!p.ok) throw new Error(p.error);
+  return p.period;
 }

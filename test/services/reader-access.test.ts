@@ -11,26 +11,16 @@ import { personReport } from "../../src/services/build-reports.js";
 import { readableRepositories, ReaderAccessCache, ReaderAccessError } from "../../src/services/reader-access.js";
 import { resolveTenant, type Tenant } from "../../src/services/tenants.js";
 import { parsePeriod } from "../../src/core/report/index.js";
+import { nockStrict } from "../helpers/github-app.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
+import { repositoryRow } from "../store/fact-rows.js";
 
 const API = "https://api.github.com";
 let database: TestDatabase;
 let acme: Tenant;
 const T0 = new Date("2026-10-01T12:00:00Z");
 
-const REPO = (id: number, owner: string, name: string, isPrivate: boolean, installationId: number) => ({
-  id,
-  installation_id: installationId,
-  owner_login: owner,
-  name,
-  full_name: `${owner}/${name}`,
-  private: isPrivate,
-  default_branch: "main",
-  html_url: `https://github.com/${owner}/${name}`,
-  archived: false,
-  removed_at: null,
-  updated_at: "2026-09-01T00:00:00Z",
-});
+const REPO = (id: number, owner: string, name: string, isPrivate: boolean, installationId: number) => repositoryRow(id, installationId, owner, name, isPrivate);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -94,16 +84,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-beforeEach(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  expect(pending, "every mocked GitHub call was made").toEqual([]);
-});
+nockStrict({ beforeEach, afterEach }, (pending) => expect(pending, "every mocked GitHub call was made").toEqual([]));
 
 const asked: number[] = [];
 function client(): GitHubClientFactory {

@@ -6,24 +6,19 @@
  */
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
-import { parsePeriod } from "../../src/core/report/index.js";
 import { renderReport } from "../../src/render/index.js";
 import { personReport, teamReport } from "../../src/services/build-reports.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { loadTwoTenants, post } from "../helpers/load-tenants.js";
 import type { TestDatabase } from "../helpers/test-database.js";
-import { ACME, PEOPLE, REPOS, repositoryEvent } from "../helpers/tenant-fixture.js";
+import { ACME, PEOPLE, REPOS, quarterPeriod, repositoryEvent } from "../helpers/tenant-fixture.js";
 
 let database: TestDatabase;
 let harness: Harness;
 useHarness((d, h) => ((database = d), (harness = h)));
 
 const now = new Date("2026-11-01T00:00:00Z");
-const period = (() => {
-  const p = parsePeriod({ quarter: "2026Q3", from: null, to: null }, now);
-  if (!p.ok) throw new Error(p.error);
-  return p.period;
-})();
+const period = quarterPeriod("2026Q3", now);
 const tenant = { org: ACME.login };
 const TITLE = "Document the website release checklist";
 

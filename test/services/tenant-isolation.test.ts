@@ -6,25 +6,20 @@
  * Endorsements count only from people with a relationship to the repository.
  */
 import { describe, expect, it } from "vitest";
-import { parsePeriod } from "../../src/core/report/index.js";
 import { REPORT_FORMATS, renderReport } from "../../src/render/index.js";
 import { personReport, recordsBegin, reportConfig, ReportError, teamReport, type Audience, type TeamSelector } from "../../src/services/build-reports.js";
 import { listTenants } from "../../src/services/tenants.js";
 import { useHarness, type Harness } from "../helpers/harness.js";
 import { loadTwoTenants } from "../helpers/load-tenants.js";
 import type { TestDatabase } from "../helpers/test-database.js";
-import { ACME, GLOBEX, PEOPLE, REPOS, fullName } from "../helpers/tenant-fixture.js";
+import { ACME, GLOBEX, PEOPLE, REPOS, fullName, quarterPeriod } from "../helpers/tenant-fixture.js";
 
 let database: TestDatabase;
 let harness: Harness;
 useHarness((d, h) => ((database = d), (harness = h)));
 
 const now = new Date("2026-11-01T00:00:00Z");
-const Q3 = (() => {
-  const p = parsePeriod({ quarter: "2026Q3", from: null, to: null }, now);
-  if (!p.ok) throw new Error(p.error);
-  return p.period;
-})();
+const Q3 = quarterPeriod("2026Q3", now);
 
 /** What would give the other organisation away: names, repositories, titles, its people, its words. */
 const GIVEAWAYS = {
