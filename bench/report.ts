@@ -25,7 +25,9 @@ import os from "node:os";
 import path from "node:path";
 import { sql, type Kysely } from "kysely";
 import { quarterPeriod, type Period } from "../src/core/report/index.js";
+import { recordedClientFactory } from "../src/github/clients.js";
 import { personReport, teamReport, type Audience } from "../src/services/build-reports.js";
+import { ReaderAccessCache } from "../src/services/reader-access.js";
 import { migrateToLatest } from "../src/store/migrate.js";
 import { openDatabase, type Database } from "../src/store/open-database.js";
 import type { DB } from "../src/store/schema.js";
@@ -107,8 +109,16 @@ async function runReports(label: string, db: Kysely<DB>, plan: ScaleOrgPlan, per
   say(`${label}: per-engineer report, ${typical.login} (${typical.n} contributions in the quarter, median engineer): ${ms(p.median)} ms (runs: ${p.all.map(ms).join(", ")})`);
   const pb = await time(runs, () => personReport(db, busiest.login, period, audience, now));
   say(`${label}: per-engineer report, ${busiest.login} (${busiest.n} contributions, the busiest): ${ms(pb.median)} ms`);
-  const pr = await time(runs, () => personReport(db, typical.login, period, { kind: "reader", login: typical.login }, now));
-  say(`${label}: per-engineer report, ${typical.login}, --reader ${typical.login}: ${ms(pr.median)} ms`);
+  // The reader's access is asked of GitHub: recorded answers here ("read" on every private repository),
+  // with the five-minute cache a long-running process keeps (the first run asks, the others reuse).
+  const privateRepos = await db.selectFrom("repositories").select(["owner_login", "name"]).where("private", "=", true).execute();
+  const reader = typical.login.toLowerCase();
+  const clients = recordedClientFactory(
+    privateRepos.map((r) => ({ method: "GET" as const, path: `/repos/${r.owner_login}/${r.name}/collaborators/${reader}/permission`, status: 200, body: { permission: "read" } })),
+  );
+  const accessCache = new ReaderAccessCache();
+  const pr = await time(runs, () => personReport(db, typical.login, period, { kind: "reader", login: typical.login }, now, { clients, accessCache }));
+  say(`${label}: per-engineer report, ${typical.login}, --reader ${typical.login} (${privateRepos.length} private repositories asked of GitHub once, then cached): ${ms(pr.median)} ms`);
   return { org: org.median, team: t10.median, person: p.median };
 }
 

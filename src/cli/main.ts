@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   rescore: { summary: "re-run the detectors over stored facts", load: () => import("./rescore.js") },
   report: { summary: "write an evidence packet (person) or a team report", load: () => import("./report.js") },
   stats: { summary: "count what the database holds (--json)", load: () => import("./stats.js") },
+  purge: { summary: "erase an installation, a repository or a person (--dry-run first)", load: () => import("./purge.js") },
   "score-reviews": { summary: "score reviews given as JSON Lines on stdin", load: () => import("./score-reviews.js") },
   classify: { summary: "classify changes given as JSON Lines on stdin", load: () => import("./classify.js") },
 };

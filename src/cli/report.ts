@@ -3,13 +3,20 @@ import path from "node:path";
 import { parsePeriod } from "../core/report/index.js";
 import { REPORT_FORMATS, renderReport, type ReportFormat } from "../render/index.js";
 import { personReport, ReportError, teamReport, type Audience, type TeamSelector } from "../services/build-reports.js";
-import { parse } from "./args.js";
+import { isGitHubLogin } from "../services/reader-access.js";
+import type { TenantSelector } from "../services/tenants.js";
+import { intFlag, parse } from "./args.js";
 import { UsageError, type CommandRunner } from "./io.js";
-import { openRuntime } from "./runtime.js";
+import { apiClients, openRuntime } from "./runtime.js";
 
 export const help = `Usage:
-  unsung report person <login> [period] [--format md|html|csv|json] [--out FILE] [audience]
-  unsung report team [--team SLUG | --people a,b,c] [period] [--format …] [--out FILE] [audience]
+  unsung report person <login> [organisation] [period] [--format md|html|csv|json] [--out FILE] [audience]
+  unsung report team [--team SLUG | --people a,b,c] [organisation] [period] [--format …] [--out FILE] [audience]
+
+Organisation — a report covers one organisation's repositories, never another's:
+  --org LOGIN             the organisation (or user) the app is installed on
+  --installation ID       the installation, by its numeric id
+  (neither)               the only organisation the database holds; with several, say which
 
 Period (default: the last full quarter):
   --quarter 2026Q3        a calendar quarter
@@ -17,7 +24,8 @@ Period (default: the last full quarter):
 
 Audience — who will read it; private repositories are left out unless the reader may see them:
   (default)               public repositories only
-  --reader LOGIN          public repositories, plus private ones LOGIN has worked in
+  --reader LOGIN          public repositories, plus the private ones GitHub says LOGIN can read now
+                          (asked with the app's credentials; what cannot be checked is left out)
   --repos o/a,o/b         exactly these repositories
   --include-private       every repository (for readers who can see them all)
 
@@ -37,6 +45,8 @@ export const run: CommandRunner = async (args, io) => {
       reader: { type: "string" },
       repos: { type: "string" },
       "include-private": { type: "boolean" },
+      org: { type: "string" },
+      installation: { type: "string" },
     },
     true,
   );
@@ -51,6 +61,11 @@ export const run: CommandRunner = async (args, io) => {
   if (!REPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(", ")}`);
   const audiences = [values.reader, values.repos, values["include-private"]].filter(Boolean).length;
   if (audiences > 1) throw new UsageError("choose one of --reader, --repos and --include-private");
+  if (values.reader !== undefined && !isGitHubLogin(values.reader.replace(/^@/, ""))) {
+    throw new UsageError(`--reader takes a GitHub login, not "${values.reader.slice(0, 60)}"`);
+  }
+  if (values.org !== undefined && !isGitHubLogin(values.org.replace(/^@/, ""))) throw new UsageError(`--org takes an organisation's login, not "${values.org.slice(0, 60)}"`);
+  const tenant: TenantSelector = { org: values.org ?? null, installationId: values.installation === undefined ? null : intFlag(values.installation, "installation", 0, 1, Number.MAX_SAFE_INTEGER) };
   const audience: Audience = values["include-private"]
     ? { kind: "all" }
     : values.reader
@@ -64,10 +79,13 @@ export const run: CommandRunner = async (args, io) => {
 
   const rt = await openRuntime(io);
   try {
+    const options = { tenant, ...(audience.kind === "reader" ? { clients: await apiClients(rt.env, io.cwd) } : {}) };
     const model =
       what === "person"
-        ? await personReport(rt.database.db, rest[0]!, period.period, audience, now)
-        : await teamReport(rt.database.db, teamSelector(values.team, values.people), period.period, audience, now);
+        ? await personReport(rt.database.db, rest[0]!, period.period, audience, now, options)
+        : await teamReport(rt.database.db, teamSelector(values.team, values.people), period.period, audience, now, options);
+    // Whatever the format (CSV has no room for it), say what was left out because access could not be checked.
+    if (model.coverage.note) io.stderr.write(`unsung report: ${model.coverage.note}\n`);
     const text = renderReport(model, format);
     if (values.out) {
       const file = path.resolve(io.cwd, values.out);

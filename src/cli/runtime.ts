@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Runner } from "graphile-worker";
 import { readEnv, type Env } from "../config/env.js";
-import { recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
+import { appClientFactory, recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
 import { dueJobCount, migrateQueue, startWorker } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
@@ -36,6 +36,15 @@ export async function openRuntime(io: CliIo, overrides: { dataDir?: string } = {
   return { env, database, close: () => database.close() };
 }
 
+/**
+ * Clients for a one-shot command that asks GitHub something (a reader's access): the app's own
+ * when APP_ID and a private key are set, else recorded responses when configured, else none.
+ */
+export async function apiClients(env: Env, cwd: string): Promise<GitHubClientFactory> {
+  if (env.hasGitHubCredentials) return appClientFactory({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, baseUrl: env.GITHUB_API_URL });
+  return offlineClients(env, cwd);
+}
+
 /** The GitHub clients the worker uses: recorded responses when configured, else none (live clients come from `serve`). */
 export async function offlineClients(env: Env, cwd: string): Promise<GitHubClientFactory> {
   if (!env.UNSUNG_GITHUB_RECORDINGS) return async () => null;
@@ -52,6 +61,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: { de
     now: () => new Date(),
     detectDebounceSeconds: opts.debounceSeconds ?? rt.env.UNSUNG_DETECT_DEBOUNCE_SECONDS,
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
+    erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
   };
   const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
   return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns };

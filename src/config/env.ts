@@ -44,6 +44,11 @@ const schema = z.object({
   UNSUNG_MAX_BODY_BYTES: int(25 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   /** Days to keep raw payloads of processed deliveries (0 keeps them forever). */
   UNSUNG_PAYLOAD_RETENTION_DAYS: int(90, 0, 3650),
+  /**
+   * Days between an uninstall (or a repository removed from the installation) and the erasure of its
+   * data; a re-install within them cancels it. 0: erased at the next run of the erasure job.
+   */
+  UNSUNG_ERASURE_GRACE_DAYS: int(7, 0, 365),
   /** Jobs a worker runs at once. */
   UNSUNG_WORKER_CONCURRENCY: int(4, 1, 64),
   /** Attempts before a delivery is parked as failed. */

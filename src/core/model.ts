@@ -134,4 +134,10 @@ export interface Annotation {
   repositoryFullName: string | null;
   repositoryPrivate: boolean;
   createdAt: string;
+  /**
+   * The author's relationship to the repository where it was said, as GitHub put it on the
+   * comment (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, NONE, …); null when
+   * unknown. An endorsement corroborates only when it is a teammate's (see endorsement.ts).
+   */
+  authorAssociation: string | null;
 }

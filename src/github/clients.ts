@@ -4,7 +4,7 @@
  * tests): the same Octokit, but its `fetch` answers from recorded responses
  * and never touches the network.
  */
-import { ProbotOctokit, type Probot } from "probot";
+import { Probot, ProbotOctokit } from "probot";
 
 export type GitHub = InstanceType<typeof ProbotOctokit>;
 
@@ -22,6 +22,27 @@ export interface Recording {
 
 export function liveClientFactory(probot: Probot): GitHubClientFactory {
   return async (installationId) => (await probot.auth(installationId)) as unknown as GitHub;
+}
+
+/**
+ * Installation clients from the app's credentials alone (no webhook server), for one-shot
+ * commands such as `unsung report --reader`: no retries and no throttling waits, so a failing API
+ * fails fast — callers treat a failure as "no access" (fail closed).
+ */
+export function appClientFactory(options: { appId: string; privateKey: string; baseUrl?: string | undefined }): GitHubClientFactory {
+  const Octokit = ProbotOctokit.defaults((o: Record<string, unknown> & { throttle?: Record<string, unknown> }) => ({
+    ...o,
+    retry: { enabled: false },
+    throttle: { ...o?.throttle, enabled: false },
+  }));
+  const probot = new Probot({
+    appId: options.appId,
+    privateKey: options.privateKey,
+    logLevel: "fatal",
+    Octokit: Octokit as typeof ProbotOctokit,
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+  });
+  return liveClientFactory(probot);
 }
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };

@@ -227,7 +227,15 @@ export type FollowUp =
   | { kind: "detect-reruns"; repositoryId: number; workflow: string; month: string }
   | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number }
   | { kind: "check-config"; installationId: number; repositoryId: number; owner: string; repo: string; number: number; headSha: string }
-  | { kind: "config-changed"; repositoryId: number; orgWide: boolean };
+  | { kind: "config-changed"; repositoryId: number; orgWide: boolean }
+  | ErasureEventFollowUp;
+
+/** Installation and repository events that schedule, cancel or keep erasures in step (src/services/erasure-events.ts). */
+export type ErasureEventFollowUp = { kind: "erasure-event"; at: string } & (
+  | { event: "installation-deleted" | "installation-created"; installationId: number }
+  | { event: "repositories-removed" | "repositories-added"; installationId: number; repositoryIds: number[] }
+  | { event: "repository-changed"; repositoryId: number; action: string }
+);
 
 /** Thrown for a payload that lacks what its event must have: the delivery is parked, not retried forever. */
 export class MalformedPayloadError extends Error {
@@ -356,6 +364,10 @@ export function normaliseDelivery(delivery: DeliveryInput): FactBatch {
     case "push":
       ctx.push(need(repo, "repository"), payload);
       break;
+    case "repository":
+      // Renamed, transferred, privatized, publicized, deleted…: the repository row was just updated above.
+      batch.followUps.push({ kind: "erasure-event", event: "repository-changed", repositoryId: need(repo, "repository").id, action: action ?? "", at: delivery.receivedAt });
+      break;
     default:
       break;
   }
@@ -443,23 +455,29 @@ class Ctx {
     });
     const owner = str(account?.login) ?? "";
     for (const r of Array.isArray(p.repositories) ? p.repositories : []) this.listedRepository(r, id, owner, action === "deleted" ? at : null);
+    if (action === "deleted" || action === "created") {
+      this.b.followUps.push({ kind: "erasure-event", event: action === "deleted" ? "installation-deleted" : "installation-created", installationId: id, at });
+    }
   }
 
   installationRepositories(p: Obj): void {
     const inst = need(obj(p.installation), "installation");
     const id = need(num(inst.id), "installation.id");
     const owner = str(obj(inst.account)?.login) ?? "";
-    for (const r of Array.isArray(p.repositories_added) ? p.repositories_added : []) this.listedRepository(r, id, owner, null);
-    for (const r of Array.isArray(p.repositories_removed) ? p.repositories_removed : [])
-      this.listedRepository(r, id, owner, this.d.receivedAt);
+    const added = (Array.isArray(p.repositories_added) ? p.repositories_added : []).map((r) => this.listedRepository(r, id, owner, null));
+    const removed = (Array.isArray(p.repositories_removed) ? p.repositories_removed : []).map((r) => this.listedRepository(r, id, owner, this.d.receivedAt));
+    const ids = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+    const at = this.d.receivedAt;
+    if (ids(removed).length) this.b.followUps.push({ kind: "erasure-event", event: "repositories-removed", installationId: id, repositoryIds: ids(removed), at });
+    if (ids(added).length) this.b.followUps.push({ kind: "erasure-event", event: "repositories-added", installationId: id, repositoryIds: ids(added), at });
   }
 
   /** Installation payloads list repositories in a short form: id, name, full_name, private. */
-  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): void {
+  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): number | null {
     const r = obj(v);
     const id = num(r?.id);
     const fullName = str(r?.full_name);
-    if (!r || id === null || !fullName) return;
+    if (!r || id === null || !fullName) return null;
     this.b.repositories.push({
       id,
       installationId,
@@ -472,6 +490,7 @@ class Ctx {
       archived: false,
       removedAt,
     });
+    return id;
   }
 
   pullRequest(repo: RepoRef, pr: Obj, action: string | null, installationId: number | null, partial = false): void {

@@ -15,14 +15,27 @@ export const TASK = {
   recordCommand: "record-command",
   checkConfig: "check-config",
   prunePayloads: "prune-payloads",
+  /** Installation and repository events that schedule, cancel or run erasures (src/services/erasure-events.ts). */
+  erasureEvent: "erasure-event",
+  /** One scheduled erasure, when it falls due. */
+  runErasure: "run-erasure",
+  /** Hourly: every erasure due (a safety net for lost jobs), and opted-out people's new facts. */
+  erasureSweep: "erasure-sweep",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
+
+/** Jobs of the erasure queue run one at a time, in the order they were added (a re-install after its uninstall). */
+export const ERASURE_QUEUE = "unsung-erasure";
 
 export interface EnqueueOptions {
   /** Jobs with the same key are merged: a later add replaces a pending one (debounce). */
   jobKey?: string;
   /** Run no earlier than this many seconds from now. */
   delaySeconds?: number;
+  /** Run no earlier than this time (ISO); wins over delaySeconds. */
+  runAt?: string;
+  /** Jobs of one named queue run one at a time, in order. */
+  queueName?: string;
   maxAttempts?: number;
   priority?: number;
 }
@@ -31,10 +44,15 @@ export interface EnqueueOptions {
 type AnyDb = Kysely<any> | Transaction<any>;
 
 export async function enqueue(db: AnyDb, task: TaskName, payload: unknown, options: EnqueueOptions = {}): Promise<void> {
-  const runAt = options.delaySeconds ? sql`now() + make_interval(secs => ${options.delaySeconds})` : sql`null`;
+  const runAt = options.runAt
+    ? sql`${options.runAt}::timestamptz`
+    : options.delaySeconds
+      ? sql`now() + make_interval(secs => ${options.delaySeconds})`
+      : sql`null`;
   await sql`select graphile_worker.add_job(
       ${task}::text,
       ${JSON.stringify(payload)}::json,
+      queue_name => ${options.queueName ?? null}::text,
       run_at => ${runAt},
       max_attempts => ${options.maxAttempts ?? 25}::int,
       job_key => ${options.jobKey ?? null}::text,
@@ -68,16 +86,18 @@ export async function enqueueMany(db: AnyDb, jobs: readonly JobSpec[]): Promise<
     identifier: j.task,
     payload: j.payload,
     delay: j.delaySeconds ?? null,
+    run_at: j.runAt ?? null,
+    queue_name: j.queueName ?? null,
     max_attempts: j.maxAttempts ?? 25,
     job_key: j.jobKey ?? null,
     priority: j.priority ?? 0,
   }));
   await sql`select count(*) from graphile_worker.add_jobs(array(
-      select row(t.identifier, t.payload::json, null,
-        case when t.delay is null then null else now() + make_interval(secs => t.delay) end,
+      select row(t.identifier, t.payload::json, t.queue_name,
+        case when t.run_at is not null then t.run_at when t.delay is null then null else now() + make_interval(secs => t.delay) end,
         t.max_attempts::smallint, t.job_key, t.priority::smallint, null)::graphile_worker.job_spec
       from jsonb_to_recordset(${JSON.stringify(specs)}::jsonb)
-        as t(n int, identifier text, payload jsonb, delay float8, max_attempts int, job_key text, priority int)
+        as t(n int, identifier text, payload jsonb, delay float8, run_at timestamptz, queue_name text, max_attempts int, job_key text, priority int)
       order by t.n))`.execute(db);
 }
 

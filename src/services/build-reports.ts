@@ -16,7 +16,10 @@ import {
   type PersonReport,
   type TeamReport,
 } from "../core/report/index.js";
+import type { GitHubClientFactory } from "../github/clients.js";
 import type { DB } from "../store/schema.js";
+import { accessNote, readableRepositories, ReaderAccessError, type ReaderAccessCache } from "./reader-access.js";
+import { resolveTenant, tenantRepositories, TenantError, type Tenant, type TenantRepository, type TenantSelector } from "./tenants.js";
 import { periodCounts, reviewTally } from "../store/review-tallies.js";
 import { toContribution } from "../store/upsert-contributions.js";
 
@@ -27,29 +30,78 @@ export class ReportError extends Error {
   override name = "ReportError";
 }
 
-export async function coveredRepositories(db: Kysely<DB>, audience: Audience): Promise<CoveredRepository[]> {
-  const repos = await db.selectFrom("repositories").select(["id", "full_name", "private"]).where("removed_at", "is", null).orderBy("full_name").execute();
-  let allowedPrivate: (r: { id: number; full_name: string }) => boolean = () => false;
-  if (audience.kind === "all") allowedPrivate = () => true;
-  if (audience.kind === "repos") {
-    const want = new Set(audience.fullNames.map((n) => n.toLowerCase()));
-    const unknown = audience.fullNames.filter((n) => !repos.some((r) => r.full_name.toLowerCase() === n.toLowerCase()));
-    if (unknown.length) throw new ReportError(`unknown repositories: ${unknown.join(", ")}`);
-    allowedPrivate = (r) => want.has(r.full_name.toLowerCase());
-    return repos.filter((r) => want.has(r.full_name.toLowerCase())).map((r) => ({ fullName: r.full_name, private: r.private }));
+/** Which organisation a report is about, and what deciding a reader's access needs. */
+export interface ReportOptions {
+  /** The tenant (or how to find it); default: the only one the database holds. */
+  tenant?: Tenant | TenantSelector;
+  /** Installation clients, to ask GitHub what a reader may see (without them: public repositories only). */
+  clients?: GitHubClientFactory;
+  accessCache?: ReaderAccessCache;
+}
+
+/** What a report covers: repositories (names and ids), and a sentence when access could not be checked. */
+export interface ReportCoverage {
+  tenant: Tenant;
+  covered: CoveredRepository[];
+  repositoryIds: number[];
+  note: string | null;
+}
+
+const isTenant = (t: Tenant | TenantSelector | undefined): t is Tenant => typeof (t as Tenant | undefined)?.login === "string" && "deletedAt" in (t as Tenant);
+
+/** The tenant of a request: the one given, or resolved (errors as ReportError). */
+export async function reportTenant(db: Kysely<DB>, tenant: Tenant | TenantSelector | undefined): Promise<Tenant> {
+  if (isTenant(tenant)) return tenant;
+  try {
+    return await resolveTenant(db, tenant ?? {});
+  } catch (err) {
+    if (err instanceof TenantError) throw new ReportError(err.message);
+    throw err;
   }
-  if (audience.kind === "reader") {
-    const person = await findPerson(db, audience.login);
-    // Activity in a private repository shows the reader has access to it.
-    const active = await sql<{ repository_id: number }>`
-      select distinct repository_id from pull_requests where author_id = ${person.id}
-      union select distinct repository_id from reviews where reviewer_id = ${person.id}
-      union select distinct repository_id from issue_comments where author_id = ${person.id}
-      union select distinct repository_id from issues where author_id = ${person.id}`.execute(db);
-    const ids = new Set(active.rows.map((r) => r.repository_id));
-    allowedPrivate = (r) => ids.has(r.id);
+}
+
+/**
+ * The repositories a report for `audience` covers, all of them the tenant's (never another
+ * organisation's). A reader sees public repositories and the private ones GitHub says they can
+ * read now (src/services/reader-access.ts); what could not be checked is left out and said.
+ */
+export async function reportCoverage(db: Kysely<DB>, audience: Audience, options: ReportOptions = {}): Promise<ReportCoverage> {
+  const tenant = await reportTenant(db, options.tenant);
+  const repos = await tenantRepositories(db, tenant);
+  const of = (list: TenantRepository[], note: string | null = null): ReportCoverage => ({
+    tenant,
+    covered: list.map((r) => ({ fullName: r.fullName, private: r.private })),
+    repositoryIds: list.map((r) => r.id),
+    note,
+  });
+  switch (audience.kind) {
+    case "all":
+      return of(repos);
+    case "public":
+      return of(repos.filter((r) => !r.private));
+    case "repos": {
+      const want = new Set(audience.fullNames.map((n) => n.toLowerCase()));
+      const unknown = audience.fullNames.filter((n) => !repos.some((r) => r.fullName.toLowerCase() === n.toLowerCase()));
+      if (unknown.length) throw new ReportError(`unknown repositories: ${unknown.map((n) => n.slice(0, 100)).join(", ")} (not ${tenant.login}'s)`);
+      return of(repos.filter((r) => want.has(r.fullName.toLowerCase())));
+    }
+    case "reader": {
+      const login = audience.login.replace(/^@/, "");
+      let access;
+      try {
+        access = await readableRepositories({ db, clients: options.clients ?? (async () => null), now: () => new Date(), ...(options.accessCache ? { cache: options.accessCache } : {}) }, tenant, login);
+      } catch (err) {
+        if (err instanceof ReaderAccessError) throw new ReportError(err.message);
+        throw err;
+      }
+      return of(access.readable, accessNote(login, access));
+    }
   }
-  return repos.filter((r) => !r.private || allowedPrivate(r)).map((r) => ({ fullName: r.full_name, private: r.private }));
+}
+
+/** The covered repositories alone (see reportCoverage). */
+export async function coveredRepositories(db: Kysely<DB>, audience: Audience, options: ReportOptions = {}): Promise<CoveredRepository[]> {
+  return (await reportCoverage(db, audience, options)).covered;
 }
 
 export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: number; login: string; name: string | null }> {
@@ -65,24 +117,39 @@ export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: n
   return p;
 }
 
-/** The organisation-wide configuration as last fetched: the .github repository's, then the others' teams. */
-export async function reportConfig(db: Kysely<DB>): Promise<UnsungConfig | null> {
-  const rows = await db.selectFrom("repo_configs").select(["source", "config"]).execute();
+/**
+ * The tenant's configuration as last fetched: its `.github` repository's, then its other
+ * repositories' teams. Never another organisation's.
+ */
+export async function reportConfig(db: Kysely<DB>, tenant?: Tenant | TenantSelector): Promise<UnsungConfig | null> {
+  const t = await reportTenant(db, tenant);
+  const ids = (await tenantRepositories(db, t)).map((r) => r.id);
+  if (!ids.length) return null;
+  const rows = await db
+    .selectFrom("repo_configs")
+    .select(["source", "config"])
+    .where("repository_id", "=", sql<number>`any(${ids}::bigint[])`)
+    .orderBy("repository_id")
+    .execute();
+  const orgWide = `${t.login.toLowerCase()}/.github`;
   let merged: UnsungConfig | null = null;
-  for (const r of rows.sort((a, b) => Number(b.source.includes("/.github")) - Number(a.source.includes("/.github")))) {
+  for (const r of rows.sort((a, b) => Number(b.source.toLowerCase().includes(orgWide)) - Number(a.source.toLowerCase().includes(orgWide)))) {
     const c = r.config as UnsungConfig | null;
     if (c) merged = merged ? mergeConfigs(merged, { teams: c.teams } as UnsungConfig) : c;
   }
   return merged;
 }
 
-/** When the organisation's records begin: the earliest review, comment or CI run received. */
-export async function recordsBegin(db: Kysely<DB>): Promise<string | null> {
+/** When the tenant's records begin: the earliest review, comment or CI run received in its repositories. */
+export async function recordsBegin(db: Kysely<DB>, tenant?: Tenant | TenantSelector): Promise<string | null> {
+  const t = await reportTenant(db, tenant);
+  const ids = (await tenantRepositories(db, t, { includeRemoved: true })).map((r) => r.id);
+  if (!ids.length) return null;
   const r = await sql<{ first: string | null }>`
     select least(
-      (select min(submitted_at) from reviews),
-      (select min(created_at) from issue_comments),
-      (select min(created_at) from workflow_runs)
+      (select min(submitted_at) from reviews where repository_id = any(${ids}::bigint[])),
+      (select min(created_at) from issue_comments where repository_id = any(${ids}::bigint[])),
+      (select min(created_at) from workflow_runs where repository_id = any(${ids}::bigint[]))
     ) as first`.execute(db);
   const first = r.rows[0]?.first ?? null;
   return first === null ? null : new Date(first).toISOString();
@@ -169,18 +236,21 @@ async function contributionsOf(
   db: Kysely<DB>,
   personIds: number[],
   period: Period,
-  covered: CoveredRepository[],
+  coverage: ReportCoverage,
   shape: "full" | "light" | "team" = "full",
   /** Only these kinds (default: every kind the shape reads). */
   kinds: readonly ContributionKind[] | null = null,
 ): Promise<Contribution[]> {
+  const covered = coverage.covered;
   if (!personIds.length || !covered.length) return [];
   let base = db
     .selectFrom("contributions")
     .where("person_id", "=", sql<number>`any(${[...personIds]}::bigint[])`)
     .where("occurred_at", ">=", period.from)
     .where("occurred_at", "<", period.to)
-    .where("repository_full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`);
+    .where("repository_full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`)
+    // The tenant's repositories by id too: a name alone could be another organisation's after a rename.
+    .where("repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`);
   if (kinds) base = base.where("kind", "=", sql<string>`any(${[...kinds]}::text[])`);
   if (shape === "full") return (await base.selectAll().execute()).map((r) => toContribution(r as never));
   if (shape === "light") return (await base.select(LIGHT_COLUMNS).select("detail").execute()).map(lightContribution);
@@ -195,16 +265,26 @@ async function contributionsOf(
   return [...detailed.map(lightContribution), ...counted.map(countedContribution)];
 }
 
-export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date): Promise<PersonReport> {
+export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<PersonReport> {
+  const coverage = await reportCoverage(db, audience, options);
+  const tenant = coverage.tenant;
   const person = await findPerson(db, login);
-  const covered = await coveredRepositories(db, audience);
-  const config = await reportConfig(db);
+  const config = await reportConfig(db, tenant);
   const prev = previousPeriod(period);
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
-    contributionsOf(db, [person.id], period, covered),
-    contributionsOf(db, [person.id], prev, covered, "light"),
-    db.selectFrom("annotations").selectAll().where("subject_person_id", "=", person.id).where("deleted_at", "is", null).execute(),
-    recordsBegin(db),
+    contributionsOf(db, [person.id], period, coverage),
+    contributionsOf(db, [person.id], prev, coverage, "light"),
+    coverage.repositoryIds.length
+      ? db
+          .selectFrom("annotations")
+          .selectAll()
+          .where("subject_person_id", "=", person.id)
+          .where("deleted_at", "is", null)
+          // Only what was said in the tenant's repositories: an annotation belongs to the organisation it was written in.
+          .where("repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`)
+          .execute()
+      : [],
+    recordsBegin(db, tenant),
   ]);
   const annotations: Annotation[] = annotationRows.map((a) => ({
     id: a.id,
@@ -221,6 +301,7 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
     repositoryFullName: a.repository_full_name,
     repositoryPrivate: a.repository_private,
     createdAt: a.created_at,
+    authorAssociation: a.author_association,
   }));
   return buildPersonReport({
     person,
@@ -232,7 +313,8 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
     annotations: annotations.filter((a) => a.createdAt >= period.from && a.createdAt < period.to),
     rubric: rubricOf(config),
     rubricOrder: [],
-    coveredRepositories: covered,
+    coveredRepositories: coverage.covered,
+    coverageNote: coverage.note,
     recordsBegin: begin,
     now,
   });
@@ -240,8 +322,10 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
 
 export type TeamSelector = { kind: "org" } | { kind: "team"; slug: string } | { kind: "people"; logins: string[] };
 
-export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period: Period, audience: Audience, now: Date): Promise<TeamReport> {
-  const [config, covered] = await Promise.all([reportConfig(db), coveredRepositories(db, audience)]);
+export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<TeamReport> {
+  const coverage = await reportCoverage(db, audience, options);
+  const { tenant, covered } = coverage;
+  const config = await reportConfig(db, tenant);
   let people: { id: number; login: string; name: string | null }[];
   if (selector.kind === "people") {
     people = [];
@@ -250,7 +334,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     const logins = config?.teams?.[selector.slug];
     if (!logins) {
       const known = Object.keys(config?.teams ?? {});
-      throw new ReportError(`no team "${selector.slug.slice(0, 60)}" in .github/unsung.yml${known.length ? ` (known: ${known.join(", ")})` : " (no teams are configured)"}`);
+      throw new ReportError(`no team "${selector.slug.slice(0, 60)}" in ${tenant.login}'s .github/unsung.yml${known.length ? ` (known: ${known.join(", ")})` : " (no teams are configured)"}`);
     }
     people = [];
     for (const l of logins) people.push(await findPerson(db, l));
@@ -270,7 +354,8 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
                 .whereRef("c.person_id", "=", "p.id")
                 .where("c.occurred_at", ">=", period.from)
                 .where("c.occurred_at", "<", period.to)
-                .where("c.repository_full_name", "=", sql<string>`any(${visible}::text[])`),
+                .where("c.repository_full_name", "=", sql<string>`any(${visible}::text[])`)
+                .where("c.repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`),
             ),
           )
           .execute()
@@ -279,23 +364,22 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
   const [contributions, previousContributions, previousCounts, reviewsTallied, begin, reviews] = await Promise.all([
-    contributionsOf(db, ids, period, covered, "team"),
+    contributionsOf(db, ids, period, coverage, "team"),
     // Of the previous period, only the kinds whose items the report reads; the rest is counted.
-    contributionsOf(db, ids, prev, covered, "team", TEAM_DETAIL_KINDS),
+    contributionsOf(db, ids, prev, coverage, "team", TEAM_DETAIL_KINDS),
     periodCounts(db, ids, prev, covered, TEAM_DETAIL_KINDS),
     // The whole organisation is everyone (not a bot) with work in the period: no list to check against.
     reviewTally(db, selector.kind === "org" ? "everyone" : ids, period, covered),
-    recordsBegin(db),
+    recordsBegin(db, tenant),
     ids.length && covered.length
       ? db
           .selectFrom("reviews as r")
-          .innerJoin("repositories as repo", "repo.id", "r.repository_id")
           .leftJoin("pull_requests as pr", (j) => j.onRef("pr.repository_id", "=", "r.repository_id").onRef("pr.number", "=", "r.pr_number"))
           .select(["r.reviewer_id", sql<number>`count(*)::int`.as("n")])
           .where("r.reviewer_id", "=", sql<number>`any(${ids}::bigint[])`)
           .where("r.submitted_at", ">=", period.from)
           .where("r.submitted_at", "<", period.to)
-          .where("repo.full_name", "=", sql<string>`any(${covered.map((c) => c.fullName)}::text[])`)
+          .where("r.repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`)
           // Replies in a thread show up as reviews by the author: not reviews.
           .where((eb) => eb.or([eb("pr.author_id", "is", null), eb("pr.author_id", "<>", eb.ref("r.reviewer_id"))]))
           .groupBy("r.reviewer_id")
@@ -311,6 +395,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     rubric: rubricOf(config),
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
+    coverageNote: coverage.note,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
     reviewTally: reviewsTallied,
     previousCounts,

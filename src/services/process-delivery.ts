@@ -3,9 +3,10 @@
  * so everything here is an idempotent upsert, and the follow-up jobs it adds
  * are keyed so that they merge.
  */
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
-import { enqueueMany, TASK, type JobSpec } from "../queue/queue.js";
+import { enqueueMany, ERASURE_QUEUE, TASK, type JobSpec } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
 
@@ -98,6 +99,10 @@ function followUpJob(f: FollowUp, debounce: number): JobSpec | null {
       return { task: TASK.checkConfig, payload: f, jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 };
     case "config-changed":
       return null;
+    case "erasure-event":
+      // One queue, in order: a re-install must be handled after the uninstall it cancels.
+      // Keyed by its content, so a delivery processed twice queues it once.
+      return { task: TASK.erasureEvent, payload: f, jobKey: `erasure-event:${createHash("sha256").update(JSON.stringify(f)).digest("hex")}`, queueName: ERASURE_QUEUE, maxAttempts: 10 };
   }
 }
 

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { parseCommand } from "../core/commands/parse-command.js";
 import type { DB } from "../store/schema.js";
 import { takeIncoming } from "../store/take-incoming.js";
+import { scheduleErasure } from "./erasure-schedule.js";
 
 export interface CommandJob {
   commentId: number;
@@ -29,6 +30,7 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       "c.created_at",
       "c.updated_at",
       "c.deleted_at",
+      "c.author_association",
       "p.id as author_id",
       "p.login as author_login",
       "p.is_bot",
@@ -52,16 +54,23 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
   }
   const cmd = parsed.command;
   if (cmd.kind === "opt-out" || cmd.kind === "opt-in") {
-    await db
-      .insertInto("opt_outs")
-      .values({ person_id: row.author_id, login: row.author_login, opted_out: cmd.kind === "opt-out", updated_at: row.created_at })
-      .onConflict((oc) =>
-        oc
-          .column("person_id")
-          .doUpdateSet({ opted_out: sql`excluded.opted_out`, login: sql`excluded.login`, updated_at: sql`excluded.updated_at` })
-          .where("opt_outs.updated_at", "<=", sql.ref("excluded.updated_at") as never),
-      )
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .insertInto("opt_outs")
+        .values({ person_id: row.author_id, login: row.author_login, opted_out: cmd.kind === "opt-out", updated_at: row.created_at })
+        .onConflict((oc) =>
+          oc
+            .column("person_id")
+            .doUpdateSet({ opted_out: sql`excluded.opted_out`, login: sql`excluded.login`, updated_at: sql`excluded.updated_at` })
+            .where("opt_outs.updated_at", "<=", sql.ref("excluded.updated_at") as never),
+        )
+        .returning("opted_out")
+        .executeTakeFirst();
+      // Opting out erases what is recorded about them (src/services/purge-person.ts), at once.
+      if (changed?.opted_out) {
+        await scheduleErasure(trx, { scope: "person", subjectId: row.author_id, reason: "opt-out", requestedAt: row.created_at, dueAt: row.created_at });
+      }
+    });
     return "recorded";
   }
   let subject = { id: row.author_id, login: row.author_login };
@@ -95,13 +104,15 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
     repository_private: row.private ?? true,
     created_at: row.created_at,
     deleted_at: null,
+    // What GitHub says the commenter is to this repository: an endorsement counts only from a teammate.
+    author_association: row.author_association,
   };
   await db
     .insertInto("annotations")
     .values(values)
     .onConflict((oc) =>
       oc.column("id").doUpdateSet({
-        ...takeIncoming("annotations", "kind", "subject_person_id", "subject_person_login", "link", "text"),
+        ...takeIncoming("annotations", "kind", "subject_person_id", "subject_person_login", "link", "text", "author_association"),
         deleted_at: sql`null`,
       }),
     )

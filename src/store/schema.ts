@@ -350,6 +350,23 @@ export interface AnnotationsTable {
   repository_private: boolean;
   created_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** GitHub's author_association of the comment that made it (OWNER, MEMBER, …, NONE); null when not from a comment. */
+  author_association: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The audit trail and schedule of purges (src/services/erasure-schedule.ts). */
+export interface ErasuresTable {
+  id: Generated<number>;
+  scope: "installation" | "repository" | "person";
+  subject_id: number;
+  reason: string;
+  status: "scheduled" | "running" | "done" | "cancelled";
+  requested_at: Timestamp;
+  due_at: Timestamp;
+  finished_at: Timestamp | null;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  rescore: ColumnType<string[], string | undefined, string>;
+  last_error: string | null;
 }
 
 export interface OptOutsTable {
@@ -393,4 +410,5 @@ export interface DB {
   annotations: AnnotationsTable;
   opt_outs: OptOutsTable;
   repo_configs: RepoConfigsTable;
+  erasures: ErasuresTable;
 }

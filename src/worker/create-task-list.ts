@@ -13,6 +13,9 @@ import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery
 import { recordCommand, type CommandJob } from "../services/record-command.js";
 import { prunePayloads } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
+import { handleErasureEvent } from "../services/erasure-events.js";
+import { DEFAULT_GRACE_DAYS, runDueErasures, runErasure, sweepOptedOut } from "../services/erasure-schedule.js";
+import type { ErasureEventFollowUp } from "../github/normalise-delivery.js";
 
 export interface WorkerDeps {
   db: Kysely<DB>;
@@ -20,6 +23,8 @@ export interface WorkerDeps {
   now: () => Date;
   detectDebounceSeconds: number;
   payloadRetentionDays: number;
+  /** Days between an uninstall (or a repository removed) and its erasure (UNSUNG_ERASURE_GRACE_DAYS). */
+  erasureGraceDays?: number;
   /** Pending deliveries processed together in one transaction (1: one at a time). */
   processBatchSize?: number;
   /** Detector runs, wired in by the caller (they load config and facts). */
@@ -84,8 +89,40 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     [TASK.prunePayloads]: async () => {
       await prunePayloads(deps.db, deps.now(), deps.payloadRetentionDays);
     },
+    [TASK.erasureEvent]: async (payload: unknown) => {
+      await handleErasureEvent({ ...deps, graceDays: deps.erasureGraceDays ?? DEFAULT_GRACE_DAYS }, erasureEventOf(payload));
+    },
+    [TASK.runErasure]: async (payload: unknown) => {
+      await runErasure(deps, field<number>(payload, "erasureId", "number"));
+    },
+    [TASK.erasureSweep]: async () => {
+      await sweepOptedOut(deps);
+      await runDueErasures(deps);
+    },
   };
 }
 
+/** A queued erasure event, checked field by field (a job payload is data, not trusted code). */
+function erasureEventOf(payload: unknown): ErasureEventFollowUp {
+  const event = field<string>(payload, "event", "string");
+  const at = field<string>(payload, "at", "string");
+  if (Number.isNaN(Date.parse(at))) throw new Error("job payload has no valid time at");
+  const ids = (payload as { repositoryIds?: unknown }).repositoryIds;
+  const repositoryIds = Array.isArray(ids) && ids.every((x) => Number.isSafeInteger(x)) ? (ids as number[]) : null;
+  switch (event) {
+    case "installation-deleted":
+    case "installation-created":
+      return { kind: "erasure-event", event, at, installationId: field(payload, "installationId", "number") };
+    case "repositories-removed":
+    case "repositories-added":
+      if (!repositoryIds) throw new Error("job payload has no repositoryIds");
+      return { kind: "erasure-event", event, at, installationId: field(payload, "installationId", "number"), repositoryIds };
+    case "repository-changed":
+      return { kind: "erasure-event", event, at, repositoryId: field(payload, "repositoryId", "number"), action: field(payload, "action", "string") };
+    default:
+      throw new Error(`job payload has an unknown erasure event ${JSON.stringify(event).slice(0, 60)}`);
+  }
+}
+
 /** Daily housekeeping, in graphile-worker's crontab format. */
-export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n`;
+export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n15 * * * * ${TASK.erasureSweep}\n`;

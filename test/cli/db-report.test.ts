@@ -6,12 +6,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Kysely } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DB } from "../../src/store/schema.js";
 import { parseCsv } from "../render/helpers.js";
+import { API, appEnv, nockInstallationToken, nockStrict } from "../helpers/github-app.js";
 import { createCliDatabase, type CliDatabase } from "./run-cli.js";
 
 let cli: CliDatabase;
+nockStrict({ beforeEach, afterEach }, (pending) => expect(pending, "every mocked GitHub call was made").toEqual([]));
 
 const PUBLIC = { id: 1, fullName: "acme/website", private: false };
 /** Private, and the reader "carol" has worked in it. */
@@ -36,14 +39,21 @@ const TITLES = {
 
 const Q = ["--quarter", "2025Q2"];
 
+/** The app's installation on acme: reader access is asked with its client. */
+const INSTALLATION = 4242;
+
 async function seed(db: Kysely<DB>): Promise<void> {
   const at = "2025-07-01T00:00:00Z";
+  await db
+    .insertInto("installations")
+    .values({ id: INSTALLATION, account_id: 4100, account_login: "acme", account_type: "Organization", repository_selection: "all", permissions: "{}", events: "[]", suspended_at: null, deleted_at: null, updated_at: at })
+    .execute();
   await db
     .insertInto("repositories")
     .values(
       REPOS.map((r) => ({
         id: r.id,
-        installation_id: null,
+        installation_id: INSTALLATION,
         owner_login: "acme",
         name: r.fullName.split("/")[1]!,
         full_name: r.fullName,
@@ -203,17 +213,43 @@ describe("unsung report person", () => {
     expect(r.stdout).toContain("Spent two weeks on the Nightjar incident");
   });
 
-  it("with --reader, includes only the private repositories the reader has worked in", async () => {
-    const carol = await cli.run(["report", "person", "alice", ...Q, "--reader", "carol"]);
+  it("with --reader, includes the private repositories GitHub says the reader can read now — not those they once worked in", async () => {
+    // Carol opened an issue in the shared repository long ago; today GitHub says she has no access to
+    // it, but can read the hidden one.
+    const token = nockInstallationToken(INSTALLATION);
+    const perms = nock(API)
+      .get("/repos/acme/secret-vault/collaborators/carol/permission")
+      .reply(200, { permission: "none", role_name: "none" })
+      .get("/repos/acme/hidden-ops/collaborators/carol/permission")
+      .reply(200, { permission: "read", role_name: "read" });
+    const carol = await cli.run(["report", "person", "alice", ...Q, "--reader", "carol"], appEnv());
+    expect(carol.stderr).toBe("");
     expect(carol.code).toBe(0);
     expect(carol.stdout).toContain(TITLES.public);
-    expect(carol.stdout).toContain(TITLES.shared);
-    expectAbsent(carol.stdout, HIDDEN);
-    // Bob has worked in no private repository: he sees the public ones only.
-    const bob = await cli.run(["report", "person", "alice", ...Q, "--reader", "bob", "--format", "json"]);
-    expect(bob.code).toBe(0);
-    expect(bob.stdout).toContain(TITLES.public);
-    expectAbsent(bob.stdout, SHARED, HIDDEN);
+    expect(carol.stdout).toContain(TITLES.hidden);
+    expectAbsent(carol.stdout, SHARED);
+    expect(token.isDone() && perms.isDone()).toBe(true);
+  });
+
+  it("with --reader and GitHub unreachable or no credentials, leaves private repositories out and says so (fail closed)", async () => {
+    nockInstallationToken(INSTALLATION);
+    nock(API).get("/repos/acme/secret-vault/collaborators/carol/permission").reply(503, {}).get("/repos/acme/hidden-ops/collaborators/carol/permission").reply(500, {});
+    for (const format of ["md", "json"]) {
+      if (format === "json") {
+        nockInstallationToken(INSTALLATION);
+        nock(API).get("/repos/acme/secret-vault/collaborators/carol/permission").reply(503, {}).get("/repos/acme/hidden-ops/collaborators/carol/permission").reply(500, {});
+      }
+      const r = await cli.run(["report", "person", "alice", ...Q, "--reader", "carol", "--format", format], appEnv());
+      expect(r.code, format).toBe(0);
+      expect(r.stdout).toContain(TITLES.public);
+      expectAbsent(r.stdout, SHARED, HIDDEN);
+      expect(r.stdout).toMatch(/GitHub could not be asked whether \\?@carol can read 2 private repositories/);
+      expect(r.stderr).toContain("GitHub could not be asked whether @carol can read 2 private repositories");
+    }
+    const none = await cli.run(["report", "person", "alice", ...Q, "--reader", "carol", "--format", "csv"]);
+    expect(none.code).toBe(0);
+    expectAbsent(none.stdout, SHARED, HIDDEN);
+    expect(none.stderr).toContain("no GitHub credentials");
   });
 
   it("with --repos, covers exactly those repositories", async () => {
@@ -237,9 +273,10 @@ describe("unsung report person", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain('no one with the login "nobody-here" has been seen in this organisation');
-    const reader = await cli.run(["report", "person", "alice", ...Q, "--reader", "ghost-reader"]);
-    expect(reader.code).toBe(1);
-    expect(reader.stderr).toContain('"ghost-reader"');
+    // A reader need not have been seen here (GitHub decides), but must be a GitHub login.
+    const reader = await cli.run(["report", "person", "alice", ...Q, "--reader", "ghost reader%"]);
+    expect(reader.code).toBe(2);
+    expect(reader.stderr).toContain('--reader takes a GitHub login, not "ghost reader%"');
   });
 
   it("writes a clear report when the period holds nothing (exit 0)", async () => {

@@ -27,7 +27,7 @@ const UNREACHABLE = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/x" };
 describe("unsung", () => {
   it("lists every command in its usage", () => {
     expect(COMMANDS).toEqual(
-      expect.arrayContaining(["demo", "serve", "worker", "migrate", "replay", "deliveries", "reprocess", "rescore", "report", "stats", "score-reviews", "classify"]),
+      expect.arrayContaining(["demo", "serve", "worker", "migrate", "replay", "deliveries", "reprocess", "rescore", "report", "stats", "purge", "score-reviews", "classify"]),
     );
   });
 

@@ -31,6 +31,7 @@ describe("readEnv", () => {
       UNSUNG_DATA_DIR: ".unsung/data",
       UNSUNG_MAX_BODY_BYTES: 25 * 1024 * 1024,
       UNSUNG_PAYLOAD_RETENTION_DAYS: 90,
+      UNSUNG_ERASURE_GRACE_DAYS: 7,
       UNSUNG_WORKER_CONCURRENCY: 4,
       UNSUNG_MAX_ATTEMPTS: 5,
       UNSUNG_RUN_WORKER: true,
@@ -59,6 +60,15 @@ describe("readEnv", () => {
   it.each(["65536", "70000", "-1", "abc", "80.5", " ", "0x50", "1e3"])("rejects PORT=%j", (port) => {
     const err = envError({ PORT: port });
     expect(err.message).toMatch(/^invalid environment:\n {2}PORT: /);
+  });
+
+  it.each(["366", "-1", "7 days", "1.5"])("rejects UNSUNG_ERASURE_GRACE_DAYS=%j", (days) => {
+    expect(envError({ UNSUNG_ERASURE_GRACE_DAYS: days }).message).toMatch(/^invalid environment:\n {2}UNSUNG_ERASURE_GRACE_DAYS: /);
+  });
+
+  it("accepts a grace period of 0 days (erase at the next run) up to a year", () => {
+    expect(readEnv({ UNSUNG_ERASURE_GRACE_DAYS: "0" }, dir).UNSUNG_ERASURE_GRACE_DAYS).toBe(0);
+    expect(readEnv({ UNSUNG_ERASURE_GRACE_DAYS: "365" }, dir).UNSUNG_ERASURE_GRACE_DAYS).toBe(365);
   });
 
   it("rejects an unknown LOG_LEVEL, naming the allowed ones", () => {

@@ -121,6 +121,25 @@ describe("normaliseDelivery on edited copies of real payloads", () => {
     expect(deleted.repositories).toEqual([expect.objectContaining({ id: 1296269, removedAt: AT })]);
   });
 
+  it("asks for erasures to be scheduled, cancelled or kept in step by installation and repository events", () => {
+    const at = { kind: "erasure-event", at: AT };
+    expect(norm("installation", example("installation", "deleted")).followUps).toEqual([{ ...at, event: "installation-deleted", installationId: 2 }]);
+    expect(norm("installation", example("installation", "created")).followUps).toEqual([{ ...at, event: "installation-created", installationId: 957387 }]);
+    expect(norm("installation", example("installation", "suspend")).followUps).toEqual([]);
+    expect(norm("installation_repositories", fixture("installation_repositories.removed-space")).followUps).toEqual([
+      { ...at, event: "repositories-removed", installationId: 957387, repositoryIds: [186853007] },
+    ]);
+    expect(norm("installation_repositories", example("installation_repositories", "added")).followUps).toEqual([
+      { ...at, event: "repositories-added", installationId: 957387, repositoryIds: [186853007] },
+    ]);
+    // The repository event: its row is updated from the payload, and its copies are brought in step.
+    const privatized = norm("repository", example("repository", "privatized"));
+    expect(privatized.repositories[0]).toMatchObject({ private: true });
+    expect(privatized.followUps).toEqual([{ ...at, event: "repository-changed", repositoryId: privatized.repositories[0]!.id, action: "privatized" }]);
+    const renamed = norm("repository", example("repository", "renamed"));
+    expect(renamed.followUps).toEqual([expect.objectContaining({ event: "repository-changed", action: "renamed" })]);
+  });
+
   it("keeps a workflow run's attempt number", () => {
     expect(norm("workflow_run", fixture("workflow_run.completed-attempt-2")).workflowRuns[0]).toMatchObject({ id: 289782451, runAttempt: 2, conclusion: "success" });
   });

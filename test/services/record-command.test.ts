@@ -72,6 +72,7 @@ describe("recordCommand", () => {
       repository_private: false,
       created_at: "2026-02-01T10:00:00.000Z",
       deleted_at: null,
+      author_association: "MEMBER",
     });
   });
 

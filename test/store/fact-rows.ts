@@ -49,3 +49,20 @@ export function issueCommentRow(
 ): Row<"issue_comments"> {
   return { is_pull_request: false, body: "", html_url: "", author_association: "MEMBER", ...r };
 }
+
+/** A repository row of an installation, named owner/name. */
+export function repositoryRow(id: number, installationId: number | null, owner: string, name: string, isPrivate = false): Row<"repositories"> {
+  return {
+    id,
+    installation_id: installationId,
+    owner_login: owner,
+    name,
+    full_name: `${owner}/${name}`,
+    private: isPrivate,
+    default_branch: "main",
+    html_url: `https://github.com/${owner}/${name}`,
+    archived: false,
+    removed_at: null,
+    updated_at: "2026-08-01T00:00:00Z",
+  };
+}

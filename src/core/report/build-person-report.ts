@@ -8,6 +8,7 @@
 import type { Annotation, Contribution, ContributionKind } from "../model.js";
 import { buildComparisonRows, countTrend, partialChange, rateTrend, totalChange } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
+import { isShownAnnotation } from "./endorsement.js";
 import { fixAuthor, glueKindHeading, isDepthfulReview, isGlue, previousRecorded, rerunOutcome, sameQuestionGroups, trappedItems } from "./glue.js";
 import { compareStrength, mergeContributions, normalizeUrl, sortByStrength, type MergedContribution } from "./merge-contributions.js";
 import { isInPeriod, previousPeriod as previousPeriodOf, type Period } from "./period.js";
@@ -66,6 +67,8 @@ export interface PersonReportInput {
   rubricOrder: readonly string[];
   /** The repositories the reader may see. Anything from other repositories is dropped. */
   coveredRepositories: readonly CoveredRepository[];
+  /** A sentence about coverage the report must add (e.g. access GitHub could not confirm). */
+  coverageNote?: string | null;
   now: Date;
   /** Default DEFAULT_SCORE_THRESHOLD. */
   scoreThreshold?: number;
@@ -83,7 +86,7 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
   const threshold = input.scoreThreshold ?? DEFAULT_SCORE_THRESHOLD;
   const prevPeriod = input.previousPeriod ?? previousPeriodOf(period);
   const coverage = coverageOf(input.coveredRepositories);
-  const coverageModel = describeCoverage(input.coveredRepositories);
+  const coverageModel = describeCoverage(input.coveredRepositories, input.coverageNote ?? null);
 
   const current = selectCoveredContributions(input.contributions, coverage).filter(
     (c) => c.personId === person.id && isInPeriod(c.occurredAt, period),
@@ -92,7 +95,8 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
     (c) => c.personId === person.id && isInPeriod(c.occurredAt, prevPeriod),
   );
   const annotations = uniqueById(
-    selectCoveredAnnotations(input.annotations, coverage).filter((a) => a.subjectPersonId === person.id),
+    // Endorsements from outside the repository never count as a teammate's corroboration (endorsement.ts).
+    selectCoveredAnnotations(input.annotations, coverage).filter((a) => a.subjectPersonId === person.id && isShownAnnotation(a)),
   ).sort(byCreatedAt);
 
   const merged = mergeContributions(current);
@@ -751,7 +755,7 @@ function howToRead(threshold: number): Explanation[] {
     },
     {
       title: "Self-reported and corroborated",
-      text: "Notes, claims and log entries are the person's own words: self-reported. They are corroborated when a teammate endorsed the same work, or when a claim links to work Unsung also detected. Endorsements by teammates are corroborated.",
+      text: "Notes, claims and log entries are the person's own words: self-reported. They are corroborated when a teammate endorsed the same work, or when a claim links to work Unsung also detected. Endorsements by teammates are corroborated; an endorsement from someone with no relationship to the repository (not an owner, member, collaborator or earlier contributor) is left out.",
     },
     {
       title: "Disputes",

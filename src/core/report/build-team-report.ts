@@ -79,6 +79,8 @@ export interface TeamReportInput {
   ranking?: boolean;
   /** The repositories the reader may see. Anything from other repositories is dropped. */
   coveredRepositories: readonly CoveredRepository[];
+  /** A sentence about coverage the report must add (e.g. access GitHub could not confirm). */
+  coverageNote?: string | null;
   /**
    * Reviews submitted per reviewer in the period, in covered repositories only, bots excluded.
    * When given, review load share uses these counts; otherwise it uses review contributions.
@@ -119,7 +121,7 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   const { period } = input;
   const prevPeriod = input.previousPeriod ?? previousPeriodOf(period);
   const coverage = coverageOf(input.coveredRepositories);
-  const coverageModel = describeCoverage(input.coveredRepositories);
+  const coverageModel = describeCoverage(input.coveredRepositories, input.coverageNote ?? null);
   const ranking = input.ranking === true;
 
   const members = uniqueMembers(input.people);

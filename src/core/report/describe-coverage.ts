@@ -4,7 +4,8 @@
 import type { ReportCoverage } from "./report-model.js";
 import type { CoveredRepository } from "./select-covered.js";
 
-export function describeCoverage(repositories: readonly CoveredRepository[]): ReportCoverage {
+/** `note`: a sentence to add (e.g. private repositories whose access could not be checked). */
+export function describeCoverage(repositories: readonly CoveredRepository[], note: string | null = null): ReportCoverage {
   const seen = new Map<string, CoveredRepository>();
   for (const r of repositories) {
     if (typeof r?.fullName !== "string" || r.fullName.trim() === "") continue;
@@ -16,11 +17,12 @@ export function describeCoverage(repositories: readonly CoveredRepository[]): Re
   const list = [...seen.values()].sort((a, b) => a.fullName.toLowerCase().localeCompare(b.fullName.toLowerCase(), "en"));
   const privateCount = list.filter((r) => r.private).length;
   const publicCount = list.length - privateCount;
-  const description =
+  const base =
     list.length === 0
       ? "This report covers no repositories, so it can show only off-GitHub log entries."
       : `This report covers ${list.length} ${list.length === 1 ? "repository" : "repositories"}` +
         (privateCount > 0 ? ` (${privateCount} private)` : "") +
         ". Work in any other repository is left out.";
-  return { repositories: list, publicCount, privateCount, description };
+  const description = note ? `${base} ${note}` : base;
+  return { repositories: list, publicCount, privateCount, description, note };
 }

@@ -23,6 +23,8 @@ export interface ReportCoverage {
   privateCount: number;
   /** A sentence: "3 repositories (1 private): acme/api, …". */
   description: string;
+  /** What the description adds about coverage (e.g. access GitHub could not confirm), else null. */
+  note: string | null;
 }
 
 /** "self-reported": only the person says so. "corroborated": a peer endorsed it, or detected work matches it. */

@@ -203,6 +203,25 @@ describe("buildPersonReport: own words, peers, disputes", () => {
     expect(report.endorsements[0]).toMatchObject({ authorLogin: "Carol", standing: "corroborated", byPerson: false });
   });
 
+  it.each(["NONE", "FIRST_TIMER", "FIRST_TIME_CONTRIBUTOR", "MANNEQUIN", null, "member-ish"])(
+    "never counts an endorsement from outside the repository (author_association %j) as corroboration, nor shows it",
+    (association) => {
+      const q3 = aliceQ3();
+      const outside = q3.annotations.map((a) => (a.kind === "endorse" ? { ...a, authorAssociation: association } : a));
+      const report = buildPersonReport(personInput({ contributions: q3.contributions, annotations: outside }));
+      expect(report.endorsements).toEqual([]);
+      expect(allItems(report).every((i) => !i.corroborated && i.endorsedBy.length === 0)).toBe(true);
+      expect(JSON.stringify(report)).not.toContain("Endorsed by");
+    },
+  );
+
+  it.each(["OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "member"])("counts an endorsement from a %s of the repository", (association) => {
+    const q3 = aliceQ3();
+    const report = buildPersonReport(personInput({ contributions: q3.contributions, annotations: q3.annotations.map((a) => ({ ...a, authorAssociation: association })) }));
+    expect(report.endorsements).toHaveLength(1);
+    expect(report.endorsements[0]).toMatchObject({ standing: "corroborated" });
+  });
+
   it("shows a dispute next to the item it disputes", () => {
     const { report, keys } = build();
     const disputed = allItems(report).find((i) => i.key === keys.triage0);

@@ -99,6 +99,7 @@ export function annotation(overrides: Partial<Annotation> & { kind: Annotation["
     repositoryFullName: null,
     repositoryPrivate: false,
     createdAt: "2026-09-15T10:00:00Z",
+    authorAssociation: "MEMBER",
     ...overrides,
   };
 }
