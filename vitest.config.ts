@@ -18,6 +18,11 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: dbTests,
+          // Inline projects do not inherit the root's timeouts: without this a unit test gets
+          // vitest's 5 s default, which a loaded machine exceeds (the demo generator's
+          // determinism test took 6.8 s with the other cores busy).
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
       {
