@@ -203,6 +203,19 @@ export interface FactBatch {
     authorEmail: string;
     coAuthors: ParsedTrailer[];
   }[];
+  /**
+   * The changed files of pull requests (from the API, not webhooks). `complete`: the whole list,
+   * so files no longer in it are dropped. A null patch keeps a patch already stored for the same
+   * file and size (GraphQL lists files without diffs).
+   */
+  pullRequestFiles: {
+    repositoryId: number;
+    prNumber: number;
+    complete: boolean;
+    files: { path: string; status: string; additions: number; deletions: number; patch: string | null }[];
+  }[];
+  /** Which commits belong to which pull request (from the API). */
+  pullRequestCommits: { repositoryId: number; prNumber: number; sha: string }[];
   pushes: {
     deliveryId: string;
     repositoryId: number;
@@ -263,7 +276,8 @@ function need<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-function emptyBatch(): FactBatch {
+/** A batch with nothing in it, to fill or to merge others into. */
+export function emptyFactBatch(): FactBatch {
   return {
     installations: [],
     repositories: [],
@@ -279,6 +293,8 @@ function emptyBatch(): FactBatch {
     checkRuns: [],
     workflowRuns: [],
     commits: [],
+    pullRequestFiles: [],
+    pullRequestCommits: [],
     pushes: [],
     followUps: [],
   };
@@ -313,7 +329,7 @@ export const HANDLED_EVENTS = new Set([
 ]);
 
 export function normaliseDelivery(delivery: DeliveryInput): FactBatch {
-  const batch = emptyBatch();
+  const batch = emptyFactBatch();
   const payload = obj(delivery.payload);
   if (!payload) throw new MalformedPayloadError("payload is not a JSON object");
   const ctx = new Ctx(batch, delivery, payload);

@@ -1,0 +1,59 @@
+/**
+ * Every GraphQL document the app sends, validated against GitHub's published
+ * schema (@octokit/graphql-schema): a field GitHub renamed or removed, a
+ * wrong argument or type fails here rather than in production.
+ */
+import { schema as githubSchema } from "@octokit/graphql-schema";
+import { buildClientSchema, parse, validate, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  BACKFILL_CONFIG,
+  BACKFILL_ISSUES,
+  BACKFILL_PULL_REQUESTS,
+  BACKFILL_REPOSITORY,
+  OVERFLOW_BATCH,
+  OVERFLOW_KINDS,
+  overflowQuery,
+} from "../../src/github/backfill-queries.js";
+import * as queries from "../../src/github/queries.js";
+
+let schema: GraphQLSchema;
+beforeAll(() => {
+  // The introspection JSON: the published SDL text defines two enterprise fields twice, which buildSchema refuses.
+  schema = buildClientSchema(githubSchema.json as unknown as IntrospectionQuery);
+});
+
+const errorsOf = (doc: string) => validate(schema, parse(doc)).map((e) => e.message);
+
+describe("GraphQL documents against GitHub's schema", () => {
+  it("every query in src/github/queries.ts is valid", () => {
+    const docs = Object.entries(queries).filter(([, v]) => typeof v === "string");
+    expect(docs.length).toBeGreaterThan(0);
+    for (const [name, doc] of docs) expect(errorsOf(doc as string), name).toEqual([]);
+  });
+
+  it.each([
+    ["BACKFILL_REPOSITORY", BACKFILL_REPOSITORY],
+    ["BACKFILL_CONFIG", BACKFILL_CONFIG],
+    ["BACKFILL_PULL_REQUESTS", BACKFILL_PULL_REQUESTS],
+    ["BACKFILL_ISSUES", BACKFILL_ISSUES],
+  ])("%s is valid", (_name, doc) => {
+    expect(errorsOf(doc)).toEqual([]);
+  });
+
+  it.each(OVERFLOW_KINDS)("an overflow page of %s is valid", (kind) => {
+    expect(errorsOf(overflowQuery([{ nodeId: "N", kind, after: "C" }]).query)).toEqual([]);
+  });
+
+  it("a full batch mixing every kind is one valid document", () => {
+    const requests = Array.from({ length: OVERFLOW_BATCH }, (_, i) => ({ nodeId: `N${i}`, kind: OVERFLOW_KINDS[i % OVERFLOW_KINDS.length]!, after: `C${i}` }));
+    const { query, variables } = overflowQuery(requests);
+    expect(errorsOf(query)).toEqual([]);
+    expect(Object.keys(variables)).toHaveLength(2 * OVERFLOW_BATCH);
+  });
+
+  it("the check rejects what GitHub would reject (it is not vacuous)", () => {
+    expect(errorsOf("query { repository(owner: \"o\", name: \"r\") { pullRequests(first: 1) { nodes { noSuchField } } } }")).not.toEqual([]);
+    expect(errorsOf("query { repository(owner: \"o\") { id } }")).not.toEqual([]);
+  });
+});
