@@ -80,6 +80,8 @@ export class ApiError extends Error {
     message: string,
     readonly status: number | null,
     readonly notFound: boolean,
+    /** Worth trying again later (GitHub was down or unreachable); false for answers that will not change. */
+    readonly retryable = false,
   ) {
     super(message);
   }
@@ -237,7 +239,8 @@ export class ApiClient {
       });
       if (d.do === "fail") {
         const status = failure.kind === "http" ? failure.status : null;
-        throw new ApiError(`${route}: ${d.reason}${refreshed && status === 401 ? ` (${this.o.auth.label})` : ""}`, status, d.notFound);
+        const retryable = failure.kind === "timeout" || failure.kind === "network" || (status !== null && status >= 500);
+        throw new ApiError(`${route}: ${d.reason}${refreshed && status === 401 ? ` (${this.o.auth.label})` : ""}`, status, d.notFound, retryable);
       }
       if (d.do === "wait-reset") {
         if (++resetWaits > this.policy.maxResetWaits) throw new ApiError(`${route}: ${d.reason}, still after ${this.policy.maxResetWaits} waits for the reset`, null, false);

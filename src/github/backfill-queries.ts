@@ -11,7 +11,7 @@
  * tests validate every document here against GitHub's published schema.
  */
 
-/** Nested page sizes: chosen so a page of 50 pull requests stays far below GitHub's 500,000-node limit. */
+/** Nested page sizes: a page of 100 pull requests and 100 issues asks for about 60,000 nodes, far below GitHub's 500,000. */
 export const NESTED = {
   labels: 20,
   reviews: 20,
@@ -20,7 +20,7 @@ export const NESTED = {
   comments: 20,
   commits: 30,
   files: 50,
-  checkSuites: 10,
+  checkSuites: 5,
   checkRuns: 20,
   timeline: 30,
   edits: 10,
@@ -211,7 +211,7 @@ const ISSUE = /* GraphQL */ `
     body
     url
     state
-    stateReason
+    stateReason(enableDuplicate: true)
     author { ...Who }
     authorAssociation
     createdAt
@@ -263,35 +263,37 @@ export const BACKFILL_CONFIG = /* GraphQL */ `
   }
 `;
 
-const PR_FRAGMENTS = [PULL_REQUEST, REVIEW, THREAD, REVIEW_COMMENT, ISSUE_COMMENT, COMMIT, FILE, CHECK_SUITE, CHECK_RUN, WHO].join("\n");
-const ISSUE_FRAGMENTS = [ISSUE, ISSUE_COMMENT, TIMELINE_ITEM, EDIT, WHO].join("\n");
 
-/** Pull requests, most recently updated first. */
-export const BACKFILL_PULL_REQUESTS = /* GraphQL */ `
-  query BackfillPullRequests($owner: String!, $name: String!, $first: Int!, $after: String) {
+/**
+ * One page of the repository's activity: pull requests (most recently updated first) and issues
+ * updated since the window's start (GitHub filters; most recently updated first), in one call.
+ * Either side is left out (`@include`) once it has been read to its end.
+ */
+export const BACKFILL_ACTIVITY = /* GraphQL */ `
+  query BackfillActivity(
+    $owner: String!
+    $name: String!
+    $withPullRequests: Boolean!
+    $pullRequests: Int!
+    $pullRequestsAfter: String
+    $withIssues: Boolean!
+    $issues: Int!
+    $issuesAfter: String
+    $since: DateTime!
+  ) {
     ${RATE_LIMIT}
     repository(owner: $owner, name: $name) {
-      pullRequests(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+      pullRequests(first: $pullRequests, after: $pullRequestsAfter, orderBy: { field: UPDATED_AT, direction: DESC }) @include(if: $withPullRequests) {
         ${PAGE_INFO}
         nodes { ...BackfillPullRequest }
       }
-    }
-  }
-  ${PR_FRAGMENTS}
-`;
-
-/** Issues updated since the window's start (GitHub filters), most recently updated first. */
-export const BACKFILL_ISSUES = /* GraphQL */ `
-  query BackfillIssues($owner: String!, $name: String!, $first: Int!, $after: String, $since: DateTime!) {
-    ${RATE_LIMIT}
-    repository(owner: $owner, name: $name) {
-      issues(first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) {
+      issues(first: $issues, after: $issuesAfter, orderBy: { field: UPDATED_AT, direction: DESC }, filterBy: { since: $since }) @include(if: $withIssues) {
         ${PAGE_INFO}
         nodes { ...BackfillIssue }
       }
     }
   }
-  ${ISSUE_FRAGMENTS}
+  ${[PULL_REQUEST, REVIEW, THREAD, REVIEW_COMMENT, ISSUE_COMMENT, COMMIT, FILE, CHECK_SUITE, CHECK_RUN, ISSUE, TIMELINE_ITEM, EDIT, WHO].join("\n")}
 `;
 
 /** A nested connection that needs another page: on which node, which connection, after which cursor. */
@@ -331,7 +333,7 @@ const OVERFLOW: Record<OverflowKind, { on: string; field: string; fragments: str
 };
 
 /** Overflow requests read in one call. */
-export const OVERFLOW_BATCH = 20;
+export const OVERFLOW_BATCH = 30;
 
 /**
  * One query for several overflow pages at once: `o0: node(id: $n0) { ... on PullRequest { reviews(after: $a0) … } }`.

@@ -4,6 +4,7 @@
  * receiving an older one late, never moves a fact backwards.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
+import { BACKFILL_ACTIVITY_PREFIX } from "../core/backfill/activity-ids.js";
 import type { FactBatch } from "../github/normalise-delivery.js";
 import type { DB } from "./schema.js";
 import { takeIncoming } from "./take-incoming.js";
@@ -484,7 +485,6 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
  * the webhook's, which carries the exact before/after text. So a backfill and live webhooks for
  * the same issue agree, in whichever order they land.
  */
-export const BACKFILL_ACTIVITY_PREFIX = "backfill:";
 const SAME_EVENT_SECONDS = 120;
 
 async function writeIssueActivity(db: Tx, rows: FactBatch["issueActivity"]): Promise<void> {

@@ -4,12 +4,11 @@
  * wrong argument or type fails here rather than in production.
  */
 import { schema as githubSchema } from "@octokit/graphql-schema";
-import { buildClientSchema, parse, validate, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  BACKFILL_ACTIVITY,
   BACKFILL_CONFIG,
-  BACKFILL_ISSUES,
-  BACKFILL_PULL_REQUESTS,
   BACKFILL_REPOSITORY,
   OVERFLOW_BATCH,
   OVERFLOW_KINDS,
@@ -19,8 +18,9 @@ import * as queries from "../../src/github/queries.js";
 
 let schema: GraphQLSchema;
 beforeAll(() => {
-  // The introspection JSON: the published SDL text defines two enterprise fields twice, which buildSchema refuses.
-  schema = buildClientSchema(githubSchema.json as unknown as IntrospectionQuery);
+  // The SDL (newer than the package's introspection JSON) defines two enterprise fields twice;
+  // that one flaw is let through, every document is still validated in full.
+  schema = buildSchema(githubSchema.idl, { assumeValidSDL: true });
 });
 
 const errorsOf = (doc: string) => validate(schema, parse(doc)).map((e) => e.message);
@@ -35,8 +35,7 @@ describe("GraphQL documents against GitHub's schema", () => {
   it.each([
     ["BACKFILL_REPOSITORY", BACKFILL_REPOSITORY],
     ["BACKFILL_CONFIG", BACKFILL_CONFIG],
-    ["BACKFILL_PULL_REQUESTS", BACKFILL_PULL_REQUESTS],
-    ["BACKFILL_ISSUES", BACKFILL_ISSUES],
+    ["BACKFILL_ACTIVITY", BACKFILL_ACTIVITY],
   ])("%s is valid", (_name, doc) => {
     expect(errorsOf(doc)).toEqual([]);
   });
