@@ -240,7 +240,11 @@ export type FollowUp =
   | { kind: "detect-reruns"; repositoryId: number; workflow: string; month: string }
   | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number }
   | { kind: "check-config"; installationId: number; repositoryId: number; owner: string; repo: string; number: number; headSha: string }
-  | { kind: "config-changed"; repositoryId: number; orgWide: boolean };
+  | { kind: "config-changed"; repositoryId: number; orgWide: boolean }
+  /** The app was installed on a repository: read its past. */
+  | { kind: "backfill-repository"; installationId: number; repositoryId: number; owner: string; repo: string }
+  /** The app lost access (repositories removed, or uninstalled: `repositoryIds` null means every repository of the installation). */
+  | { kind: "stop-backfill"; installationId: number; repositoryIds: number[] | null };
 
 /** Thrown for a payload that lacks what its event must have: the delivery is parked, not retried forever. */
 export class MalformedPayloadError extends Error {
@@ -458,29 +462,42 @@ class Ctx {
       deletedAt: action === "deleted" ? at : null,
     });
     const owner = str(account?.login) ?? "";
-    for (const r of Array.isArray(p.repositories) ? p.repositories : []) this.listedRepository(r, id, owner, action === "deleted" ? at : null);
+    for (const r of Array.isArray(p.repositories) ? p.repositories : []) {
+      const listed = this.listedRepository(r, id, owner, action === "deleted" ? at : null);
+      if (listed && action === "created") this.b.followUps.push({ kind: "backfill-repository", installationId: id, ...listed });
+    }
+    if (action === "deleted") this.b.followUps.push({ kind: "stop-backfill", installationId: id, repositoryIds: null });
   }
 
   installationRepositories(p: Obj): void {
     const inst = need(obj(p.installation), "installation");
     const id = need(num(inst.id), "installation.id");
     const owner = str(obj(inst.account)?.login) ?? "";
-    for (const r of Array.isArray(p.repositories_added) ? p.repositories_added : []) this.listedRepository(r, id, owner, null);
-    for (const r of Array.isArray(p.repositories_removed) ? p.repositories_removed : [])
-      this.listedRepository(r, id, owner, this.d.receivedAt);
+    for (const r of Array.isArray(p.repositories_added) ? p.repositories_added : []) {
+      const listed = this.listedRepository(r, id, owner, null);
+      if (listed) this.b.followUps.push({ kind: "backfill-repository", installationId: id, ...listed });
+    }
+    const removed: number[] = [];
+    for (const r of Array.isArray(p.repositories_removed) ? p.repositories_removed : []) {
+      const listed = this.listedRepository(r, id, owner, this.d.receivedAt);
+      if (listed) removed.push(listed.repositoryId);
+    }
+    if (removed.length) this.b.followUps.push({ kind: "stop-backfill", installationId: id, repositoryIds: removed });
   }
 
   /** Installation payloads list repositories in a short form: id, name, full_name, private. */
-  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): void {
+  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): { repositoryId: number; owner: string; repo: string } | null {
     const r = obj(v);
     const id = num(r?.id);
     const fullName = str(r?.full_name);
-    if (!r || id === null || !fullName) return;
+    if (!r || id === null || !fullName) return null;
+    const ownerLogin = fullName.split("/")[0] ?? owner;
+    const name = str(r.name) ?? fullName.split("/")[1] ?? fullName;
     this.b.repositories.push({
       id,
       installationId,
-      ownerLogin: fullName.split("/")[0] ?? owner,
-      name: str(r.name) ?? fullName.split("/")[1] ?? fullName,
+      ownerLogin,
+      name,
       fullName,
       private: r.private === false ? false : true,
       defaultBranch: "main",
@@ -488,6 +505,7 @@ class Ctx {
       archived: false,
       removedAt,
     });
+    return { repositoryId: id, owner: ownerLogin, repo: name };
   }
 
   pullRequest(repo: RepoRef, pr: Obj, action: string | null, installationId: number | null, partial = false): void {

@@ -15,6 +15,7 @@ export const TASK = {
   recordCommand: "record-command",
   checkConfig: "check-config",
   prunePayloads: "prune-payloads",
+  backfillRepository: "backfill-repository",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 

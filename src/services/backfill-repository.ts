@@ -15,6 +15,7 @@
 import type { Kysely, Transaction } from "kysely";
 import { choosePatches } from "../core/backfill/choose-patches.js";
 import { planRun } from "../core/backfill/plan-run.js";
+import type { BackfillPhase, BackfillProgress } from "../core/backfill/progress.js";
 import { planWindow, type BackfillWindow } from "../core/backfill/plan-window.js";
 import { compileConfig, type CompiledConfig } from "../core/detect/compile-config.js";
 import { closingIssueNumbers } from "../core/linked-issues.js";
@@ -72,20 +73,7 @@ export interface BackfillRequest {
   force?: boolean;
 }
 
-export type BackfillPhase = "repository" | "workflow_runs" | "activity" | "detect" | "done";
-
-export interface BackfillProgress {
-  fullName: string;
-  phase: BackfillPhase;
-  pullRequestsDone: number;
-  pullRequestsTotal: number | null;
-  issuesDone: number;
-  issuesTotal: number | null;
-  ciRuns: number;
-  patches: number;
-  /** Calls this run has made. */
-  calls: number;
-}
+export type { BackfillPhase, BackfillProgress } from "../core/backfill/progress.js";
 
 export type BackfillOutcome =
   | { state: "done"; repositoryId: number; fullName: string; calls: number; alreadyDone: boolean; pullRequests: number }
@@ -149,7 +137,7 @@ async function run(deps: BackfillRunDeps, req: BackfillRequest, existing: Backfi
   const cachedDays = existing ? configuredDays((await cachedRepoConfig(deps.db, existing.repository_id))?.config ?? null) : null;
   const asked = planWindow({ nowMs, days: cachedDays ?? deps.defaultDays, since: req.since ?? null, until: req.until ?? null });
   if ("error" in asked) throw new MalformedApiResponseError(asked.error);
-  const plan = planRun(existing, asked, { explicit, force: req.force === true, fromInstall: req.requestedBy === "install" });
+  const plan = planRun(existing, asked, { sinceGiven: Boolean(req.since), untilGiven: Boolean(req.until), force: req.force === true, fromInstall: req.requestedBy === "install" });
   if (plan.do === "stopped") return { state: "stopped", repositoryId: existing!.repository_id };
   if (plan.do === "nothing") {
     return { state: "done", repositoryId: existing!.repository_id, fullName: existing!.full_name, calls: 0, alreadyDone: true, pullRequests: existing!.pull_requests_done };

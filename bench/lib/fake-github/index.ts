@@ -222,8 +222,10 @@ export class FakeGitHub {
   }
 
   private async graphql(query: string, variables: Record<string, unknown>, operation: string): Promise<FakeResponse & { status: number }> {
-    const first = typeof variables.first === "number" ? variables.first : 1;
-    const cost = operation === "BackfillPullRequests" ? 1 + Math.ceil(first / 2) : operation === "BackfillIssues" ? 1 + Math.ceil(first / 5) : 1;
+    // Roughly GitHub's formula for these documents: a point per hundred nested connections asked for.
+    const prs = variables.withPullRequests === true && typeof variables.pullRequests === "number" ? variables.pullRequests : 0;
+    const issues = variables.withIssues === true && typeof variables.issues === "number" ? variables.issues : 0;
+    const cost = operation === "BackfillActivity" ? 1 + Math.ceil(prs / 2) + Math.ceil(issues / 5) : 1;
     this.charge("graphql", cost);
     const l = this.limits.graphql;
     const ctx: GraphqlContext = {

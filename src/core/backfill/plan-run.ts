@@ -13,18 +13,21 @@ const INCREMENT_OVERLAP_MS = 86_400_000;
 export function planRun(
   existing: { state: string; since: string; until: string } | null,
   asked: BackfillWindow,
-  o: { explicit: boolean; force: boolean; fromInstall: boolean },
+  o: { sinceGiven: boolean; untilGiven: boolean; force: boolean; fromInstall: boolean },
 ): { do: "nothing" } | { do: "stopped" } | { do: "resume" } | { do: "start"; fetch: BackfillWindow; record: BackfillWindow } {
-  if (!existing) return { do: "start", fetch: asked, record: asked };
+  // Queued by an installation event: nothing read yet, the window is decided now.
+  if (!existing || existing.state === "queued") return { do: "start", fetch: asked, record: asked };
   const stored = { since: existing.since, until: existing.until };
   // An installation's queued job for a repository that was removed since: leave it stopped.
   if (existing.state === "stopped" && o.fromInstall) return { do: "stopped" };
   if (o.force) return { do: "start", fetch: asked, record: asked };
   if (existing.state !== "done") {
-    return !o.explicit || (stored.since === asked.since && stored.until === asked.until) ? { do: "resume" } : { do: "start", fetch: asked, record: asked };
+    // Carry on in the window it started with, unless another one was asked for.
+    const same = (!o.sinceGiven || stored.since === asked.since) && (!o.untilGiven || stored.until === asked.until);
+    return same ? { do: "resume" } : { do: "start", fetch: asked, record: asked };
   }
   if (windowCovers(stored, asked)) return { do: "nothing" };
-  if (!o.explicit && Date.parse(stored.since) <= Date.parse(asked.since)) {
+  if (!o.untilGiven && Date.parse(stored.since) <= Date.parse(asked.since)) {
     // Asked again later: read only what changed since the last run ended (with a day's overlap).
     const since = new Date(Math.max(Date.parse(asked.since), Date.parse(stored.until) - INCREMENT_OVERLAP_MS)).toISOString();
     return { do: "start", fetch: { since, until: asked.until }, record: { since: stored.since, until: asked.until } };
