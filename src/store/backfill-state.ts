@@ -83,11 +83,16 @@ export async function startBackfill(db: Tx, s: StartBackfill): Promise<void> {
 
 /** Marks repositories queued for a backfill (an installation event), unless one is already running or done. */
 export async function queueBackfills(db: Tx, rows: { repositoryId: number; installationId: number; fullName: string }[], window: { since: string; until: string }, now: string): Promise<void> {
-  if (!rows.length) return;
+  // An installation on a large organisation lists thousands: parts stay under the 65,535 parameters of a statement.
+  for (let i = 0; i < rows.length; i += 2_000) await queuePart(db, rows.slice(i, i + 2_000), window, now);
+}
+
+async function queuePart(db: Tx, rows: { repositoryId: number; installationId: number; fullName: string }[], window: { since: string; until: string }, now: string): Promise<void> {
+  const unique = [...new Map(rows.map((r) => [r.repositoryId, r])).values()];
   await db
     .insertInto("backfills")
     .values(
-      rows.map((r) => ({
+      unique.map((r) => ({
         repository_id: r.repositoryId,
         installation_id: r.installationId,
         full_name: r.fullName,
