@@ -204,8 +204,10 @@ export class FakeGitHub {
       case "secondary-no-retry-after":
         return json(403, { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." }, this.rateHeaders(resource));
       case "primary": {
+        // The budget is spent until the window resets, ten minutes from now.
         const l = this.limits[resource];
         l.remaining = 0;
+        l.resetMs = this.now() + 600_000;
         return null;
       }
       case "expire-token":
