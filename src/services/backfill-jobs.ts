@@ -42,8 +42,14 @@ export class BackfillRetry extends Error {
 }
 
 export async function runBackfillJob(deps: BackfillJobDeps, job: BackfillJob): Promise<BackfillOutcome> {
-  const auth = await deps.auth(job.installationId);
   const now = deps.now().toISOString();
+  // Installation events can be processed out of order: whatever the order, the repository's and the
+  // installation's own rows (newest event wins) say whether the app may still read it.
+  if (await lostAccess(deps.db, job)) {
+    await setBackfillState(deps.db, job.repositoryId, "stopped", now);
+    return { state: "stopped", repositoryId: job.repositoryId };
+  }
+  const auth = await deps.auth(job.installationId);
   if (!auth) {
     const error = "the app has no GitHub credentials (APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH): set them, then run `unsung backfill --installation ID`";
     await setBackfillState(deps.db, job.repositoryId, "failed", now, { error });
@@ -69,4 +75,10 @@ export async function runBackfillJob(deps: BackfillJobDeps, job: BackfillJob): P
   }
   if (outcome.state === "failed" && outcome.retryable) throw new BackfillRetry(outcome.error);
   return outcome;
+}
+
+async function lostAccess(db: Kysely<DB>, job: BackfillJob): Promise<boolean> {
+  const repo = await db.selectFrom("repositories").select("removed_at").where("id", "=", job.repositoryId).executeTakeFirst();
+  const inst = await db.selectFrom("installations").select("deleted_at").where("id", "=", job.installationId).executeTakeFirst();
+  return (repo?.removed_at ?? null) !== null || (inst?.deleted_at ?? null) !== null;
 }

@@ -164,7 +164,8 @@ async function run(deps: BackfillRunDeps, req: BackfillRequest, existing: Backfi
     record = planned.record;
     // A first backfill without a window takes its length from the configuration just read.
     const days = configuredDays(mergeConfigTexts(data.owner.login, data.name === ".github" ? null : data.orgConfigText, data.configText).config);
-    if (!explicit && !existing && days !== null && days !== (cachedDays ?? deps.defaultDays)) {
+    const firstRead = existing === null || existing.state === "queued" || req.force === true;
+    if (!explicit && plan.do === "start" && firstRead && days !== null && days !== (cachedDays ?? deps.defaultDays)) {
       const w = planWindow({ nowMs, days, until: asked.until });
       if (!("error" in w)) fetch = record = w;
     }

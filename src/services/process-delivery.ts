@@ -74,12 +74,18 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
  */
 export async function addFollowUps(trx: Kysely<DB>, followUps: readonly FollowUp[], debounce: number): Promise<void> {
   const jobs: JobSpec[] = [];
-  const backfills: Extract<FollowUp, { kind: "backfill-repository" }>[] = [];
+  let backfills: Extract<FollowUp, { kind: "backfill-repository" }>[] = [];
   for (const f of followUps) {
     const job = followUpJob(f, debounce);
     if (job) jobs.push(job);
     else if (f.kind === "config-changed") await forgetConfig(trx, f);
-    else if (f.kind === "stop-backfill") await stopBackfill(trx, f);
+    else if (f.kind === "stop-backfill") {
+      // Deliveries in order: a removal after an addition in the same batch cancels the backfill it asked for.
+      const stops = (b: { installationId: number; repositoryId: number }) => (f.repositoryIds ? f.repositoryIds.includes(b.repositoryId) : b.installationId === f.installationId);
+      backfills = backfills.filter((b) => !stops(b));
+      for (let i = jobs.length - 1; i >= 0; i--) if (jobs[i]!.task === TASK.backfillRepository && stops(jobs[i]!.payload as { installationId: number; repositoryId: number })) jobs.splice(i, 1);
+      await stopBackfill(trx, f);
+    }
     if (f.kind === "backfill-repository") backfills.push(f);
   }
   if (backfills.length) await markBackfillsQueued(trx, backfills);
