@@ -105,7 +105,11 @@ export async function backfillRepository(deps: BackfillRunDeps, req: BackfillReq
   const existing = req.repositoryId !== undefined ? await findBackfill(deps.db, req.repositoryId) : await findBackfillByName(deps.db, fullName);
   const known: { repositoryId: number | null } = { repositoryId: existing?.repository_id ?? req.repositoryId ?? null };
   try {
-    return await run(deps, req, existing, known);
+    const outcome = await run(deps, req, existing, known);
+    if (outcome.state === "not-found" && known.repositoryId !== null && existing) {
+      await setBackfillState(deps.db, known.repositoryId, "failed", deps.now().toISOString(), { error: `${fullName} is not found, or the app can no longer read it` });
+    }
+    return outcome;
   } catch (err) {
     const repositoryId = known.repositoryId;
     const now = deps.now().toISOString();
