@@ -177,7 +177,7 @@ export async function setBackfillState(
 
 /** Stops the backfills of the given repositories, or of every repository of an installation. */
 export async function stopBackfills(db: Tx, target: { repositoryIds?: number[]; installationId?: number }, now: string): Promise<number[]> {
-  let q = db.updateTable("backfills").set({ state: "stopped", finished_at: now, updated_at: now, wait_until: null }).where("state", "in", ["queued", "running", "waiting"]);
+  let q = db.updateTable("backfills").set({ state: "stopped", finished_at: now, updated_at: now, wait_until: null }).where("state", "in", ["queued", "running", "waiting", "failed"]);
   if (target.repositoryIds) q = q.where("repository_id", "in", target.repositoryIds.length ? target.repositoryIds : [-1]);
   else if (target.installationId !== undefined) q = q.where("installation_id", "=", target.installationId);
   else return [];
