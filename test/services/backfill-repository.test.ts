@@ -22,6 +22,7 @@ import { processDelivery } from "../../src/services/process-delivery.js";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import type { DB } from "../../src/store/schema.js";
 import { serveWithNock } from "../helpers/fake-github-nock.js";
+import { factSnapshot as facts } from "../helpers/fact-snapshot.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const API = "https://api.github.com";
@@ -88,28 +89,6 @@ async function scenario(faults: Fault[] = [], over: Partial<FakeGitHubOptions> =
     clock,
     api,
     run: (client, req = {}) => backfillRepository({ db: database.db, api: client, now: () => new Date(clock.now), defaultDays: 365 }, { ...REQUEST, ...req }),
-  };
-}
-
-/** Every fact, minus the times this machine stamped (when it saw a person or read a thread). */
-async function facts(db: Kysely<DB>): Promise<Record<string, unknown[]>> {
-  const q = async (text: string) => (await sql.raw(text).execute(db)).rows;
-  return {
-    repositories: await q("select id, installation_id, owner_login, name, full_name, private, default_branch, html_url, archived from repositories order by id"),
-    people: await q("select id, login, type, is_bot, is_ghost from people order by id"),
-    pull_requests: await q("select * from pull_requests order by repository_id, number"),
-    pull_request_files: await q("select * from pull_request_files order by repository_id, pr_number, path"),
-    pull_request_commits: await q("select * from pull_request_commits order by repository_id, pr_number, sha"),
-    commits: await q("select * from commits order by repository_id, sha"),
-    reviews: await q("select * from reviews order by id"),
-    review_comments: await q("select * from review_comments order by id"),
-    review_threads: await q("select node_id, repository_id, pr_number, path, is_resolved, is_outdated, resolved_by_login, comment_ids from review_threads order by node_id"),
-    issues: await q("select * from issues order by repository_id, number"),
-    issue_comments: await q("select * from issue_comments order by id"),
-    issue_activity: await q("select * from issue_activity order by delivery_id"),
-    check_runs: await q("select id, repository_id, name, head_sha, head_branch, status, conclusion, app_slug, started_at, completed_at from check_runs order by id"),
-    workflow_runs: await q("select * from workflow_runs order by id, run_attempt"),
-    person_emails: await q("select email, person_id from person_emails order by email"),
   };
 }
 
