@@ -8,6 +8,7 @@ import * as contributions from "./2026-11-21-0002-contributions.js";
 import * as activityTimeIndexes from "./2026-11-21-0003-activity-time-indexes.js";
 import * as payloadCompression from "./2026-11-21-0004-payload-compression.js";
 import * as teamReportTallies from "./2026-11-21-0005-team-report-tallies.js";
+import * as backfill from "./2026-12-04-0006-backfill.js";
 import * as erasureAndTenancy from "./2026-12-04-0008-erasure-and-tenancy.js";
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-21-0003-activity-time-indexes": activityTimeIndexes,
   "2026-11-21-0004-payload-compression": payloadCompression,
   "2026-11-21-0005-team-report-tallies": teamReportTallies,
+  "2026-12-04-0006-backfill": backfill,
   "2026-12-04-0008-erasure-and-tenancy": erasureAndTenancy,
 };

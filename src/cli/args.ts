@@ -12,7 +12,8 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: s
   // An empty value (often an unset shell variable: --id "$ID") would otherwise read as
   // "flag not given" — and `reprocess --id ""` would reprocess every delivery.
   for (const [name, value] of Object.entries(parsed.values)) {
-    if (typeof value === "string" && !value.trim()) throw new UsageError(`--${name} needs a value`);
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === "string" && !v.trim())) throw new UsageError(`--${name} needs a value`);
   }
   return parsed;
 }

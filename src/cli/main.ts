@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   deliveries: { summary: "list stored deliveries (--failed for parked ones)", load: () => import("./deliveries.js") },
   reprocess: { summary: "process stored deliveries again", load: () => import("./reprocess.js") },
   rescore: { summary: "re-run the detectors over stored facts", load: () => import("./rescore.js") },
+  backfill: { summary: "read repositories' past from GitHub's API (resumable; --status)", load: () => import("./backfill.js") },
   report: { summary: "write an evidence packet (person) or a team report", load: () => import("./report.js") },
   stats: { summary: "count what the database holds (--json)", load: () => import("./stats.js") },
   purge: { summary: "erase an installation, a repository or a person (--dry-run first)", load: () => import("./purge.js") },

@@ -6,8 +6,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Runner } from "graphile-worker";
+import type { Probot } from "probot";
+import { installationAuth, probotAppAuth } from "../github/auth-providers.js";
 import { readEnv, type Env } from "../config/env.js";
+import { apiBaseUrl, type AuthProvider } from "../github/api-client.js";
 import { appClientFactory, recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
+import { runBackfillJob, type BackfillJob, type BackfillJobDeps } from "../services/backfill-jobs.js";
 import { dueJobCount, migrateQueue, startWorker } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
@@ -54,7 +58,15 @@ export async function offlineClients(env: Env, cwd: string): Promise<GitHubClien
   return recordedClientFactory(parsed as Recording[]);
 }
 
-export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: { debounceSeconds?: number } = {}): WorkerDeps {
+export interface WorkerOptions {
+  debounceSeconds?: number;
+  /** Installation tokens for backfill jobs (from the app's credentials); without it they fail with a message saying so. */
+  backfillAuth?: (installationId: number) => Promise<AuthProvider | null>;
+  /** Backfill job settings (tests shorten waits and slices). */
+  backfill?: Partial<Omit<BackfillJobDeps, "db" | "auth">>;
+}
+
+export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: WorkerOptions = {}): WorkerDeps {
   const base = {
     db: rt.database.db,
     clients,
@@ -64,7 +76,25 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: { de
     erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
   };
   const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
-  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns };
+  const backfill = (job: BackfillJob) =>
+    runBackfillJob(
+      {
+        db: rt.database.db,
+        now: base.now,
+        apiBaseUrl: apiBaseUrl(rt.env),
+        auth: opts.backfillAuth ?? (async () => null),
+        defaultDays: rt.env.UNSUNG_BACKFILL_DAYS,
+        ...opts.backfill,
+      },
+      job,
+    );
+  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill };
+}
+
+/** Installation tokens for backfill jobs, from a Probot app with credentials. */
+export function probotBackfillAuth(probot: Probot): (installationId: number) => Promise<AuthProvider | null> {
+  let app: ReturnType<typeof probotAppAuth> | null = null;
+  return async (installationId) => installationAuth(await (app ??= probotAppAuth(probot)), installationId);
 }
 
 export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean } = {}): Promise<Runner> {

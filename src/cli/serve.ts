@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { Probot } from "probot";
 import { unsungApp } from "../app.js";
+import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { Metrics } from "../server/metrics.js";
@@ -9,7 +10,7 @@ import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntime, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung serve
 
@@ -34,7 +35,7 @@ export const run: CommandRunner = async (args, io) => {
   const secret = env.WEBHOOK_SECRET ?? randomBytes(32).toString("hex");
   const logLevel = env.LOG_LEVEL;
   const probot = env.hasGitHubCredentials
-    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, logLevel, ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}) })
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, logLevel, baseUrl: apiBaseUrl(env) })
     : new Probot({ githubToken: "unconfigured", secret, logLevel });
   const intake = openIntakeDb(rt.database.connectionString);
   const metrics = new Metrics();
@@ -51,7 +52,9 @@ export const run: CommandRunner = async (args, io) => {
   io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
 
   const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
-  const worker = env.UNSUNG_RUN_WORKER ? await runWorker(rt, workerDeps(rt, clients), { cron: true }) : null;
+  const worker = env.UNSUNG_RUN_WORKER
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true })
+    : null;
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

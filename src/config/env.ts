@@ -59,8 +59,19 @@ const schema = z.object({
   UNSUNG_DETECT_DEBOUNCE_SECONDS: int(5, 0, 3600),
   /** A file of recorded GitHub API responses to use instead of the network (replay and demo). */
   UNSUNG_GITHUB_RECORDINGS: z.string().optional(),
-  /** GitHub API base URL, for GitHub Enterprise Server. */
+  /** GitHub API base URL, for GitHub Enterprise Server (wins over GHE_HOST). */
   GITHUB_API_URL: z.string().url().optional(),
+  /** GitHub Enterprise Server host name, Probot's convention (e.g. github.example.com). */
+  GHE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/, "must be a host name (and port), without a scheme or path")
+    .optional(),
+  /** Protocol for GHE_HOST (Probot's convention). */
+  GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+  /** A token for `unsung backfill` when the app's credentials are not set (a personal or fine-grained token that can read the repositories). */
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  /** Days of history a backfill reads by default (on installation, and by `unsung backfill` without --since); `.github/unsung.yml` backfill.days wins. */
+  UNSUNG_BACKFILL_DAYS: int(365, 1, 3650),
 });
 
 export type Env = Readonly<

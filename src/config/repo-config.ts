@@ -147,6 +147,21 @@ const WindowsSchema = z
   .optional()
   .describe("Time windows and the newcomer threshold.");
 
+/** Days of history a backfill reads when none is given (the app's installation, or `unsung backfill` without --since). */
+export const DEFAULT_BACKFILL_DAYS = 365;
+
+const BackfillSchema = z
+  .strictObject({
+    days: count(
+      "Days of past activity read when the app is installed on the repository (and by `unsung backfill` without --since). Overrides UNSUNG_BACKFILL_DAYS.",
+      3650,
+      DEFAULT_BACKFILL_DAYS,
+      1,
+    ),
+  })
+  .optional()
+  .describe("Reading the past: how far back pull requests, issues and CI runs are fetched from GitHub's API.");
+
 /** The schema of `.github/unsung.yml`. */
 export const UnsungConfigSchema = z
   .strictObject({
@@ -178,6 +193,7 @@ export const UnsungConfigSchema = z
       .describe("Report settings."),
     thresholds: ThresholdsSchema,
     windows: WindowsSchema,
+    backfill: BackfillSchema,
     flakyKeywords: z
       .array(z.string().min(2).max(60))
       .max(200)

@@ -203,6 +203,19 @@ export interface FactBatch {
     authorEmail: string;
     coAuthors: ParsedTrailer[];
   }[];
+  /**
+   * The changed files of pull requests (from the API, not webhooks). `complete`: the whole list,
+   * so files no longer in it are dropped. A null patch keeps a patch already stored for the same
+   * file and size (GraphQL lists files without diffs).
+   */
+  pullRequestFiles: {
+    repositoryId: number;
+    prNumber: number;
+    complete: boolean;
+    files: { path: string; status: string; additions: number; deletions: number; patch: string | null }[];
+  }[];
+  /** Which commits belong to which pull request (from the API). */
+  pullRequestCommits: { repositoryId: number; prNumber: number; sha: string }[];
   pushes: {
     deliveryId: string;
     repositoryId: number;
@@ -228,6 +241,10 @@ export type FollowUp =
   | { kind: "slash-command"; commentId: number; repositoryId: number; issueNumber: number }
   | { kind: "check-config"; installationId: number; repositoryId: number; owner: string; repo: string; number: number; headSha: string }
   | { kind: "config-changed"; repositoryId: number; orgWide: boolean }
+  /** The app was installed on a repository: read its past. */
+  | { kind: "backfill-repository"; installationId: number; repositoryId: number; owner: string; repo: string }
+  /** The app lost access (repositories removed, or uninstalled: `repositoryIds` null means every repository of the installation). */
+  | { kind: "stop-backfill"; installationId: number; repositoryIds: number[] | null }
   | ErasureEventFollowUp;
 
 /** Installation and repository events that schedule, cancel or keep erasures in step (src/services/erasure-events.ts). */
@@ -271,7 +288,8 @@ function need<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-function emptyBatch(): FactBatch {
+/** A batch with nothing in it, to fill or to merge others into. */
+export function emptyFactBatch(): FactBatch {
   return {
     installations: [],
     repositories: [],
@@ -287,6 +305,8 @@ function emptyBatch(): FactBatch {
     checkRuns: [],
     workflowRuns: [],
     commits: [],
+    pullRequestFiles: [],
+    pullRequestCommits: [],
     pushes: [],
     followUps: [],
   };
@@ -321,7 +341,7 @@ export const HANDLED_EVENTS = new Set([
 ]);
 
 export function normaliseDelivery(delivery: DeliveryInput): FactBatch {
-  const batch = emptyBatch();
+  const batch = emptyFactBatch();
   const payload = obj(delivery.payload);
   if (!payload) throw new MalformedPayloadError("payload is not a JSON object");
   const ctx = new Ctx(batch, delivery, payload);
@@ -454,7 +474,11 @@ class Ctx {
       deletedAt: action === "deleted" ? at : null,
     });
     const owner = str(account?.login) ?? "";
-    for (const r of Array.isArray(p.repositories) ? p.repositories : []) this.listedRepository(r, id, owner, action === "deleted" ? at : null);
+    for (const r of Array.isArray(p.repositories) ? p.repositories : []) {
+      const listed = this.listedRepository(r, id, owner, action === "deleted" ? at : null);
+      if (listed && action === "created") this.b.followUps.push({ kind: "backfill-repository", installationId: id, ...listed });
+    }
+    if (action === "deleted") this.b.followUps.push({ kind: "stop-backfill", installationId: id, repositoryIds: null });
     if (action === "deleted" || action === "created") {
       this.b.followUps.push({ kind: "erasure-event", event: action === "deleted" ? "installation-deleted" : "installation-created", installationId: id, at });
     }
@@ -464,25 +488,39 @@ class Ctx {
     const inst = need(obj(p.installation), "installation");
     const id = need(num(inst.id), "installation.id");
     const owner = str(obj(inst.account)?.login) ?? "";
-    const added = (Array.isArray(p.repositories_added) ? p.repositories_added : []).map((r) => this.listedRepository(r, id, owner, null));
-    const removed = (Array.isArray(p.repositories_removed) ? p.repositories_removed : []).map((r) => this.listedRepository(r, id, owner, this.d.receivedAt));
-    const ids = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null);
+    const added: number[] = [];
+    for (const r of Array.isArray(p.repositories_added) ? p.repositories_added : []) {
+      const listed = this.listedRepository(r, id, owner, null);
+      if (!listed) continue;
+      added.push(listed.repositoryId);
+      this.b.followUps.push({ kind: "backfill-repository", installationId: id, ...listed });
+    }
+    const removed: number[] = [];
+    for (const r of Array.isArray(p.repositories_removed) ? p.repositories_removed : []) {
+      const listed = this.listedRepository(r, id, owner, this.d.receivedAt);
+      if (listed) removed.push(listed.repositoryId);
+    }
     const at = this.d.receivedAt;
-    if (ids(removed).length) this.b.followUps.push({ kind: "erasure-event", event: "repositories-removed", installationId: id, repositoryIds: ids(removed), at });
-    if (ids(added).length) this.b.followUps.push({ kind: "erasure-event", event: "repositories-added", installationId: id, repositoryIds: ids(added), at });
+    if (removed.length) {
+      this.b.followUps.push({ kind: "stop-backfill", installationId: id, repositoryIds: removed });
+      this.b.followUps.push({ kind: "erasure-event", event: "repositories-removed", installationId: id, repositoryIds: removed, at });
+    }
+    if (added.length) this.b.followUps.push({ kind: "erasure-event", event: "repositories-added", installationId: id, repositoryIds: added, at });
   }
 
   /** Installation payloads list repositories in a short form: id, name, full_name, private. */
-  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): number | null {
+  private listedRepository(v: unknown, installationId: number, owner: string, removedAt: string | null): { repositoryId: number; owner: string; repo: string } | null {
     const r = obj(v);
     const id = num(r?.id);
     const fullName = str(r?.full_name);
     if (!r || id === null || !fullName) return null;
+    const ownerLogin = fullName.split("/")[0] ?? owner;
+    const name = str(r.name) ?? fullName.split("/")[1] ?? fullName;
     this.b.repositories.push({
       id,
       installationId,
-      ownerLogin: fullName.split("/")[0] ?? owner,
-      name: str(r.name) ?? fullName.split("/")[1] ?? fullName,
+      ownerLogin,
+      name,
       fullName,
       private: r.private === false ? false : true,
       defaultBranch: "main",
@@ -490,7 +528,7 @@ class Ctx {
       archived: false,
       removedAt,
     });
-    return id;
+    return { repositoryId: id, owner: ownerLogin, repo: name };
   }
 
   pullRequest(repo: RepoRef, pr: Obj, action: string | null, installationId: number | null, partial = false): void {

@@ -21,6 +21,7 @@ export const TASK = {
   runErasure: "run-erasure",
   /** Hourly: every erasure due (a safety net for lost jobs), and opted-out people's new facts. */
   erasureSweep: "erasure-sweep",
+  backfillRepository: "backfill-repository",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 

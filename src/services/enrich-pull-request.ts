@@ -6,13 +6,14 @@
  * patches). Then asks for the detectors to run again.
  */
 import type { Kysely } from "kysely";
-import { sql } from "kysely";
 import { parseCoAuthors } from "../core/parse-co-authors.js";
 import type { GitHub, GitHubClientFactory } from "../github/clients.js";
+import { emptyFactBatch } from "../github/normalise-delivery.js";
+import { parsePullRequestFiles, type PullRequestFileRow } from "../github/parse-pull-request-files.js";
 import { PULL_REQUEST_DETAILS } from "../github/queries.js";
 import { enqueue, TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
-import { takeIncoming } from "../store/take-incoming.js";
+import { writeFacts } from "../store/write-facts.js";
 
 export interface EnrichDeps {
   db: Kysely<DB>;
@@ -95,7 +96,7 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
     }
   }
 
-  const files: FileEntry[] = [];
+  const files: PullRequestFileRow[] = [];
   for (let page = 1; page <= MAX_FILE_PAGES; page++) {
     const res = await restOrNull(gh, `GET /repos/{owner}/{repo}/pulls/{pull_number}/files`, {
       owner: job.owner,
@@ -106,91 +107,46 @@ export async function enrichPullRequest(deps: EnrichDeps, job: EnrichJob): Promi
     });
     if (!Array.isArray(res)) break;
     found = true;
-    files.push(...validFiles(res));
+    files.push(...parsePullRequestFiles(res));
     if (res.length < 100) break;
   }
   if (!found) return "not-found";
 
   const now = deps.now().toISOString();
+  // The same writers as webhooks' facts (src/store/write-facts.ts), so every source stores alike.
+  const batch = emptyFactBatch();
+  if (files.length) batch.pullRequestFiles.push({ repositoryId: job.repositoryId, prNumber: job.number, complete: true, files });
+  for (const c of commits) {
+    const user = c.commit.author?.user ?? null;
+    const email = (c.commit.author?.email ?? "").toLowerCase();
+    batch.commits.push({
+      repositoryId: job.repositoryId,
+      sha: c.commit.oid,
+      message: c.commit.message,
+      authoredAt: c.commit.authoredDate,
+      authorId: user?.databaseId ?? null,
+      authorName: c.commit.author?.name ?? "",
+      authorEmail: email,
+      coAuthors: parseCoAuthors(c.commit.message),
+    });
+    batch.pullRequestCommits.push({ repositoryId: job.repositoryId, prNumber: job.number, sha: c.commit.oid });
+    if (user?.databaseId && email && !email.endsWith("@users.noreply.github.com")) batch.emails.push({ email, personId: user.databaseId });
+  }
+  for (const t of threads) {
+    batch.reviewThreads.push({
+      nodeId: t.id,
+      repositoryId: job.repositoryId,
+      prNumber: job.number,
+      path: t.path,
+      isResolved: t.isResolved,
+      isOutdated: t.isOutdated,
+      resolvedByLogin: t.resolvedBy?.login ?? null,
+      commentIds: t.comments.nodes.map((n) => n.databaseId).filter((id): id is number => typeof id === "number"),
+      updatedAt: now,
+    });
+  }
   await deps.db.transaction().execute(async (trx) => {
-    if (files.length) {
-      await trx.deleteFrom("pull_request_files").where("repository_id", "=", job.repositoryId).where("pr_number", "=", job.number).execute();
-      for (const chunk of chunks(files, 500)) {
-        await trx
-          .insertInto("pull_request_files")
-          .values(
-            dedupe(chunk, (f) => f.filename).map((f) => ({
-              repository_id: job.repositoryId,
-              pr_number: job.number,
-              path: f.filename.slice(0, 4096),
-              status: typeof f.status === "string" ? f.status.slice(0, 40) : "modified",
-              additions: count(f.additions),
-              deletions: count(f.deletions),
-              // Patches are kept for the detectors; cap each one so a generated file cannot bloat the store.
-              patch: typeof f.patch === "string" ? f.patch.slice(0, 200_000) : null,
-            })),
-          )
-          .onConflict((oc) => oc.columns(["repository_id", "pr_number", "path"]).doNothing())
-          .execute();
-      }
-    }
-    for (const c of dedupe(commits, (c) => c.commit.oid)) {
-      const user = c.commit.author?.user ?? null;
-      const email = (c.commit.author?.email ?? "").toLowerCase();
-      await trx
-        .insertInto("commits")
-        .values({
-          repository_id: job.repositoryId,
-          sha: c.commit.oid,
-          message: c.commit.message,
-          authored_at: c.commit.authoredDate,
-          author_id: user?.databaseId ?? null,
-          author_name: c.commit.author?.name ?? "",
-          author_email: email,
-          co_authors: JSON.stringify(parseCoAuthors(c.commit.message)),
-        })
-        .onConflict((oc) =>
-          oc.columns(["repository_id", "sha"]).doUpdateSet({
-            author_id: sql`coalesce(excluded.author_id, commits.author_id)`,
-            authored_at: sql`coalesce(excluded.authored_at, commits.authored_at)`,
-          }),
-        )
-        .execute();
-      await trx
-        .insertInto("pull_request_commits")
-        .values({ repository_id: job.repositoryId, pr_number: job.number, sha: c.commit.oid })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      if (user?.databaseId && email && !email.endsWith("@users.noreply.github.com")) {
-        await trx
-          .insertInto("person_emails")
-          .values({ email, person_id: user.databaseId, seen_at: now })
-          .onConflict((oc) => oc.column("email").doUpdateSet({ person_id: sql`excluded.person_id`, seen_at: sql`excluded.seen_at` }))
-          .execute();
-      }
-    }
-    for (const t of dedupe(threads, (t) => t.id)) {
-      await trx
-        .insertInto("review_threads")
-        .values({
-          node_id: t.id,
-          repository_id: job.repositoryId,
-          pr_number: job.number,
-          path: t.path,
-          is_resolved: t.isResolved,
-          is_outdated: t.isOutdated,
-          resolved_by_login: t.resolvedBy?.login ?? null,
-          comment_ids: JSON.stringify(t.comments.nodes.map((n) => n.databaseId).filter((id): id is number => typeof id === "number")),
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc.column("node_id").doUpdateSet({
-            ...takeIncoming("review_threads", "is_resolved", "is_outdated", "resolved_by_login", "comment_ids", "updated_at"),
-            path: sql`coalesce(excluded.path, review_threads.path)`,
-          }),
-        )
-        .execute();
-    }
+    await writeFacts(trx, batch, now);
     await trx
       .updateTable("pull_requests")
       .set({ enriched_at: now })
@@ -224,27 +180,9 @@ async function restOrNull(gh: GitHub, route: string, params: Record<string, unkn
   }
 }
 
-interface FileEntry {
-  filename: string;
-  status?: unknown;
-  additions?: unknown;
-  deletions?: unknown;
-  patch?: unknown;
-}
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 // eslint-disable-next-line no-control-regex
 const noNul = (s: string) => s.replace(/\u0000/g, "");
-
-/** The API is input from outside too: entries without a file name are skipped, not stored as "undefined". */
-function validFiles(rows: unknown[]): FileEntry[] {
-  const out: FileEntry[] = [];
-  for (const f of rows) {
-    if (!isRecord(f) || typeof f.filename !== "string" || !f.filename) continue;
-    out.push({ ...f, filename: noNul(f.filename), patch: typeof f.patch === "string" ? noNul(f.patch) : undefined });
-  }
-  return out;
-}
 
 function validThreads(nodes: unknown): ThreadNode[] {
   if (!Array.isArray(nodes)) return [];
@@ -291,22 +229,7 @@ function validCommits(nodes: unknown): CommitNode[] {
   return out;
 }
 
-/** A line count for an int4 column: anything that is not a sane non-negative integer is 0. */
-function count(v: unknown): number {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647 ? v : 0;
-}
-
 function isNotFound(err: unknown): boolean {
   const e = err as { status?: number; errors?: { type?: string }[] };
   return e?.status === 404 || e?.status === 410 || (Array.isArray(e?.errors) && e.errors.some((x) => x?.type === "NOT_FOUND"));
-}
-
-function dedupe<T>(rows: T[], key: (r: T) => string): T[] {
-  const m = new Map<string, T>();
-  for (const r of rows) m.set(key(r), r);
-  return [...m.values()];
-}
-
-function* chunks<T>(rows: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }

@@ -34,23 +34,36 @@ export async function loadRepoConfig(deps: Deps, repositoryId: number): Promise<
   }
   const repo = await deps.db.selectFrom("repositories").selectAll().where("id", "=", repositoryId).executeTakeFirst();
   const gh = repo?.installation_id ? await deps.clients(repo.installation_id) : null;
-  if (!repo || !gh) return { config: null, detector: defaultDetectorConfig, errors: [] };
+  if (!repo || !gh) {
+    // Nothing to fetch it with (a backfill run with a personal token, or no credentials): what was last read beats the defaults.
+    if (cached) return { config: cached.config as UnsungConfig | null, detector: toDetectorConfig(cached.config as UnsungConfig | null), errors: cached.errors as ConfigIssue[] };
+    return { config: null, detector: defaultDetectorConfig, errors: [] };
+  }
 
   const [orgText, repoText] = await Promise.all([
     repo.name === ".github" ? Promise.resolve(null) : fetchText(gh, repo.owner_login, ".github"),
     fetchText(gh, repo.owner_login, repo.name),
   ]);
-  const errors: ConfigIssue[] = [];
-  const org = orgText === null ? null : parseRepoConfig(orgText);
-  const own = repoText === null ? null : parseRepoConfig(repoText);
-  if (org) errors.push(...org.errors.map((e) => ({ ...e, message: `${repo.owner_login}/.github: ${e.message}` })));
-  if (own) errors.push(...own.errors);
-  const config = org?.config || own?.config ? mergeConfigs(org?.config ?? null, own?.config ?? null) : null;
+  return saveRepoConfig(deps, { id: repositoryId, ownerLogin: repo.owner_login, fullName: repo.full_name }, orgText, repoText);
+}
+
+/**
+ * Parses the organisation's and the repository's `.github/unsung.yml` texts (null: no file),
+ * caches the merged result for the detectors, and returns it. The backfill reads both texts in
+ * its first GraphQL query and stores them here, so detectors do not fetch them again.
+ */
+export async function saveRepoConfig(
+  deps: Pick<Deps, "db" | "now">,
+  repo: { id: number; ownerLogin: string; fullName: string },
+  orgText: string | null,
+  repoText: string | null,
+): Promise<LoadedConfig> {
+  const { config, errors } = mergeConfigTexts(repo.ownerLogin, orgText, repoText);
   await deps.db
     .insertInto("repo_configs")
     .values({
-      repository_id: repositoryId,
-      source: [orgText !== null ? `${repo.owner_login}/.github` : null, repoText !== null ? repo.full_name : null].filter(Boolean).join(" + ") || "defaults",
+      repository_id: repo.id,
+      source: [orgText !== null ? `${repo.ownerLogin}/.github` : null, repoText !== null ? repo.fullName : null].filter(Boolean).join(" + ") || "defaults",
       config: JSON.stringify(config),
       errors: JSON.stringify(errors),
       fetched_at: deps.now().toISOString(),
@@ -61,6 +74,26 @@ export async function loadRepoConfig(deps: Deps, repositoryId: number): Promise<
     .execute();
   return { config, detector: toDetectorConfig(config), errors };
 }
+
+/** The effective configuration of the two texts (null: no file), and what is wrong with them. Pure. */
+export function mergeConfigTexts(ownerLogin: string, orgText: string | null, repoText: string | null): { config: UnsungConfig | null; errors: ConfigIssue[] } {
+  const errors: ConfigIssue[] = [];
+  const org = orgText === null ? null : parseRepoConfig(orgText);
+  const own = repoText === null ? null : parseRepoConfig(repoText);
+  if (org) errors.push(...org.errors.map((e) => ({ ...e, message: `${ownerLogin}/.github: ${e.message}` })));
+  if (own) errors.push(...own.errors);
+  const config = org?.config || own?.config ? mergeConfigs(org?.config ?? null, own?.config ?? null) : null;
+  return { config, errors };
+}
+
+/** The cached configuration of a repository, however old (null: none cached). */
+export async function cachedRepoConfig(db: Kysely<DB>, repositoryId: number): Promise<{ config: UnsungConfig | null; fetchedAt: string } | null> {
+  const cached = await db.selectFrom("repo_configs").select(["config", "fetched_at"]).where("repository_id", "=", repositoryId).executeTakeFirst();
+  return cached ? { config: cached.config as UnsungConfig | null, fetchedAt: cached.fetched_at } : null;
+}
+
+/** How long a cached configuration is trusted. */
+export const CONFIG_TTL_MS = TTL_MS;
 
 /** The file's text, or null when it does not exist. Other errors propagate (the job retries). */
 async function fetchText(gh: GitHub, owner: string, repo: string): Promise<string | null> {

@@ -4,9 +4,10 @@
  * are keyed so that they merge.
  */
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { HANDLED_EVENTS, MalformedPayloadError, normaliseDelivery, type FactBatch, type FollowUp } from "../github/normalise-delivery.js";
 import { enqueueMany, ERASURE_QUEUE, TASK, type JobSpec } from "../queue/queue.js";
+import { queueBackfills, stopBackfills } from "../store/backfill-state.js";
 import type { DB } from "../store/schema.js";
 import { writeFacts } from "../store/write-facts.js";
 
@@ -74,11 +75,21 @@ export async function processDelivery(deps: ProcessDeps, deliveryId: string, att
  */
 export async function addFollowUps(trx: Kysely<DB>, followUps: readonly FollowUp[], debounce: number): Promise<void> {
   const jobs: JobSpec[] = [];
+  let backfills: Extract<FollowUp, { kind: "backfill-repository" }>[] = [];
   for (const f of followUps) {
     const job = followUpJob(f, debounce);
     if (job) jobs.push(job);
     else if (f.kind === "config-changed") await forgetConfig(trx, f);
+    else if (f.kind === "stop-backfill") {
+      // Deliveries in order: a removal after an addition in the same batch cancels the backfill it asked for.
+      const stops = (b: { installationId: number; repositoryId: number }) => (f.repositoryIds ? f.repositoryIds.includes(b.repositoryId) : b.installationId === f.installationId);
+      backfills = backfills.filter((b) => !stops(b));
+      for (let i = jobs.length - 1; i >= 0; i--) if (jobs[i]!.task === TASK.backfillRepository && stops(jobs[i]!.payload as { installationId: number; repositoryId: number })) jobs.splice(i, 1);
+      await stopBackfill(trx, f);
+    }
+    if (f.kind === "backfill-repository") backfills.push(f);
   }
+  if (backfills.length) await markBackfillsQueued(trx, backfills);
   await enqueueMany(trx, jobs);
 }
 
@@ -97,13 +108,35 @@ function followUpJob(f: FollowUp, debounce: number): JobSpec | null {
       return { task: TASK.recordCommand, payload: f, jobKey: `command:${f.commentId}`, maxAttempts: 5 };
     case "check-config":
       return { task: TASK.checkConfig, payload: f, jobKey: `check-config:${f.repositoryId}:${f.number}`, maxAttempts: 5 };
+    case "backfill-repository":
+      // Behind live work (lower numbers run first), one job per repository at a time.
+      return { task: TASK.backfillRepository, payload: f, jobKey: `backfill:${f.repositoryId}`, maxAttempts: 8, priority: 10 };
     case "config-changed":
+    case "stop-backfill":
       return null;
     case "erasure-event":
       // One queue, in order: a re-install must be handled after the uninstall it cancels.
       // Keyed by its content, so a delivery processed twice queues it once.
       return { task: TASK.erasureEvent, payload: f, jobKey: `erasure-event:${createHash("sha256").update(JSON.stringify(f)).digest("hex")}`, queueName: ERASURE_QUEUE, maxAttempts: 10 };
   }
+}
+
+/** Shows the repositories as queued (the job decides the window when it runs). */
+async function markBackfillsQueued(trx: Kysely<DB>, fs: Extract<FollowUp, { kind: "backfill-repository" }>[]): Promise<void> {
+  const now = new Date();
+  await queueBackfills(
+    trx,
+    fs.map((f) => ({ repositoryId: f.repositoryId, installationId: f.installationId, fullName: `${f.owner}/${f.repo}` })),
+    { since: now.toISOString(), until: now.toISOString() },
+    now.toISOString(),
+  );
+}
+
+/** The app lost access: backfills stop (a running one stops after its current page) and their pending jobs go. */
+async function stopBackfill(trx: Kysely<DB>, f: Extract<FollowUp, { kind: "stop-backfill" }>): Promise<void> {
+  const target = f.repositoryIds ? { repositoryIds: f.repositoryIds } : { installationId: f.installationId };
+  const ids = [...new Set([...(await stopBackfills(trx, target, new Date().toISOString())), ...(f.repositoryIds ?? [])])];
+  for (const id of ids) await sql`select graphile_worker.remove_job(${`backfill:${id}`}::text)`.execute(trx);
 }
 
 /** The cached configuration is stale: the next detector run fetches it again. */

@@ -14,6 +14,7 @@ import type {
   WorkflowRerunBundle,
 } from "../core/facts.js";
 import { monthRange, RERUN_FIX_HORIZON_DAYS, RERUN_LOOKBACK_DAYS } from "../core/detect/detect-reruns.js";
+import { closingIssueNumbers } from "../core/linked-issues.js";
 import type { PersonRef } from "../core/model.js";
 import type { ParsedTrailer } from "../core/parse-co-authors.js";
 import type { DB } from "./schema.js";
@@ -462,10 +463,8 @@ async function findHistories(
   return out;
 }
 
-const CLOSING = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d{1,7})\b/gi;
-
 async function findLinkedIssues(db: Kysely<DB>, repositoryId: number, body: string): Promise<PullRequestBundle["linkedIssues"]> {
-  const numbers = [...new Set([...body.slice(0, 50_000).matchAll(CLOSING)].map((m) => Number(m[1])))].slice(0, 20);
+  const numbers = closingIssueNumbers(body);
   if (!numbers.length) return [];
   const rows = await db.selectFrom("issues").select(["number", "title", "labels"]).where("repository_id", "=", repositoryId).where("number", "in", numbers).execute();
   return rows.map((r) => ({ number: r.number, title: r.title, labels: r.labels as unknown as string[] }));
@@ -491,7 +490,7 @@ export async function findIssueBundle(db: Kysely<DB>, repositoryId: number, numb
       .selectFrom("pull_requests")
       .select(["number", "author_id", "merged_at", "created_at", "body"])
       .where("repository_id", "=", repositoryId)
-      // \m: the keyword starts a word, as \b does in CLOSING ("prefix #12" links nothing).
+      // \m: the keyword starts a word, as \b does in closingIssueNumbers ("prefix #12" links nothing).
       .where(sql<boolean>`body ~* ${`\\m(close[sd]?|fix(e[sd])?|resolve[sd]?)\\s*:?\\s+#${number}\\M`}`)
       .limit(20)
       .execute(),

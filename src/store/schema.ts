@@ -384,6 +384,43 @@ export interface RepoConfigsTable {
   fetched_at: Timestamp;
 }
 
+/** One repository's backfill: its window, progress and state (src/store/backfill-state.ts). */
+export interface BackfillsTable {
+  repository_id: number;
+  /** null: run with a personal token (the CLI), not as an installation. */
+  installation_id: number | null;
+  full_name: string;
+  since: Timestamp;
+  until: Timestamp;
+  state: "queued" | "running" | "waiting" | "done" | "stopped" | "failed";
+  /** "install" (an installation event) or "cli". */
+  requested_by: string;
+  api_calls: Generated<number>;
+  pull_requests_done: Generated<number>;
+  pull_requests_total: number | null;
+  issues_done: Generated<number>;
+  issues_total: number | null;
+  ci_runs_done: Generated<number>;
+  patches_done: Generated<number>;
+  wait_until: Timestamp | null;
+  last_error: string | null;
+  requested_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** Where a repository's backfill of one resource stands; written with the data of the page it follows. */
+export interface BackfillCheckpointsTable {
+  repository_id: number;
+  /** pull_requests, issues, workflow_runs, detect */
+  resource: string;
+  cursor: Json<unknown> | null;
+  done: Generated<boolean>;
+  items: Generated<number>;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   deliveries: DeliveriesTable;
   installations: InstallationsTable;
@@ -411,4 +448,6 @@ export interface DB {
   opt_outs: OptOutsTable;
   repo_configs: RepoConfigsTable;
   erasures: ErasuresTable;
+  backfills: BackfillsTable;
+  backfill_checkpoints: BackfillCheckpointsTable;
 }

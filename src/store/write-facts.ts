@@ -4,6 +4,7 @@
  * receiving an older one late, never moves a fact backwards.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from "kysely";
+import { BACKFILL_ACTIVITY_PREFIX } from "../core/backfill/activity-ids.js";
 import type { FactBatch } from "../github/normalise-delivery.js";
 import type { DB } from "./schema.js";
 import { takeIncoming } from "./take-incoming.js";
@@ -320,26 +321,7 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .execute();
   }
 
-  if (b.issueActivity.length) {
-    await db
-      .insertInto("issue_activity")
-      .values(
-        lastByKey(b.issueActivity, (r) => r.deliveryId).map((r) => ({
-          delivery_id: r.deliveryId,
-          repository_id: r.repositoryId,
-          issue_number: r.issueNumber,
-          actor_id: r.actorId,
-          action: r.action,
-          body_before: r.bodyBefore,
-          body_after: r.bodyAfter,
-          title_before: r.titleBefore,
-          label: r.label,
-          at: r.at,
-        })),
-      )
-      .onConflict((oc) => oc.column("delivery_id").doNothing())
-      .execute();
-  }
+  if (b.issueActivity.length) await writeIssueActivity(db, b.issueActivity);
 
   if (b.issueComments.length) {
     await db
@@ -464,6 +446,16 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
       .execute();
   }
 
+  if (b.pullRequestCommits.length) {
+    await db
+      .insertInto("pull_request_commits")
+      .values(lastByKey(b.pullRequestCommits, (r) => `${r.repositoryId}/${r.prNumber}/${r.sha}`).map((r) => ({ repository_id: r.repositoryId, pr_number: r.prNumber, sha: r.sha })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  for (const f of b.pullRequestFiles) await replacePullRequestFiles(db, f);
+
   if (b.pushes.length) {
     await db
       .insertInto("pushes")
@@ -482,6 +474,81 @@ export async function writeFacts(db: Tx, b: FactBatch, seenAt: string): Promise<
         })),
       )
       .onConflict((oc) => oc.column("delivery_id").doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Where activity written by a backfill (delivery ids "backfill:<event node id>") and activity
+ * from webhooks describe the same event (same issue, action, actor and label, at about the same
+ * time: a webhook dates it by the issue's updated_at, the API by the event), one row is kept —
+ * the webhook's, which carries the exact before/after text. So a backfill and live webhooks for
+ * the same issue agree, in whichever order they land.
+ */
+const SAME_EVENT_SECONDS = 120;
+
+async function writeIssueActivity(db: Tx, rows: FactBatch["issueActivity"]): Promise<void> {
+  const values = lastByKey(rows, (r) => r.deliveryId).map((r) => ({
+    delivery_id: r.deliveryId,
+    repository_id: r.repositoryId,
+    issue_number: r.issueNumber,
+    actor_id: r.actorId,
+    action: r.action,
+    body_before: r.bodyBefore,
+    body_after: r.bodyAfter,
+    title_before: r.titleBefore,
+    label: r.label,
+    at: r.at,
+  }));
+  const fromWebhooks = values.filter((v) => !v.delivery_id.startsWith(BACKFILL_ACTIVITY_PREFIX));
+  const fromBackfill = values.filter((v) => v.delivery_id.startsWith(BACKFILL_ACTIVITY_PREFIX));
+  const sameEvent = (a: string, b: string) => sql<boolean>`
+    ${sql.ref(a)}.repository_id = ${sql.ref(b)}.repository_id and ${sql.ref(a)}.issue_number = ${sql.ref(b)}.issue_number
+    and ${sql.ref(a)}.action = ${sql.ref(b)}.action and ${sql.ref(a)}.actor_id is not distinct from ${sql.ref(b)}.actor_id
+    and ${sql.ref(a)}.label is not distinct from ${sql.ref(b)}.label
+    and abs(extract(epoch from ${sql.ref(a)}.at - ${sql.ref(b)}.at)) <= ${SAME_EVENT_SECONDS}`;
+  if (fromWebhooks.length) {
+    await db.insertInto("issue_activity").values(fromWebhooks).onConflict((oc) => oc.column("delivery_id").doNothing()).execute();
+    // A backfill got there first: its copy of the same event gives way.
+    await sql`
+      delete from issue_activity b using issue_activity w
+      where b.delivery_id like ${BACKFILL_ACTIVITY_PREFIX + "%"} and w.delivery_id = any(${fromWebhooks.map((v) => v.delivery_id)}::text[])
+        and ${sameEvent("b", "w")}`.execute(db);
+  }
+  if (fromBackfill.length) {
+    await sql`
+      insert into issue_activity (delivery_id, repository_id, issue_number, actor_id, action, body_before, body_after, title_before, label, at)
+      select v.delivery_id, v.repository_id, v.issue_number, v.actor_id, v.action, v.body_before, v.body_after, v.title_before, v.label, v.at
+      from jsonb_to_recordset(${json(fromBackfill)}::jsonb) as v(delivery_id text, repository_id bigint, issue_number integer, actor_id bigint,
+        action text, body_before text, body_after text, title_before text, label text, at timestamptz)
+      where not exists (select 1 from issue_activity w where w.delivery_id not like ${BACKFILL_ACTIVITY_PREFIX + "%"} and ${sameEvent("w", "v")})
+      on conflict (delivery_id) do nothing`.execute(db);
+  }
+}
+
+/**
+ * A pull request's changed files. A complete list replaces the stored one (files no longer in
+ * it go); a file listed without a patch keeps the patch already stored for it while its size is
+ * unchanged (the API lists files without diffs; diffs are fetched only where detectors read them).
+ */
+async function replacePullRequestFiles(db: Tx, f: FactBatch["pullRequestFiles"][number]): Promise<void> {
+  const files = lastByKey(f.files, (x) => x.path);
+  if (f.complete) {
+    let del = db.deleteFrom("pull_request_files").where("repository_id", "=", f.repositoryId).where("pr_number", "=", f.prNumber);
+    if (files.length) del = del.where("path", "not in", files.map((x) => x.path));
+    await del.execute();
+  }
+  for (const part of chunks(files, 500)) {
+    await db
+      .insertInto("pull_request_files")
+      .values(part.map((x) => ({ repository_id: f.repositoryId, pr_number: f.prNumber, path: x.path, status: x.status, additions: x.additions, deletions: x.deletions, patch: x.patch })))
+      .onConflict((oc) =>
+        oc.columns(["repository_id", "pr_number", "path"]).doUpdateSet({
+          ...takeIncoming("pull_request_files", "status", "additions", "deletions"),
+          patch: sql`coalesce(excluded.patch, case when pull_request_files.additions = excluded.additions
+            and pull_request_files.deletions = excluded.deletions then pull_request_files.patch end)`,
+        }),
+      )
       .execute();
   }
 }

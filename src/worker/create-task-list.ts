@@ -16,6 +16,7 @@ import { checkConfigChange } from "../services/check-config-change.js";
 import { handleErasureEvent } from "../services/erasure-events.js";
 import { DEFAULT_GRACE_DAYS, runDueErasures, runErasure, sweepOptedOut } from "../services/erasure-schedule.js";
 import type { ErasureEventFollowUp } from "../github/normalise-delivery.js";
+import type { BackfillJob } from "../services/backfill-jobs.js";
 
 export interface WorkerDeps {
   db: Kysely<DB>;
@@ -32,6 +33,8 @@ export interface WorkerDeps {
   detectIssue?: (repositoryId: number, number: number) => Promise<unknown>;
   /** Manual re-runs of one workflow in one calendar month ("YYYY-MM"). */
   detectReruns?: (repositoryId: number, workflow: string, month: string) => Promise<unknown>;
+  /** One slice of a repository's backfill (src/services/backfill-jobs.ts), wired in by the caller. */
+  backfill?: (job: BackfillJob) => Promise<unknown>;
 }
 
 function field<T>(payload: unknown, name: string, type: "string" | "number"): T {
@@ -84,6 +87,14 @@ export function createTaskList(deps: WorkerDeps): TaskList {
         repo: field(payload, "repo", "string"),
         number: field(payload, "number", "number"),
         headSha: field(payload, "headSha", "string"),
+      });
+    },
+    [TASK.backfillRepository]: async (payload: unknown) => {
+      await deps.backfill?.({
+        installationId: field(payload, "installationId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        owner: field(payload, "owner", "string"),
+        repo: field(payload, "repo", "string"),
       });
     },
     [TASK.prunePayloads]: async () => {

@@ -307,3 +307,18 @@ export function detectFlakyFix(
 function clamp(n: number): number {
   return Math.min(0.98, Math.max(0, n));
 }
+
+/**
+ * Why a change could be a flaky-test fix at all (a keyword or a label), or null. Without it no
+ * diff can make it one, so collectors that pay for each diff (the backfill) ask this first.
+ */
+export function flakyFixContext(input: ChangeInput, c: CompiledConfig): string | null {
+  const keyword = findKeyword(input, c);
+  if (keyword) return `the ${keyword.where} mentions “${keyword.word}”`;
+  return findFlakyLabel(input);
+}
+
+/** True when this file's diff could show a fix pattern, a skip, a retry or a quarantine entry. */
+export function patchCanShowFlakyFix(file: Pick<ClassifiedFile, "path" | "kind">): boolean {
+  return file.kind === "test" || file.kind === "ci-config" || TEST_RUNNER_CONFIG.test(file.path) || QUARANTINE_FILE.test(file.path);
+}
