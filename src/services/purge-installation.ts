@@ -46,6 +46,13 @@ export async function purgeInstallationInTransaction(trx: Tx, installationId: nu
   ))
     people.add(id);
   for (const r of repos) for (const id of await purgeRepositoryRows(trx, counter, r.id)) people.add(id);
+  // Backfills of the installation's repositories that never got a repository row of their own.
+  await counter.run(
+    "backfill_checkpoints",
+    trx,
+    sql`delete from backfill_checkpoints where repository_id in (select repository_id from backfills where installation_id = ${installationId})`,
+  );
+  await counter.run("backfills", trx, sql`delete from backfills where installation_id = ${installationId}`);
   await counter.run("deliveries", trx, sql`delete from deliveries where installation_id = ${installationId}`);
   await dropQueuedJobs(trx, counter, sql`j.payload::jsonb->>'installationId' = ${String(installationId)}`);
   await counter.run("installations", trx, sql`delete from installations where id = ${installationId}`);

@@ -24,6 +24,8 @@ export const REPOSITORY_FACT_TABLES = [
   "check_runs",
   "workflow_runs",
   "repo_configs",
+  "backfill_checkpoints",
+  "backfills",
 ] as const;
 
 /** Keys of installation payloads that list repositories. */

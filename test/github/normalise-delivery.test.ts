@@ -123,21 +123,38 @@ describe("normaliseDelivery on edited copies of real payloads", () => {
 
   it("asks for erasures to be scheduled, cancelled or kept in step by installation and repository events", () => {
     const at = { kind: "erasure-event", at: AT };
-    expect(norm("installation", example("installation", "deleted")).followUps).toEqual([{ ...at, event: "installation-deleted", installationId: 2 }]);
-    expect(norm("installation", example("installation", "created")).followUps).toEqual([{ ...at, event: "installation-created", installationId: 957387 }]);
-    expect(norm("installation", example("installation", "suspend")).followUps).toEqual([]);
-    expect(norm("installation_repositories", fixture("installation_repositories.removed-space")).followUps).toEqual([
+    // Installation events also ask for backfills to start or stop (tested below): only the erasure follow-ups here.
+    const erasures = (b: FactBatch) => b.followUps.filter((f) => f.kind === "erasure-event");
+    expect(erasures(norm("installation", example("installation", "deleted")))).toEqual([{ ...at, event: "installation-deleted", installationId: 2 }]);
+    expect(erasures(norm("installation", example("installation", "created")))).toEqual([{ ...at, event: "installation-created", installationId: 957387 }]);
+    expect(erasures(norm("installation", example("installation", "suspend")))).toEqual([]);
+    expect(erasures(norm("installation_repositories", fixture("installation_repositories.removed-space")))).toEqual([
       { ...at, event: "repositories-removed", installationId: 957387, repositoryIds: [186853007] },
     ]);
-    expect(norm("installation_repositories", example("installation_repositories", "added")).followUps).toEqual([
+    expect(erasures(norm("installation_repositories", example("installation_repositories", "added")))).toEqual([
       { ...at, event: "repositories-added", installationId: 957387, repositoryIds: [186853007] },
     ]);
     // The repository event: its row is updated from the payload, and its copies are brought in step.
     const privatized = norm("repository", example("repository", "privatized"));
     expect(privatized.repositories[0]).toMatchObject({ private: true });
-    expect(privatized.followUps).toEqual([{ ...at, event: "repository-changed", repositoryId: privatized.repositories[0]!.id, action: "privatized" }]);
+    expect(erasures(privatized)).toEqual([{ ...at, event: "repository-changed", repositoryId: privatized.repositories[0]!.id, action: "privatized" }]);
     const renamed = norm("repository", example("repository", "renamed"));
-    expect(renamed.followUps).toEqual([expect.objectContaining({ event: "repository-changed", action: "renamed" })]);
+    expect(erasures(renamed)).toEqual([expect.objectContaining({ event: "repository-changed", action: "renamed" })]);
+  });
+
+  it("asks for backfills to start when repositories arrive and to stop when they leave", () => {
+    const backfills = (b: FactBatch) => b.followUps.filter((f) => f.kind === "backfill-repository" || f.kind === "stop-backfill");
+    expect(backfills(norm("installation", example("installation", "deleted")))).toEqual([{ kind: "stop-backfill", installationId: 2, repositoryIds: null }]);
+    expect(backfills(norm("installation", example("installation", "created")))).toEqual([
+      expect.objectContaining({ kind: "backfill-repository", installationId: 957387 }),
+    ]);
+    expect(backfills(norm("installation", example("installation", "suspend")))).toEqual([]);
+    expect(backfills(norm("installation_repositories", fixture("installation_repositories.removed-space")))).toEqual([
+      { kind: "stop-backfill", installationId: 957387, repositoryIds: [186853007] },
+    ]);
+    expect(backfills(norm("installation_repositories", example("installation_repositories", "added")))).toEqual([
+      expect.objectContaining({ kind: "backfill-repository", installationId: 957387, repositoryId: 186853007 }),
+    ]);
   });
 
   it("keeps a workflow run's attempt number", () => {

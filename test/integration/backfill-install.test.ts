@@ -69,9 +69,19 @@ async function receive(name: "installation" | "installation_repositories", paylo
   await probot.receive({ id: `install-${++n}`, name, payload } as never);
 }
 
+/** Runs the queue dry; returns the jobs left, apart from erasures scheduled for the end of their grace period. */
 async function drain(): Promise<number> {
-  return drainQueue(rt, workerDeps(rt, async () => null, { debounceSeconds: 0, backfillAuth: async () => tokenAuth("installation-token", `installation ${INSTALLATION}`) }));
+  const left = await drainQueue(rt, workerDeps(rt, async () => null, { debounceSeconds: 0, backfillAuth: async () => tokenAuth("installation-token", `installation ${INSTALLATION}`) }));
+  return left - (await scheduledErasureJobs());
 }
+
+async function scheduledErasureJobs(): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'run-erasure' and run_at > now()`.execute(database.db);
+  return r.rows[0]!.n;
+}
+
+const scheduledErasures = async () =>
+  (await database.db.selectFrom("erasures").select(["scope", "subject_id"]).where("status", "=", "scheduled").orderBy("id").execute()).map((e) => `${e.scope} ${e.subject_id}`);
 
 const state = async (id: number) => (await database.db.selectFrom("backfills").selectAll().where("repository_id", "=", id).executeTakeFirst()) ?? null;
 
@@ -132,6 +142,9 @@ describe("backfills on installation", () => {
     await receive("installation", p);
     expect(await drain()).toBe(0);
     expect(await state(930_003)).toMatchObject({ state: "stopped" });
+    // What was read is erased only after the grace period: the erasure waits in the queue.
+    expect(await scheduledErasures()).toContain(`installation ${INSTALLATION}`);
+    expect(await scheduledErasureJobs()).toBeGreaterThan(0);
     // A finished backfill keeps its state: what was read stays read.
     expect(await state(SHOP.id)).toMatchObject({ state: "done" });
     const jobs = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'backfill-repository'`.execute(database.db);
