@@ -1,9 +1,9 @@
 import { Probot } from "probot";
 import { apiBaseUrl } from "../github/api-client.js";
-import { liveClientFactory } from "../github/clients.js";
+import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung worker
 
@@ -16,9 +16,9 @@ export const run: CommandRunner = async (args, io) => {
   if (values.help) return io.stdout.write(help + "\n"), 0;
   const rt = await openRuntime(io);
   const env = rt.env;
-  const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, logLevel: env.LOG_LEVEL, baseUrl: apiBaseUrl(env) }) : null;
+  const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, logLevel: env.LOG_LEVEL, baseUrl: apiBaseUrl(env) }) : null;
   const clients = probot ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
-  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true });
+  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true });
   io.stdout.write(`worker running (concurrency ${env.UNSUNG_WORKER_CONCURRENCY})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

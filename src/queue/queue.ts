@@ -4,7 +4,9 @@
  * and only if the row that needs it was committed.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { DEFAULT_LIVENESS, heartbeat, registerWorkerIds, releaseDeadWorkers, unregisterWorkerIds, type LivenessOptions } from "./worker-liveness.js";
 
 export const TASK = {
   processDelivery: "process-delivery",
@@ -22,6 +24,8 @@ export const TASK = {
   /** Hourly: every erasure due (a safety net for lost jobs), and opted-out people's new facts. */
   erasureSweep: "erasure-sweep",
   backfillRepository: "backfill-repository",
+  /** Every ten minutes: ask GitHub to redeliver webhooks we failed or never stored (src/services/sweep-deliveries.ts). */
+  sweepDeliveries: "sweep-deliveries",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 
@@ -122,10 +126,57 @@ export interface StartWorkerOptions {
   /** Poll interval for scheduled/retried jobs (ms). */
   pollInterval?: number;
   crontab?: string;
+  /**
+   * The database, for releasing dead workers' locks (src/queue/worker-liveness.ts): on start and at
+   * every heartbeat. Without it graphile-worker's own four-hour lock timeout applies.
+   */
+  db?: AnyDb;
+  liveness?: Partial<LivenessOptions>;
 }
 
 export async function startWorker(options: StartWorkerOptions): Promise<Runner> {
+  const db = options.db;
+  if (!db) return runGraphile(options);
+  const liveness = { ...DEFAULT_LIVENESS, ...options.liveness };
+  const warn = (msg: string) => options.log?.warn(msg);
+  const release = async () => {
+    const r = await releaseDeadWorkers(db, liveness);
+    if (r.workers.length) warn(`released ${r.jobs} jobs locked by ${r.workers.length} dead workers`);
+  };
+  await release();
+  const ids: string[] = [];
+  let registering: Promise<void> = Promise.resolve();
+  const note = (id: string) => {
+    ids.push(id);
+    registering = registering.then(() => registerWorkerIds(db, [id], liveness)).catch((err: unknown) => warn(`cannot register worker ${id}: ${String(err)}`));
+  };
+  const events = new EventEmitter() as WorkerEvents;
+  events.on("pool:create", ({ workerPool }) => note(workerPool.id));
+  events.on("worker:create", ({ worker }) => note(worker.workerId));
+  const runner = await runGraphile(options, events);
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    registering
+      .then(() => heartbeat(db, ids))
+      .then(release)
+      .catch((err: unknown) => warn(`worker heartbeat failed: ${String(err)}`))
+      .finally(() => (beating = false));
+  }, liveness.heartbeatMs);
+  timer.unref();
+  const stop = async (reason?: string) => {
+    clearInterval(timer);
+    await runner.stop(reason);
+    await registering;
+    await unregisterWorkerIds(db, ids).catch(() => {});
+  };
+  return { ...runner, stop };
+}
+
+function runGraphile(options: StartWorkerOptions, events?: WorkerEvents): Promise<Runner> {
   return run({
+    ...(events ? { events } : {}),
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     maxPoolSize: options.concurrency + 2,
