@@ -5,7 +5,6 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Runner } from "graphile-worker";
 import type { Probot } from "probot";
 import { appJwtAuth, installationAuth, probotAppAuth } from "../github/auth-providers.js";
 import { readEnv, type Env } from "../config/env.js";
@@ -13,7 +12,7 @@ import { ApiClient, apiBaseUrl, type AuthProvider } from "../github/api-client.j
 import { sweepDeliveries } from "../services/sweep-deliveries.js";
 import { appClientFactory, recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
 import { runBackfillJob, type BackfillJob, type BackfillJobDeps } from "../services/backfill-jobs.js";
-import { dueJobCount, migrateQueue, startWorker } from "../queue/queue.js";
+import { dueJobCount, migrateQueue, startWorker, type WorkerHandle, type WorkerLog } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
 import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
@@ -112,13 +111,14 @@ export function probotBackfillAuth(probot: Probot): (installationId: number) => 
   return async (installationId) => installationAuth(await (app ??= probotAppAuth(probot)), installationId);
 }
 
-export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean } = {}): Promise<Runner> {
+export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean; log?: WorkerLog } = {}): Promise<WorkerHandle> {
   return startWorker({
     connectionString: rt.database.connectionString,
     embedded: rt.database.embedded,
     concurrency: rt.env.UNSUNG_WORKER_CONCURRENCY,
     taskList: createTaskList(deps),
     db: rt.database.db,
+    ...(options.log ? { log: options.log } : {}),
     ...(options.cron ? { crontab: CRONTAB } : {}),
   });
 }

@@ -134,11 +134,37 @@ export interface StartWorkerOptions {
   liveness?: Partial<LivenessOptions>;
 }
 
-export async function startWorker(options: StartWorkerOptions): Promise<Runner> {
+/** A running worker. */
+export interface WorkerHandle {
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts a worker. With `db`, it registers its ids and heartbeats, and releases dead workers' locks
+ * (src/queue/worker-liveness.ts).
+ *
+ * When the database connection drops in the middle of recording a job's outcome, graphile-worker
+ * 0.17 gives up with an error nothing can catch, and the process exits: run workers under a
+ * supervisor that restarts them (Docker's restart policy, systemd's Restart=). The restarted worker
+ * releases the dead one's locks at once on the same host (its pid is gone), else once its heartbeat
+ * is stale.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const db = options.db;
-  if (!db) return runGraphile(options);
+  if (!db) {
+    const runner = await runGraphile(options);
+    return { stop: (reason) => runner.stop(reason) };
+  }
   const liveness = { ...DEFAULT_LIVENESS, ...options.liveness };
-  const warn = (msg: string) => options.log?.warn(msg);
+  const one = await startLiveRunner(db, options, liveness, (msg) => options.log?.warn(msg));
+  return { stop: (reason) => one.stop(reason) };
+}
+
+interface LiveRunner {
+  stop(reason?: string): Promise<void>;
+}
+
+async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness: LivenessOptions, warn: (msg: string) => void): Promise<LiveRunner> {
   const release = async () => {
     const r = await releaseDeadWorkers(db, liveness);
     if (r.workers.length) warn(`released ${r.jobs} jobs locked by ${r.workers.length} dead workers`);
@@ -165,13 +191,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<Runner> 
       .finally(() => (beating = false));
   }, liveness.heartbeatMs);
   timer.unref();
-  const stop = async (reason?: string) => {
-    clearInterval(timer);
-    await runner.stop(reason);
-    await registering;
-    await unregisterWorkerIds(db, ids).catch(() => {});
+  return {
+    stop: async (reason?: string) => {
+      clearInterval(timer);
+      await runner.stop(reason).catch(() => {});
+      await registering;
+      await unregisterWorkerIds(db, ids).catch(() => {});
+    },
   };
-  return { ...runner, stop };
 }
 
 function runGraphile(options: StartWorkerOptions, events?: WorkerEvents): Promise<Runner> {
