@@ -3,14 +3,14 @@ import type { AddressInfo } from "node:net";
 import { Probot } from "probot";
 import { unsungApp } from "../app.js";
 import { apiBaseUrl } from "../github/api-client.js";
-import { liveClientFactory } from "../github/clients.js";
+import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { Metrics } from "../server/metrics.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung serve
 
@@ -35,7 +35,7 @@ export const run: CommandRunner = async (args, io) => {
   const secret = env.WEBHOOK_SECRET ?? randomBytes(32).toString("hex");
   const logLevel = env.LOG_LEVEL;
   const probot = env.hasGitHubCredentials
-    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, logLevel, baseUrl: apiBaseUrl(env) })
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, secret, logLevel, baseUrl: apiBaseUrl(env) })
     : new Probot({ githubToken: "unconfigured", secret, logLevel });
   const intake = openIntakeDb(rt.database.connectionString);
   const metrics = new Metrics();
@@ -53,7 +53,7 @@ export const run: CommandRunner = async (args, io) => {
 
   const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = env.UNSUNG_RUN_WORKER
-    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true })
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true })
     : null;
 
   await new Promise<void>((resolve) => {
