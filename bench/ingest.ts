@@ -38,7 +38,8 @@ import { unsungApp } from "../src/app.js";
 import { runWorker, workerDeps, type Runtime } from "../src/cli/runtime.js";
 import { readEnv } from "../src/config/env.js";
 import { createHttpServer } from "../src/server/create-server.js";
-import { Metrics } from "../src/server/metrics.js";
+import { deliveriesStored, metricValue } from "../src/server/metrics.js";
+import { createQuietLogger } from "../src/server/quiet-log.js";
 import { createDeliveryRecorder } from "../src/services/record-delivery.js";
 import { openIntakeDb } from "../src/store/open-database.js";
 import type { DB } from "../src/store/schema.js";
@@ -130,13 +131,12 @@ async function bareProbot(): Promise<http.Server> {
 }
 
 /** Unsung's server composed exactly as `unsung serve` composes it (raw bodies handed to the store). */
-async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<{ server: http.Server; metrics: Metrics }> {
-  const probot = new Probot({ githubToken: "bench", secret: SECRET, logLevel: "fatal" });
-  const metrics = new Metrics();
+async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<http.Server> {
+  const log = createQuietLogger({ level: "fatal" });
+  const probot = new Probot({ githubToken: "bench", secret: SECRET, log });
   const rawBodies = new Map<string, string>();
-  const appFn = unsungApp({ record, rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => metrics.inc("unsung_deliveries_received_total", { outcome: o }) });
-  const server = await createHttpServer({ probot, appFn, db, metrics, maxBodyBytes: 25 * 1024 * 1024, rawBodies });
-  return { server, metrics };
+  const appFn = unsungApp({ record, rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => deliveriesStored.inc({ outcome: o }) });
+  return createHttpServer({ probot, appFn, secret: SECRET, log, db, maxBodyBytes: 25 * 1024 * 1024, rawBodies });
 }
 
 // ---------------------------------------------------------------- main
@@ -174,8 +174,8 @@ async function main(): Promise<void> {
 
       // (a') Unsung's server, storing nothing
       const noop = await unsungServer(async () => "stored", bench.database.db);
-      const r = await send(closed(await listen(noop.server)));
-      await close(noop.server);
+      const r = await send(closed(await listen(noop)));
+      await close(noop);
       say(line("unsung server, no-op store (diagnostic)", r));
 
       // (b) Unsung storing durably, as `serve` wires it (intake pool of 10, batching recorder)
@@ -183,11 +183,11 @@ async function main(): Promise<void> {
       const env = readEnv({});
       const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
       const b = await unsungServer((d) => recorder.record(d), bench.database.db);
-      const url = await listen(b.server);
+      const url = await listen(b);
       durable = await send(closed(url));
       say(line("unsung durable (PostgreSQL)", durable));
       const stored = Number((await sql<{ n: string }>`select count(*) as n from deliveries`.execute(bench.database.db)).rows[0]?.n ?? 0);
-      say(`  stored ${int(stored)} deliveries; ${JSON.stringify(Object.fromEntries(b.metrics.counters))}`);
+      say(`  stored ${int(stored)} deliveries; stored ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "stored" }))} / duplicate ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" }))} by the metrics`);
       const ratio = durable.perSecond / bare.perSecond;
       say(`ratio durable/bare: ${ratio.toFixed(2)} (target ≥ 0.6: ${met(ratio >= 0.6)}); durable ≥ 1,000 events/s: ${met(durable.perSecond >= 1000)}`);
 
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       const open = await send({ kind: "open", url, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
       say(line(`unsung durable at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, open));
       say(`p99 at ${int(flags.rate)} events/s ≤ 50 ms: ${met(open.p99 <= 50 && open.errors === 0)}`);
-      await close(b.server);
+      await close(b);
       await intake.close();
 
     }

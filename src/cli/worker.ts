@@ -1,3 +1,4 @@
+import { createQuietLogger } from "../server/quiet-log.js";
 import { Probot } from "probot";
 import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory } from "../github/clients.js";
@@ -16,7 +17,7 @@ export const run: CommandRunner = async (args, io) => {
   if (values.help) return io.stdout.write(help + "\n"), 0;
   const rt = await openRuntime(io);
   const env = rt.env;
-  const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, logLevel: env.LOG_LEVEL, baseUrl: apiBaseUrl(env) }) : null;
+  const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, log: createQuietLogger({ level: env.LOG_LEVEL }), baseUrl: apiBaseUrl(env) }) : null;
   const clients = probot ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true });
   io.stdout.write(`worker running (concurrency ${env.UNSUNG_WORKER_CONCURRENCY})\n`);

@@ -3,6 +3,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { collectStats } from "../../src/cli/stats.js";
+import { metricValue } from "../../src/server/metrics.js";
 import { openIntakeDb } from "../../src/store/open-database.js";
 import { examplesOf, example, SUBSCRIBED_EVENTS } from "../helpers/examples.js";
 import { request, sign, startHarness, type Harness } from "../helpers/harness.js";
@@ -48,12 +49,13 @@ describe("webhook intake over HTTP with real signatures", () => {
 
   it("answers 2xx once per delivery id and stores a duplicate once", async () => {
     const before = await count("deliveries");
+    const duplicates = await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" });
     const payload = example("issues", "opened");
     const a = await h.post("issues", payload, { id: "dup-1" });
     const b = await h.post("issues", payload, { id: "dup-1" });
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await count("deliveries")).toBe(before + 1);
-    expect(h.metrics.counters.get('unsung_deliveries_received_total{outcome="duplicate"}')).toBe(1);
+    expect((await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" })) - duplicates).toBe(1);
   });
 
   it("stores concurrent deliveries together, each once, and answers each only after its commit", async () => {
@@ -119,7 +121,11 @@ describe("webhook intake over HTTP with real signatures", () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toMatch(/^unsung_deliveries\{status="processed"\} \d+$/m);
     expect(metrics.body).toMatch(/^unsung_processing_lag_seconds \d/m);
-    expect(metrics.body).toMatch(/^unsung_deliveries_received_total\{outcome="stored"\} \d+$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_stored_total\{outcome="stored"\} [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_received_total [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_rejected_total\{reason="bad-signature"\} [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_queue_jobs\{state="ready"\} \d+$/m);
+    expect(metrics.body).toMatch(/^unsung_database_up 1$/m);
   });
 });
 
