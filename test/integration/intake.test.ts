@@ -3,7 +3,8 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { collectStats } from "../../src/cli/stats.js";
-import { metricValue } from "../../src/server/metrics.js";
+import { Gauge } from "prom-client";
+import { metricValue, onScrape, registry } from "../../src/server/metrics.js";
 import { openIntakeDb } from "../../src/store/open-database.js";
 import { examplesOf, example, SUBSCRIBED_EVENTS } from "../helpers/examples.js";
 import { request, sign, startHarness, type Harness } from "../helpers/harness.js";
@@ -126,6 +127,23 @@ describe("webhook intake over HTTP with real signatures", () => {
     expect(metrics.body).toMatch(/^unsung_deliveries_rejected_total\{reason="bad-signature"\} [1-9]\d*$/m);
     expect(metrics.body).toMatch(/^unsung_queue_jobs\{state="ready"\} \d+$/m);
     expect(metrics.body).toMatch(/^unsung_database_up 1$/m);
+  });
+});
+
+describe("the metrics registry", () => {
+  it("serves gauges other modules add with onScrape, even when another reader fails", async () => {
+    const g = new Gauge({ name: "unsung_test_installations", help: "Installations, read at scrape time.", registers: [registry] });
+    onScrape(async (db) => g.set(Number((await db.selectFrom("installations").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n)));
+    onScrape(async () => {
+      throw new Error("a broken reader");
+    });
+    const body = (await request(`${h.url}/metrics`, "GET", {})).body;
+    const installations = Number((await database.db.selectFrom("installations").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    expect(installations).toBeGreaterThan(0);
+    expect(body).toMatch(new RegExp(`^unsung_test_installations ${installations}$`, "m"));
+    expect(body).toMatch(/^unsung_database_up 1$/m);
+    expect(body).toMatch(/^unsung_deliveries\{status="failed"\} \d+$/m);
+    expect(body).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });
 
