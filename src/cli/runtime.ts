@@ -73,6 +73,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
     now: () => new Date(),
     detectDebounceSeconds: opts.debounceSeconds ?? rt.env.UNSUNG_DETECT_DEBOUNCE_SECONDS,
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
+    textRetentionDays: rt.env.UNSUNG_TEXT_RETENTION_DAYS,
     erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
   };
   const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
