@@ -33,6 +33,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
+import pg from "pg";
 import { createNodeMiddleware, Probot, type ApplicationFunction } from "probot";
 import { unsungApp } from "../src/app.js";
 import { runWorker, workerDeps, type Runtime } from "../src/cli/runtime.js";
@@ -59,6 +60,8 @@ const flags = numberFlags(process.argv.slice(2), {
   "rate-seconds": 6,
   deliveries: 5_000,
   "worker-concurrency": 4,
+  /** Store statements the intake recorder runs at once (its default is 3). */
+  "in-flight": 3,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
@@ -130,6 +133,30 @@ async function bareProbot(): Promise<http.Server> {
   });
 }
 
+/**
+ * The naive peer: what a developer would write to keep webhooks — Probot's
+ * own middleware, and in the handler one INSERT of the JSON payload (jsonb)
+ * per event through a pg Pool of 10, no queue, no batching.
+ */
+async function naivePeer(url: string): Promise<{ server: http.Server; pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query("create table if not exists webhook_events (id text primary key, name text not null, payload jsonb not null, received_at timestamptz not null default now())");
+  const probot = new Probot({ githubToken: "bench", secret: SECRET, logLevel: "fatal" });
+  const appFn: ApplicationFunction = (app) => {
+    app.onAny(async (context) => {
+      const c = context as unknown as { id: string; name: string; payload: unknown };
+      await pool.query("insert into webhook_events (id, name, payload) values ($1, $2, $3) on conflict (id) do nothing", [c.id, c.name, c.payload]);
+    });
+  };
+  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOKS });
+  const server = http.createServer((req, res) => {
+    void middleware(req, res, () => {
+      res.writeHead(404).end();
+    });
+  });
+  return { server, pool };
+}
+
 /** Unsung's server composed exactly as `unsung serve` composes it (raw bodies handed to the store). */
 async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<http.Server> {
   const log = createQuietLogger({ level: "fatal" });
@@ -164,6 +191,8 @@ async function main(): Promise<void> {
 
     let bare: LoadResult | null = null;
     let durable: LoadResult | null = null;
+    let naive: LoadResult | null = null;
+    let naiveOpen: LoadResult | null = null;
     if (!(flags.skip & 1)) {
       // (a) bare Probot
       const a = await bareProbot();
@@ -171,6 +200,16 @@ async function main(): Promise<void> {
       await close(a);
       say(line("bare probot", bare));
       say(`  (body ${int(bare.bodyBytes)} bytes: pull_request.opened from @octokit/webhooks-examples, with an installation)`);
+
+      // (n) the naive peer: Probot + one jsonb INSERT per event
+      const peer = await naivePeer(bench.url);
+      const naiveUrl = await listen(peer.server);
+      naive = await send(closed(naiveUrl));
+      say(line("naive peer (Probot + one jsonb INSERT per event)", naive));
+      naiveOpen = await send({ kind: "open", url: naiveUrl, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
+      say(line(`naive peer at ${int(flags.rate)} events/s (open loop)`, naiveOpen));
+      await close(peer.server);
+      await peer.pool.end();
 
       // (a') Unsung's server, storing nothing
       const noop = await unsungServer(async () => "stored", bench.database.db);
@@ -181,7 +220,7 @@ async function main(): Promise<void> {
       // (b) Unsung storing durably, as `serve` wires it (intake pool of 10, batching recorder)
       const intake = openIntakeDb(bench.url);
       const env = readEnv({});
-      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
+      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { maxInFlight: flags["in-flight"] });
       const b = await unsungServer((d) => recorder.record(d), bench.database.db);
       const url = await listen(b);
       durable = await send(closed(url));
@@ -195,7 +234,14 @@ async function main(): Promise<void> {
       const open = await send({ kind: "open", url, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
       say(line(`unsung durable at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, open));
       say(`p99 at ${int(flags.rate)} events/s ≤ 50 ms: ${met(open.p99 <= 50 && open.errors === 0)}`);
+      if (naive && naiveOpen) {
+        const vsNaive = durable.perSecond / naive.perSecond;
+        say(
+          `Unsung/naive peer: ${vsNaive.toFixed(2)}× the events/s (${int(durable.perSecond)} vs ${int(naive.perSecond)}; target ≥ 1.5×: ${met(vsNaive >= 1.5)}), p99 ${ms(durable.p99)} vs ${ms(naive.p99)} ms closed loop, ${ms(open.p99)} vs ${ms(naiveOpen.p99)} ms at ${int(flags.rate)} events/s`,
+        );
+      }
       await close(b);
+      await recorder.close();
       await intake.close();
 
     }

@@ -84,6 +84,8 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
       }
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
+      await recorder.flush();
+      await recorder.close();
     }
     say(`Delivered over HTTP in ${secs(started)} s (${rejected} rejected).`);
 

@@ -40,7 +40,7 @@ export const run: CommandRunner = async (args, io) => {
     ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, log, baseUrl: apiBaseUrl(env) })
     : new Probot({ githubToken: "unconfigured", secret, log });
   const intake = openIntakeDb(rt.database.connectionString);
-  const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
+  const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { onDispatchError: (err) => log.error({ err }, "stored deliveries not yet queued; retried in a few seconds") });
   const rawBodies = new Map<string, string>();
   const appFn = unsungApp({
     record: (d) => recorder.record(d),
@@ -74,6 +74,8 @@ export const run: CommandRunner = async (args, io) => {
   });
   io.stdout.write("shutting down\n");
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await recorder.flush();
+  await recorder.close();
   await worker?.stop();
   await intake.close();
   await rt.close();

@@ -43,7 +43,7 @@ const schema = z.object({
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   UNSUNG_MAX_BODY_BYTES: int(25 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   /** Webhook requests one client address may have in flight at once (more are answered 429 without being read). */
-  UNSUNG_INTAKE_PER_SOURCE: int(32, 1, 10_000),
+  UNSUNG_INTAKE_PER_SOURCE: int(256, 1, 10_000),
   /** Webhook bodies over 1 MiB read at once, in all (at most 2 per client address); more are answered 503 without being read. */
   UNSUNG_INTAKE_LARGE_CONCURRENCY: int(4, 1, 64),
   /** Reverse proxies in front of `serve` whose X-Forwarded-For entries are trusted to name the client (0: the peer address). */

@@ -24,7 +24,7 @@ export interface AdmissionLimits {
 }
 
 export const DEFAULT_ADMISSION: AdmissionLimits = {
-  perSource: 32,
+  perSource: 256,
   largeBodyBytes: 1024 * 1024,
   largePerSource: 2,
   largeTotal: 4,

@@ -33,6 +33,8 @@ export interface Harness {
   runtime: Runtime;
   post(event: string, payload: unknown, opts?: { id?: string; signature?: string | null; contentType?: string; rawBody?: string | Buffer }): Promise<{ status: number; body: string }>;
   drain(clients?: GitHubClientFactory): Promise<number>;
+  /** Waits until every delivery stored so far has its processing job. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,8 +88,16 @@ export async function startHarness(database: TestDatabase, options: HarnessOptio
       if (sig !== null) headers["x-hub-signature-256"] = sig;
       return request(`${url}/api/github/webhooks`, "POST", headers, body);
     },
-    drain: (clients = async () => null) => drainQueue(runtime, workerDeps(runtime, clients, { debounceSeconds: 0 })),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    flush: () => recorder.flush(),
+    drain: async (clients = async () => null) => {
+      // Stored deliveries get their jobs just after the 2xx: wait for that first.
+      await recorder.flush();
+      return drainQueue(runtime, workerDeps(runtime, clients, { debounceSeconds: 0 }));
+    },
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await recorder.close();
+    },
   };
 }
 

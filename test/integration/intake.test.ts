@@ -76,8 +76,10 @@ describe("webhook intake over HTTP with real signatures", () => {
     const row = await database.db.selectFrom("deliveries").select(["payload", "payload_bytes"]).where("id", "=", "burst-0").executeTakeFirstOrThrow();
     expect(row.payload).toBe(JSON.stringify(payload));
     expect(row.payload_bytes).toBe(Buffer.byteLength(JSON.stringify(payload)));
-    // One processing job per stored delivery, none for the duplicates.
+    // One processing job per stored delivery, none for the duplicates, added by the dispatcher after the 2xx.
+    await h.flush();
     expect((await processJobs()) - jobsBefore).toBe(41);
+    expect(await database.db.selectFrom("deliveries").select("id").where("queued", "=", false).execute()).toEqual([]);
   });
 
   it.each([
