@@ -10,7 +10,7 @@ import { generateSampleOrg, SAMPLE_QUARTER } from "../demo/generate-sample-org.j
 import { recordedClientFactory, type Recording } from "../github/clients.js";
 import { REPORT_FORMATS, renderReport } from "../render/index.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
-import { Metrics } from "../server/metrics.js";
+import { createQuietLogger } from "../server/quiet-log.js";
 import { personReport, teamReport } from "../services/build-reports.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { rescore } from "../services/run-detectors.js";
@@ -60,16 +60,17 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
 
     // 1. Every delivery goes over HTTP, signed, into the same server `unsung serve` runs.
     const secret = randomBytes(16).toString("hex");
-    const probot = new Probot({ githubToken: "demo", secret, logLevel: "fatal" });
-    const metrics = new Metrics();
+    const log = createQuietLogger({ level: "fatal" });
+    const probot = new Probot({ githubToken: "demo", secret, log });
     const recorder = createDeliveryRecorder(database.db, env.UNSUNG_MAX_ATTEMPTS);
     const rawBodies = new Map<string, string>();
     const server = await createHttpServer({
       probot,
       rawBodies,
-      appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => metrics.inc("received", { outcome: o }) }),
+      appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id) }),
+      secret,
+      log,
       db: database.db,
-      metrics,
       maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES,
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -83,6 +84,8 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
       }
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
+      await recorder.flush();
+      await recorder.close();
     }
     say(`Delivered over HTTP in ${secs(started)} s (${rejected} rejected).`);
 

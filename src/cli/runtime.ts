@@ -75,6 +75,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
     now: () => new Date(),
     detectDebounceSeconds: opts.debounceSeconds ?? rt.env.UNSUNG_DETECT_DEBOUNCE_SECONDS,
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
+    textRetentionDays: rt.env.UNSUNG_TEXT_RETENTION_DAYS,
     erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
     jobTimeLimitMs: rt.env.UNSUNG_JOB_TIME_LIMIT_SECONDS * 1000,
   };

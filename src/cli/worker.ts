@@ -1,3 +1,4 @@
+import { createQuietLogger } from "../server/quiet-log.js";
 import { Probot } from "probot";
 import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
@@ -22,7 +23,9 @@ export const run: CommandRunner = async (args, io) => {
   if (values.help) return io.stdout.write(help + "\n"), 0;
   const rt = await openRuntime(io);
   const env = rt.env;
-  const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, logLevel: env.LOG_LEVEL, baseUrl: apiBaseUrl(env) }) : null;
+  const probot = env.hasGitHubCredentials
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, log: createQuietLogger({ level: env.LOG_LEVEL }), baseUrl: apiBaseUrl(env) })
+    : null;
   const clients = probot ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true, log: stderrLog(io) });
   io.stdout.write(`worker running (concurrency ${env.UNSUNG_WORKER_CONCURRENCY})\n`);

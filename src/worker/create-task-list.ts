@@ -11,7 +11,7 @@ import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
 import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery-batch.js";
 import { recordCommand, type CommandJob } from "../services/record-command.js";
-import { prunePayloads } from "../services/prune-payloads.js";
+import { DEFAULT_TEXT_RETENTION_DAYS, prunePayloads, pruneText } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
 import { handleErasureEvent } from "../services/erasure-events.js";
 import { DEFAULT_GRACE_DAYS, runDueErasures, runErasure, sweepOptedOut } from "../services/erasure-schedule.js";
@@ -25,6 +25,8 @@ export interface WorkerDeps {
   now: () => Date;
   detectDebounceSeconds: number;
   payloadRetentionDays: number;
+  /** Days patches and comment bodies are kept (UNSUNG_TEXT_RETENTION_DAYS; 0 keeps them). */
+  textRetentionDays?: number;
   /** Days between an uninstall (or a repository removed) and its erasure (UNSUNG_ERASURE_GRACE_DAYS). */
   erasureGraceDays?: number;
   /** Pending deliveries processed together in one transaction (1: one at a time). */
@@ -109,6 +111,7 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     },
     [TASK.prunePayloads]: async () => {
       await prunePayloads(deps.db, deps.now(), deps.payloadRetentionDays);
+      await pruneText(deps.db, deps.now(), deps.textRetentionDays ?? DEFAULT_TEXT_RETENTION_DAYS);
     },
     [TASK.erasureEvent]: async (payload: unknown) => {
       await handleErasureEvent({ ...deps, graceDays: deps.erasureGraceDays ?? DEFAULT_GRACE_DAYS }, erasureEventOf(payload));
