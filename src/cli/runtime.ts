@@ -17,6 +17,7 @@ import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
 import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
 import { createDetectorRunner } from "../services/run-detectors.js";
+import type { GitHubWriteSettings } from "../services/github-writes.js";
 import type { CliIo } from "./io.js";
 
 export interface Runtime {
@@ -64,6 +65,8 @@ export interface WorkerOptions {
   backfillAuth?: (installationId: number) => Promise<AuthProvider | null>;
   /** Backfill job settings (tests shorten waits and slices). */
   backfill?: Partial<Omit<BackfillJobDeps, "db" | "auth">>;
+  /** Write evidence comments and command answers to GitHub (the live app); off for replays and the demo. */
+  githubWrites?: GitHubWriteSettings;
 }
 
 export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: WorkerOptions = {}): WorkerDeps {
@@ -88,7 +91,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
       },
       job,
     );
-  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill };
+  return { ...base, ...(opts.githubWrites ? { githubWrites: opts.githubWrites } : {}), detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill };
 }
 
 /** Installation tokens for backfill jobs, from a Probot app with credentials. */

@@ -1,6 +1,7 @@
 import { Probot } from "probot";
 import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory } from "../github/clients.js";
+import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
 import { offlineClients, openRuntime, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
@@ -18,7 +19,7 @@ export const run: CommandRunner = async (args, io) => {
   const env = rt.env;
   const probot = env.hasGitHubCredentials ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, logLevel: env.LOG_LEVEL, baseUrl: apiBaseUrl(env) }) : null;
   const clients = probot ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
-  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true });
+  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true });
   io.stdout.write(`worker running (concurrency ${env.UNSUNG_WORKER_CONCURRENCY})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

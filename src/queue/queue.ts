@@ -22,6 +22,10 @@ export const TASK = {
   /** Hourly: every erasure due (a safety net for lost jobs), and opted-out people's new facts. */
   erasureSweep: "erasure-sweep",
   backfillRepository: "backfill-repository",
+  /** The one evidence comment of a merged pull request: written, edited in place, or left alone (src/services/sync-pr-comment.ts). */
+  syncPrComment: "sync-pr-comment",
+  /** The reaction or reply a slash command gets (src/services/answer-command.ts). */
+  answerCommand: "answer-command",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 

@@ -10,7 +10,11 @@ import { TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
 import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery-batch.js";
-import { recordCommand, type CommandJob } from "../services/record-command.js";
+import { recordCommandDetailed, type CommandJob } from "../services/record-command.js";
+import { answerCommand, queueCommandFollowUps, type AnswerJob } from "../services/answer-command.js";
+import type { GitHubWriteSettings } from "../services/github-writes.js";
+import { ReaderAccessCache } from "../services/reader-access.js";
+import { queuePrComment, syncPrComment } from "../services/sync-pr-comment.js";
 import { prunePayloads } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
 import { handleErasureEvent } from "../services/erasure-events.js";
@@ -35,6 +39,8 @@ export interface WorkerDeps {
   detectReruns?: (repositoryId: number, workflow: string, month: string) => Promise<unknown>;
   /** One slice of a repository's backfill (src/services/backfill-jobs.ts), wired in by the caller. */
   backfill?: (job: BackfillJob) => Promise<unknown>;
+  /** Evidence comments and command answers are written to GitHub (absent: nothing is written). */
+  githubWrites?: GitHubWriteSettings;
 }
 
 function field<T>(payload: unknown, name: string, type: "string" | "number"): T {
@@ -45,6 +51,8 @@ function field<T>(payload: unknown, name: string, type: "string" | "number"): T 
 
 export function createTaskList(deps: WorkerDeps): TaskList {
   const taken = new TakenByBatch();
+  const accessCache = new ReaderAccessCache();
+  const writers = { db: deps.db, clients: deps.clients, now: deps.now, ...(deps.githubWrites ? { writes: deps.githubWrites } : {}) };
   return {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
       await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
@@ -68,10 +76,23 @@ export function createTaskList(deps: WorkerDeps): TaskList {
         repositoryId: field(payload, "repositoryId", "number"),
         issueNumber: field(payload, "issueNumber", "number"),
       };
-      await recordCommand(deps.db, job);
+      const result = await recordCommandDetailed(deps.db, job, { clients: deps.clients, now: deps.now, cache: accessCache });
+      await queueCommandFollowUps(deps.db, job, result);
     },
     [TASK.detectPullRequest]: async (payload: unknown) => {
       await deps.detectPullRequest?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+      // A merged pull request's evidence comment follows what the detectors now say.
+      await queuePrComment(deps.db, field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.syncPrComment]: async (payload: unknown) => {
+      await syncPrComment(writers, {
+        installationId: field(payload, "installationId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        number: field(payload, "number", "number"),
+      });
+    },
+    [TASK.answerCommand]: async (payload: unknown) => {
+      await answerCommand(writers, answerJobOf(payload));
     },
     [TASK.detectIssue]: async (payload: unknown) => {
       await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
@@ -110,6 +131,22 @@ export function createTaskList(deps: WorkerDeps): TaskList {
       await sweepOptedOut(deps);
       await runDueErasures(deps);
     },
+  };
+}
+
+/** A queued answer, checked field by field. */
+function answerJobOf(payload: unknown): AnswerJob {
+  const answer = (payload as { answer?: unknown } | null)?.answer as AnswerJob["answer"] | undefined;
+  const kind = (answer as { kind?: unknown } | undefined)?.kind;
+  if (kind !== "react" && kind !== "help" && kind !== "refuse") throw new Error("job payload has no answer");
+  if (kind === "react" && !["+1", "rocket"].includes(String((answer as { content?: unknown }).content))) throw new Error("job payload has an unknown reaction");
+  if (kind === "refuse" && typeof (answer as { refusal?: { reason?: unknown } }).refusal?.reason !== "string") throw new Error("job payload has no refusal");
+  return {
+    installationId: field(payload, "installationId", "number"),
+    repositoryId: field(payload, "repositoryId", "number"),
+    commentId: field(payload, "commentId", "number"),
+    issueNumber: field(payload, "issueNumber", "number"),
+    answer: answer!,
   };
 }
 
