@@ -29,6 +29,8 @@ export class FakeGitHubComments {
   writes: string[] = [];
   reads: string[] = [];
   faults: FakeFault[] = [];
+  /** Every body a comment had before an edit, by comment id. */
+  history = new Map<number, string[]>();
   /** Milliseconds each write takes (to widen races). */
   writeDelayMs = 0;
   /** login → permission on private repositories (absent: 404). */
@@ -83,6 +85,7 @@ export class FakeGitHubComments {
     scope.patch(/^\/repos\/[^/]+\/[^/]+\/issues\/comments\/\d+$/).optionally().reply(async (uri, body) => this.write(`PATCH ${uri}`, () => {
       const c = this.comments.find((x) => x.id === Number(uri.split("/").pop()));
       if (!c) return [404, { message: "Not Found" }];
+      this.history.set(c.id, [...(this.history.get(c.id) ?? []), c.body]);
       c.body = (body as { body: string }).body;
       return [200, c];
     }));
