@@ -14,7 +14,14 @@ import type { DB } from "../store/schema.js";
 /** Writes enabled, and how far apart one installation's writes go out (GitHub allows roughly 80 a minute, 500 an hour). */
 export interface GitHubWriteSettings {
   spacingMs: number;
+  /**
+   * A pull request merged longer ago than this gets no new evidence comment (history a backfill
+   * read must not flood old pull requests); one that has a comment keeps it up to date. Default 7.
+   */
+  newCommentMaxAgeDays?: number;
 }
+
+export const DEFAULT_NEW_COMMENT_MAX_AGE_DAYS = 7;
 
 /** ~450 writes an hour per installation at most: under GitHub's hourly content-creation limit. */
 export const DEFAULT_WRITE_SPACING_MS = 8_000;

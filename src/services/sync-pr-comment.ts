@@ -22,7 +22,7 @@ import type { GitHub, GitHubClientFactory } from "../github/clients.js";
 import { enqueue, TASK } from "../queue/queue.js";
 import { EVIDENCE_MARKER, renderPrComment } from "../render/render-pr-comment.js";
 import type { DB } from "../store/schema.js";
-import { asRateLimit, holdWrites, runLater, statusOf, takeWriteSlot, WriteLater, type GitHubWriteSettings } from "./github-writes.js";
+import { asRateLimit, DEFAULT_NEW_COMMENT_MAX_AGE_DAYS, holdWrites, runLater, statusOf, takeWriteSlot, WriteLater, type GitHubWriteSettings } from "./github-writes.js";
 import { loadRepoConfig } from "./load-repo-config.js";
 
 export interface PrCommentJob {
@@ -43,7 +43,7 @@ export interface PrCommentDeps {
   busyRetryMs?: number;
 }
 
-export type PrCommentOutcome = "created" | "updated" | "deleted" | "unchanged" | "none" | "busy" | "later" | "no-client" | "gone" | "not-merged";
+export type PrCommentOutcome = "created" | "updated" | "deleted" | "unchanged" | "none" | "busy" | "later" | "no-client" | "gone" | "too-old";
 
 const LEASE_MS = 120_000;
 const BUSY_RETRY_MS = 3_000;
@@ -170,6 +170,9 @@ export async function syncPrComment(deps: PrCommentDeps, job: PrCommentJob): Pro
     else if (built.body === null && state.status !== "posted") {
       await save(db, job, { status: "none", comment_id: null, body_hash: null });
       outcome = "none";
+    } else if (state.status !== "posted" && isOld(built.mergedAt, deps.now(), deps.writes.newCommentMaxAgeDays ?? DEFAULT_NEW_COMMENT_MAX_AGE_DAYS)) {
+      // History read by a backfill: old pull requests are not woken up with a new comment.
+      outcome = "too-old";
     } else {
       await takeWriteSlot(db, job.installationId, deps.now(), deps.writes.spacingMs);
       outcome = await write(deps, gh, job, where, state.comment_id, built.body, hash);
@@ -198,6 +201,10 @@ export async function syncPrComment(deps: PrCommentDeps, job: PrCommentJob): Pro
       .where("lease_owner", "=", owner)
       .execute();
   }
+}
+
+function isOld(mergedAt: string | null, now: Date, maxAgeDays: number): boolean {
+  return mergedAt !== null && now.getTime() - Date.parse(mergedAt) > maxAgeDays * 86_400_000;
 }
 
 async function write(

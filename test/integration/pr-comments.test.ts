@@ -37,7 +37,9 @@ const unmatched: string[] = [];
 
 const client = () =>
   new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
-const deps = () => workerDeps(rt, async () => client(), { debounceSeconds: 0, githubWrites: { spacingMs: 0 } });
+// The fixture's pull requests were merged in August 2026: new comments on them are allowed here.
+const WRITES = { spacingMs: 0, newCommentMaxAgeDays: 3650 };
+const deps = () => workerDeps(rt, async () => client(), { debounceSeconds: 0, githubWrites: WRITES });
 const drain = () => drainQueue(rt, deps());
 
 beforeAll(async () => {
@@ -166,7 +168,7 @@ describe("the evidence comment", () => {
     fake.writeDelayMs = 300;
     try {
       const job = { installationId: INSTALLATION, repositoryId: SHOP.id, number: 8 };
-      const writer = { db: database.db, clients: async () => client(), now: () => new Date(), writes: { spacingMs: 0 } };
+      const writer = { db: database.db, clients: async () => client(), now: () => new Date(), writes: WRITES };
       const outcomes = await Promise.all([syncPrComment(writer, job), syncPrComment(writer, job)]);
       expect(outcomes.sort()).toEqual(["busy", "created"]);
     } finally {
