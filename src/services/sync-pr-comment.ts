@@ -69,6 +69,21 @@ export async function queuePrComment(db: Kysely<DB>, repositoryId: number, numbe
   return true;
 }
 
+/** Queues the comment jobs of the merged pull requests that close an issue (its triage is on their comments). */
+export async function queuePrCommentsClosing(db: Kysely<DB>, repositoryId: number, issueNumber: number): Promise<number> {
+  const prs = await db
+    .selectFrom("pull_requests")
+    .select("number")
+    .where("repository_id", "=", repositoryId)
+    .where("merged", "=", true)
+    // The same rule as closingIssueNumbers (and the issue bundle's linked pull requests).
+    .where(sql<boolean>`body ~* ${`\\m(close[sd]?|fix(e[sd])?|resolve[sd]?)\\s*:?\\s+#${issueNumber}\\M`}`)
+    .limit(20)
+    .execute();
+  for (const pr of prs) await queuePrComment(db, repositoryId, pr.number);
+  return prs.length;
+}
+
 /** What the comment would say now (null: no comment), read from the database. Also used by the demo. */
 export async function buildPrComment(deps: Pick<PrCommentDeps, "db" | "clients" | "now">, repositoryId: number, number: number): Promise<{ plan: PrCommentPlan | null; body: string | null; mergedAt: string | null; ciDaysAfter: number } | null> {
   const { db } = deps;

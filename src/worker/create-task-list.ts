@@ -14,7 +14,7 @@ import { recordCommandDetailed, type CommandJob } from "../services/record-comma
 import { answerCommand, queueCommandFollowUps, type AnswerJob } from "../services/answer-command.js";
 import type { GitHubWriteSettings } from "../services/github-writes.js";
 import { ReaderAccessCache } from "../services/reader-access.js";
-import { queuePrComment, syncPrComment } from "../services/sync-pr-comment.js";
+import { queuePrComment, queuePrCommentsClosing, syncPrComment } from "../services/sync-pr-comment.js";
 import { prunePayloads } from "../services/prune-payloads.js";
 import { checkConfigChange } from "../services/check-config-change.js";
 import { handleErasureEvent } from "../services/erasure-events.js";
@@ -96,6 +96,8 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     },
     [TASK.detectIssue]: async (payload: unknown) => {
       await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+      // Its triage appears on the evidence comments of the merged pull requests that close it.
+      await queuePrCommentsClosing(deps.db, field(payload, "repositoryId", "number"), field(payload, "number", "number"));
     },
     [TASK.detectReruns]: async (payload: unknown) => {
       await deps.detectReruns?.(field(payload, "repositoryId", "number"), field(payload, "workflow", "string"), field(payload, "month", "string"));

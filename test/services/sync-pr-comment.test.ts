@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GitHub } from "../../src/github/clients.js";
-import { syncPrComment, type PrCommentDeps } from "../../src/services/sync-pr-comment.js";
+import { queuePrCommentsClosing, syncPrComment, type PrCommentDeps } from "../../src/services/sync-pr-comment.js";
 import { EVIDENCE_MARKER } from "../../src/render/render-pr-comment.js";
 import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
@@ -53,7 +53,7 @@ async function config(value: unknown): Promise<void> {
   await database.db.insertInto("repo_configs").values({ repository_id: REPO, source: "test", config: JSON.stringify(value), errors: JSON.stringify([]), fetched_at: NOW.toISOString() }).execute();
 }
 
-async function mergedPr(number: number, mergedAt = "2026-08-30T10:00:00Z"): Promise<void> {
+async function mergedPr(number: number, mergedAt = "2026-08-30T10:00:00Z", body = ""): Promise<void> {
   await database.db
     .insertInto("pull_requests")
     .values({
@@ -61,7 +61,7 @@ async function mergedPr(number: number, mergedAt = "2026-08-30T10:00:00Z"): Prom
       repository_id: REPO,
       number,
       title: `Change ${number}`,
-      body: "",
+      body,
       html_url: `https://github.com/acme/api/pull/${number}`,
       state: "closed",
       draft: false,
@@ -197,5 +197,32 @@ describe("syncPrComment", () => {
     // Without credentials (or in a replay) nothing is written at all.
     expect(await syncPrComment(deps({ writes: undefined }), job(7))).toBe("no-client");
     expect(await syncPrComment({ ...deps(), clients: async () => null }, job(7))).toBe("no-client");
+  });
+
+  it("the clarification of the issue a pull request closes is on its comment (what happened before the merge), and re-triage queues it again", async () => {
+    await mergedPr(8, "2026-08-30T10:00:00Z", "Fixes #40, see also #41");
+    const triage = (personId: number, login: string, at: string) =>
+      contribution(8, "triage", login, personId, {
+        key: `triage:40:${personId}`,
+        source_key: `issue:${REPO}:40`,
+        subject_type: "issue",
+        subject_url: "https://github.com/acme/api/issues/40",
+        occurred_at: at,
+        score: 60,
+        detail: JSON.stringify({ actions: ["added acceptance criteria to the description"], clarifiedBeforeWork: true }),
+      });
+    await triage(3, "sofia", "2026-08-29T08:00:00Z");
+    await triage(4, "late-larry", "2026-08-31T08:00:00Z");
+    expect(await queuePrCommentsClosing(database.db, REPO, 40)).toBe(1);
+    expect(await queuePrCommentsClosing(database.db, REPO, 41)).toBe(0);
+    const queued = await sql<{ n: number }>`select count(*)::int as n from graphile_worker.jobs where key = ${`pr-comment:${REPO}:8`}`.execute(database.db);
+    expect(queued.rows[0]!.n).toBe(1);
+    // The spacing test before left the installation's next slot a minute away.
+    await database.db.deleteFrom("github_write_pacing").execute();
+    expect(await syncPrComment(deps(), job(8))).toBe("created");
+    const body = evidence(8)[0]!.body;
+    expect(body).toContain("[sofia](https://github.com/sofia)** · Issue clarification — Clarified the issue this pull request closes before the work started: added acceptance criteria to the description.");
+    expect(body).toContain("(https://github.com/acme/api/issues/40)");
+    expect(body).not.toContain("late-larry");
   });
 });
