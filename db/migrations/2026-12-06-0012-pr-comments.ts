@@ -9,7 +9,8 @@ import { sql, type Kysely } from "kysely";
  * holding a transaction open across GitHub calls (the embedded database has one session).
  *
  * `command_answers`: the answer given to a slash command (a reaction, or the id of the one reply),
- * so a job that runs twice answers once and an edited command's reply is edited in place.
+ * so a job that runs twice answers once and an edited command's reply is edited in place; a lease
+ * (as on `pr_comments`) keeps two workers from answering the same comment at once.
  *
  * `github_write_pacing`: per installation, the earliest time the next write may go out. Writes are
  * spaced to stay under GitHub's content-creation limits, and a secondary rate limit or a 429 moves
@@ -38,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       answer_hash text not null,
       reaction text,
       reply_id bigint,
-      answered_at timestamptz not null
+      answered_at timestamptz not null,
+      lease_owner text,
+      lease_until timestamptz
     );
     create index command_answers_repository_idx on command_answers (repository_id);
     create table github_write_pacing (

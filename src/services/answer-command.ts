@@ -7,8 +7,8 @@
  * that runs twice answers once, and an edited command's reply is edited in
  * place rather than followed by another.
  */
-import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { createHash, randomUUID } from "node:crypto";
+import { sql, type Kysely } from "kysely";
 import type { Refusal } from "../core/commands/refusal.js";
 import type { GitHubClientFactory } from "../github/clients.js";
 import { enqueue, TASK } from "../queue/queue.js";
@@ -34,7 +34,7 @@ export interface AnswerDeps {
   writes?: GitHubWriteSettings;
 }
 
-export type AnswerOutcome = "reacted" | "replied" | "reply-edited" | "unchanged" | "later" | "no-client" | "gone";
+export type AnswerOutcome = "reacted" | "replied" | "reply-edited" | "unchanged" | "later" | "busy" | "no-client" | "gone";
 
 /** The answer a recorded, refused or helped command gets; null for nothing (ignored, withdrawn). */
 export function answerFor(result: CommandResult): AnswerJob["answer"] | null {
@@ -65,15 +65,23 @@ export async function answerCommand(deps: AnswerDeps, job: AnswerJob): Promise<A
   const repo = await db.selectFrom("repositories").select(["owner_login", "name", "removed_at"]).where("id", "=", job.repositoryId).executeTakeFirst();
   if (!repo || repo.removed_at) return "gone";
   const hash = createHash("sha256").update(JSON.stringify(job.answer)).digest("hex");
-  const before = await db.selectFrom("command_answers").selectAll().where("comment_id", "=", job.commentId).executeTakeFirst();
-  if (before?.answer_hash === hash) return "unchanged";
+  const answered = await db.selectFrom("command_answers").select("answer_hash").where("comment_id", "=", job.commentId).executeTakeFirst();
+  if (answered?.answer_hash === hash) return "unchanged";
   const gh = await deps.clients(job.installationId);
   if (!gh) return "no-client";
   const where = { owner: repo.owner_login, repo: repo.name };
+  // One answer at a time per comment: a job that runs twice (or twice at once) replies once.
+  const owner = randomUUID();
+  if (!(await takeAnswerLease(db, job, owner, deps.now()))) {
+    await runLater(db, TASK.answerCommand, job, answerJobKey(job.commentId), deps.now().getTime() + BUSY_RETRY_MS);
+    return "busy";
+  }
   try {
+    const before = await db.selectFrom("command_answers").selectAll().where("comment_id", "=", job.commentId).executeTakeFirstOrThrow();
+    if (before.answer_hash === hash) return "unchanged";
     await takeWriteSlot(db, job.installationId, deps.now(), deps.writes.spacingMs);
-    let reaction = before?.reaction ?? null;
-    let replyId = before?.reply_id ?? null;
+    let reaction = before.reaction;
+    let replyId = before.reply_id;
     let outcome: AnswerOutcome;
     if (job.answer.kind === "react") {
       try {
@@ -97,11 +105,10 @@ export async function answerCommand(deps: AnswerDeps, job: AnswerJob): Promise<A
         outcome = "replied";
       }
     }
-    const row = { comment_id: job.commentId, repository_id: job.repositoryId, answer_hash: hash, reaction, reply_id: replyId, answered_at: deps.now().toISOString() };
     await db
-      .insertInto("command_answers")
-      .values(row)
-      .onConflict((oc) => oc.column("comment_id").doUpdateSet({ answer_hash: hash, reaction, reply_id: replyId, answered_at: row.answered_at }))
+      .updateTable("command_answers")
+      .set({ answer_hash: hash, reaction, reply_id: replyId, answered_at: deps.now().toISOString() })
+      .where("comment_id", "=", job.commentId)
       .execute();
     return outcome;
   } catch (err) {
@@ -110,7 +117,23 @@ export async function answerCommand(deps: AnswerDeps, job: AnswerJob): Promise<A
     if (!(err instanceof WriteLater)) await holdWrites(db, job.installationId, later.untilMs);
     await runLater(db, TASK.answerCommand, job, answerJobKey(job.commentId), later.untilMs);
     return "later";
+  } finally {
+    await db.updateTable("command_answers").set({ lease_owner: null, lease_until: null }).where("comment_id", "=", job.commentId).where("lease_owner", "=", owner).execute();
   }
+}
+
+const LEASE_MS = 60_000;
+const BUSY_RETRY_MS = 3_000;
+
+async function takeAnswerLease(db: Kysely<DB>, job: AnswerJob, owner: string, now: Date): Promise<boolean> {
+  const until = new Date(now.getTime() + LEASE_MS).toISOString();
+  const r = await sql<{ lease_owner: string }>`
+    insert into command_answers (comment_id, repository_id, answer_hash, answered_at, lease_owner, lease_until)
+    values (${job.commentId}, ${job.repositoryId}, '', ${now.toISOString()}::timestamptz, ${owner}, ${until}::timestamptz)
+    on conflict (comment_id) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until
+      where command_answers.lease_until is null or command_answers.lease_until < ${now.toISOString()}::timestamptz
+    returning lease_owner`.execute(db);
+  return r.rows[0]?.lease_owner === owner;
 }
 
 /** Edits the app's reply; false when it is gone (someone deleted it). */

@@ -444,6 +444,8 @@ export interface CommandAnswersTable {
   reaction: string | null;
   reply_id: number | null;
   answered_at: Timestamp;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
 }
 
 /** Per installation, when the next write to GitHub may go out. */
