@@ -180,12 +180,12 @@ function describe(c: CommentContribution, s: CommentSettings, scrub: (t: string)
       if (c.score < s.minScore) return null;
       const outcome = (d["outcome"] ?? null) as { status?: unknown; sentence?: unknown } | null;
       const status = typeof outcome?.status === "string" ? outcome.status : "not-measurable";
-      const check = typeof d["check"] === "string" && d["check"] ? ` (“${d["check"]}”)` : "";
+      const check = typeof d["check"] === "string" && d["check"] ? ` (check “${d["check"]}”)` : "";
       const result =
         status === "too-early"
           ? "too early to tell: not enough CI runs since the merge to compare failure rates yet"
           : typeof outcome?.sentence === "string" && outcome.sentence
-            ? outcome.sentence.replace(/\.$/, "")
+            ? outcome.sentence.replace(/\.$/, "").replace(/^([A-Z])(?=[a-z ])/, (c) => c.toLowerCase())
             : "the CI outcome is not measurable: no check is known to have flipped before the fix";
       return { ...base, title: "Flaky-test fix", why: scrub(`Fixed the cause of a flaky test${check}; CI evidence: ${result}.`), links: [], tooEarly: status === "too-early" };
     }
