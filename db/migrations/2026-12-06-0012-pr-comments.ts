@@ -44,6 +44,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       lease_until timestamptz
     );
     create index command_answers_repository_idx on command_answers (repository_id);
+    -- What the evidence comment of a pull request lists: annotations linking to it, or written on it.
+    create index annotations_link_idx on annotations (link) where deleted_at is null;
+    create index annotations_source_url_idx on annotations (source_url text_pattern_ops) where deleted_at is null;
     create table github_write_pacing (
       installation_id bigint primary key,
       next_at timestamptz not null
@@ -56,5 +59,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     drop table if exists pr_comments;
     drop table if exists command_answers;
     drop table if exists github_write_pacing;
+    drop index if exists annotations_link_idx;
+    drop index if exists annotations_source_url_idx;
   `.execute(db);
 }
