@@ -145,11 +145,8 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
       if (may === "no") return refuse("refused", { reason: "no-access" });
       if (may === "unchecked") return refuse("refused", { reason: "access-unchecked" });
     }
-    if (cmd.kind === "dispute") {
-      // Only the credited person disputes an item: where others are credited and they are not, it is not theirs.
-      const credited = await db.selectFrom("contributions").select("person_id").distinct().where("subject_url", "=", subjectUrl(cmd.link)).execute();
-      if (credited.length > 0 && !credited.some((c) => c.person_id === row.author_id)) return refuse("refused", { reason: "not-yours" });
-    }
+    // Only the person concerned disputes an item: a known subject they had no part in is not theirs.
+    if (cmd.kind === "dispute" && (await uninvolved(db, cmd.link, target?.id ?? null, row.author_id, job.commentId))) return refuse("refused", { reason: "not-yours" });
   }
   const where = row.html_url.replace(/#.*$/, "");
   const values = {
@@ -195,6 +192,33 @@ async function commentsNaming(db: Kysely<DB>, personId: number): Promise<Affecte
       or exists (select 1 from annotations a where (a.author_id = ${personId} or a.subject_person_id = ${personId}) and a.repository_id = pc.repository_id and a.deleted_at is null))
     limit 10000`.execute(db);
   return rows.rows.map((r) => ({ repositoryId: Number(r.repository_id), number: r.pr_number }));
+}
+
+/**
+ * True when the link names a pull request or issue Unsung knows (or that has contributions) and the
+ * person had no part in it: not credited there, not its author, and no review, review comment,
+ * comment (other than this one) or issue activity of theirs. Facts, not only the detectors' output,
+ * so the answer does not depend on whether the detectors have run yet; unknown subjects are not refused.
+ */
+async function uninvolved(db: Kysely<DB>, link: string, repositoryId: number | null, personId: number, commentId: number): Promise<boolean> {
+  const url = subjectUrl(link);
+  const credited = await db.selectFrom("contributions").select("person_id").distinct().where("subject_url", "=", url).execute();
+  if (credited.some((c) => c.person_id === personId)) return false;
+  const m = /\/(pull|issues)\/(\d{1,9})$/.exec(url);
+  if (!m || repositoryId === null) return credited.length > 0;
+  const number = Number(m[2]);
+  const pr = await db.selectFrom("pull_requests").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
+  const issue = pr ? undefined : await db.selectFrom("issues").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
+  if (!pr && !issue) return credited.length > 0;
+  if ((pr ?? issue)!.author_id === personId) return false;
+  const part = await sql<{ n: number }>`
+    select (
+      (select count(*) from reviews where repository_id = ${repositoryId} and pr_number = ${number} and reviewer_id = ${personId})
+      + (select count(*) from review_comments where repository_id = ${repositoryId} and pr_number = ${number} and author_id = ${personId})
+      + (select count(*) from issue_comments where repository_id = ${repositoryId} and issue_number = ${number} and author_id = ${personId} and id <> ${commentId})
+      + (select count(*) from issue_activity where repository_id = ${repositoryId} and issue_number = ${number} and actor_id = ${personId})
+    )::int as n`.execute(db);
+  return (part.rows[0]?.n ?? 0) === 0;
 }
 
 /** A link without its fragment and query: how contributions name their subject. */

@@ -26,6 +26,8 @@ const MAYA = person(96_300_001, "maya");
 const OMAR = person(96_300_002, "omar");
 const LEE = person(96_300_003, "lee");
 const ERIN = person(96_300_004, "erin");
+/** Had no part in any pull request here. */
+const ZOE = person(96_300_005, "zoe");
 const BOT = { id: 96_300_009, login: "renovate[bot]", type: "Bot" };
 
 let database: TestDatabase;
@@ -233,6 +235,8 @@ describe("slash-command answers", () => {
     const cases = [
       prComment(SHOP, 7, MAYA, "/unsung note I wrote the migration plan for this."),
       prComment(SHOP, 7, OMAR, "/unsung dispute https://github.com/acme/shop/pull/7 My review was a quick look, not deep."),
+      // The author disputes something about their own pull request: theirs, credited or not.
+      prComment(SHOP, 7, MAYA, "/unsung dispute https://github.com/acme/shop/pull/7 Nobody paired with me on this one."),
       prComment(SHOP, 7, MAYA, "/unsung log Paired with omar on the refund tests off GitHub."),
       prComment(SHOP, 7, LEE, "/unsung claim https://github.com/acme/shop/pull/9 I reviewed this in person."),
       prComment(SHOP, 7, ERIN, "/unsung opt-in"),
@@ -251,7 +255,7 @@ describe("slash-command answers", () => {
       [prComment(SHOP, 9, MAYA, "/unsung claim not-a-link I did it"), /needs a link/],
       [prComment(SHOP, 9, MAYA, "/unsung endorse @maya I am great"), /cannot endorse yourself/],
       [prComment(SHOP, 9, MAYA, "/unsung endorse @nobody-at-all Great work"), /no record of nobody-at-all/],
-      [prComment(SHOP, 9, MAYA, "/unsung dispute https://github.com/acme/shop/pull/7 That review was mine"), /not credited to you/],
+      [prComment(SHOP, 9, ZOE, "/unsung dispute https://github.com/acme/shop/pull/7 That review was mine"), /not credited to you/],
       [prComment(SHOP, 9, OMAR, "/unsung claim https://github.com/acme/vault/pull/3 I fixed the vault"), /repository you cannot read/],
       [prComment(SHOP, 9, LEE, "/unsung help"), /Unsung commands/],
     ];
