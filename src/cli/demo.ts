@@ -14,6 +14,7 @@ import { createQuietLogger } from "../server/quiet-log.js";
 import { personReport, teamReport } from "../services/build-reports.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { rescore } from "../services/run-detectors.js";
+import { writeDemoComments } from "./demo-comments.js";
 import { migrateQueue } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase } from "../store/open-database.js";
@@ -107,9 +108,12 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
       const model = await personReport(database.db, login, period.period, { kind: "all" }, now);
       for (const f of REPORT_FORMATS) await writeFile(path.join(out, `person-${login}.${f}`), renderReport(model, f));
     }
+    // 5. The evidence comment a few merged pull requests would get on GitHub (the demo writes nothing to GitHub).
+    const comments = await writeDemoComments({ db: database.db, clients, now: () => new Date() }, path.join(out, "comments"));
     say(`\nWrote ${(sample.engineers.length + 1) * REPORT_FORMATS.length} reports to ${out}/ in ${secs(started)} s:`);
     say(`  ${path.join(out, "team.html")}   the team's review depth and how glue work is spread`);
     say(`  ${path.join(out, `person-${sample.engineers[0]}.html`)}   an engineer's evidence packet (one per engineer, also .md/.csv/.json)`);
+    say(`  ${path.join(out, "comments")}/   the evidence comment ${comments.written} merged pull requests would get (${comments.withComment} of ${comments.merged} merged pull requests have notable glue work)`);
     say(`\nWhat the reports should show:`);
     for (const line of sample.story) say(`  - ${line}`);
     return stats.deliveries.failed ? 1 : 0;

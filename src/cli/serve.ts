@@ -9,6 +9,7 @@ import { deliveriesStored } from "../server/metrics.js";
 import { createQuietLogger } from "../server/quiet-log.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
+import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
 import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
@@ -64,7 +65,7 @@ export const run: CommandRunner = async (args, io) => {
 
   const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = env.UNSUNG_RUN_WORKER
-    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true })
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true })
     : null;
 
   await new Promise<void>((resolve) => {
