@@ -10,6 +10,7 @@ import * as payloadCompression from "./2026-11-21-0004-payload-compression.js";
 import * as teamReportTallies from "./2026-11-21-0005-team-report-tallies.js";
 import * as backfill from "./2026-12-04-0006-backfill.js";
 import * as erasureAndTenancy from "./2026-12-04-0008-erasure-and-tenancy.js";
+import * as webSessions from "./2026-12-06-0013-web-sessions.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-21-0005-team-report-tallies": teamReportTallies,
   "2026-12-04-0006-backfill": backfill,
   "2026-12-04-0008-erasure-and-tenancy": erasureAndTenancy,
+  "2026-12-06-0013-web-sessions": webSessions,
 };

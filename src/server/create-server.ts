@@ -1,7 +1,8 @@
 /**
  * The HTTP server, composed by hand so the order is explicit:
  * /healthz, /metrics, then the webhook route (size guard → Probot's
- * middleware, which verifies the signature and calls the app), then 404.
+ * middleware, which verifies the signature and calls the app), then the web dashboard's pages,
+ * then 404.
  */
 import http from "node:http";
 import { sql, type Kysely } from "kysely";
@@ -19,6 +20,8 @@ export interface ServerOptions {
   webhooksPath?: string;
   /** Filled with each request's body by delivery id while the app handles it, so it can be stored as received. */
   rawBodies?: Map<string, string>;
+  /** The web dashboard (src/web/dashboard.ts): answers its own paths, returns false for the rest. */
+  web?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
 }
 
 export const WEBHOOKS_PATH = "/api/github/webhooks";
@@ -33,6 +36,7 @@ export async function createHttpServer(options: ServerOptions): Promise<http.Ser
     if (url === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return void health(options.db, res);
     if (url === "/metrics" && req.method === "GET") return void renderMetrics(options.db, metrics, res);
     if (url === webhooksPath && req.method === "POST") return void webhook(req, res);
+    if (options.web) return void options.web(req, res).then((handled) => handled || send(res, 404, { error: "not found" }));
     send(res, 404, { error: "not found" });
   });
 

@@ -3,7 +3,7 @@
  * claim, dispute, endorsement, log) or an opt-out. Idempotent by comment id:
  * an edited comment replaces its annotation, a deleted one withdraws it.
  */
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { sql } from "kysely";
 import { parseCommand } from "../core/commands/parse-command.js";
 import type { DB } from "../store/schema.js";
@@ -107,6 +107,18 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
     // What GitHub says the commenter is to this repository: an endorsement counts only from a teammate.
     author_association: row.author_association,
   };
+  await recordAnnotation(db, values);
+  return "recorded";
+}
+
+/** One annotation as stored: a slash command's, or one written on the web dashboard. */
+export type AnnotationRecord = Insertable<DB["annotations"]>;
+
+/**
+ * Stores an annotation (note, claim, dispute, endorsement, log). The same id again — an edited
+ * comment — replaces what it said and brings it back if it had been withdrawn; a new id adds a row.
+ */
+export async function recordAnnotation(db: Kysely<DB>, values: AnnotationRecord): Promise<void> {
   await db
     .insertInto("annotations")
     .values(values)
@@ -117,5 +129,4 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       }),
     )
     .execute();
-  return "recorded";
 }
