@@ -60,7 +60,7 @@ const TYPES: Record<ReportFormat, string> = {
 function download(c: RequestContext, model: ReportModel, format: ReportFormat, name: string): void {
   const text = renderReport(model, format);
   const body = text.endsWith("\n") ? text : text + "\n";
-  const file = `unsung-${name}-${model.period.label.replace(/[^A-Za-z0-9-]+/g, "_")}.${format}`;
+  const file = `unsung-${name}-${model.period.label.replace(/\s+/g, "").replace(/[^A-Za-z0-9-]+/g, "_")}.${format}`;
   if (format === "html") {
     // Opened later from disk or here: its one <style> block is allowed by hash, nothing else.
     const style = /<style>([\s\S]*?)<\/style>/.exec(body)?.[1] ?? "";
