@@ -9,7 +9,9 @@ export const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; f
 
 const COMMON: Record<string, string> = {
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // Not "no-referrer": with it browsers send "Origin: null" on our own form posts, which the
+  // origin check must refuse. "same-origin" still tells other sites nothing.
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
   "cross-origin-opener-policy": "same-origin",
   "cross-origin-resource-policy": "same-origin",

@@ -59,7 +59,7 @@ export function layout(title: string, chrome: Chrome, body: string): string {
     "<head>",
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
+    '<meta name="referrer" content="same-origin">',
     `<title>${escapeHtml(cleanInline(title, 300))} · Unsung</title>`,
     `<link rel="stylesheet" href="${STYLESHEET_PATH}">`,
     "</head>",
