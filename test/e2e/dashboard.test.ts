@@ -13,7 +13,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser as Chromium, type Page } from "playwright-core";
+import { chromium, type Browser as Chromium, type Locator, type Page } from "playwright-core";
 import { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateQueue } from "../../src/queue/queue.js";
@@ -73,6 +73,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** Code run in the page: written against the browser's globals, which this (Node) program has no types for. */
+type PageGlobals = { getComputedStyle(el: unknown): { display: string }; document: { documentElement: { scrollWidth: number; clientWidth: number } } };
+const displayOf = (l: Locator) => l.evaluate((el) => (globalThis as unknown as PageGlobals).getComputedStyle(el).display);
+
 async function newPage(viewport = { width: 1100, height: 900 }): Promise<Page> {
   const context = await browser!.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
@@ -95,7 +99,7 @@ describe("the dashboard in a real browser", () => {
     expect(await page.locator("h1").first().innerText()).toContain("Glue-work evidence");
     expect(await page.locator(".site").innerText()).toContain(`Signed in as @${PEOPLE.alice.login}`);
     // Styles load under the CSP (the stylesheet is ours): the banner is a flex row.
-    expect(await page.locator(".site").evaluate((el) => getComputedStyle(el).display)).toBe("flex");
+    expect(await displayOf(page.locator(".site"))).toBe("flex");
     await page.screenshot({ path: path.join(OUT, "02-own-packet.png"), fullPage: true });
     // The README's picture (docs/dashboard.jpg is a copy): the top of a packet, small.
     await page.screenshot({ path: path.join(OUT, "readme-dashboard.jpg"), type: "jpeg", quality: 70 });
@@ -157,12 +161,15 @@ describe("the dashboard in a real browser", () => {
     fake.signInAs(PEOPLE.sam.login);
     await page.goto(`${base}/login`);
     await page.waitForURL(`${base}/`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as PageGlobals).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(OUT, "08-phone.png"), fullPage: true });
     await page.emulateMedia({ media: "print" });
-    expect(await page.locator(".curate-section").evaluate((el) => getComputedStyle(el).display)).toBe("none");
-    expect(await page.locator(".site").evaluate((el) => getComputedStyle(el).display)).toBe("none");
+    expect(await displayOf(page.locator(".curate-section"))).toBe("none");
+    expect(await displayOf(page.locator(".site"))).toBe("none");
   });
 
   it("raised no Content-Security-Policy violation on any page", () => {
