@@ -46,8 +46,9 @@ const text = (id: string, label: string) =>
   `<div class="field"><label for="${id}">${label}</label><textarea id="${id}" name="text" required maxlength="2000"></textarea></div>`;
 
 export function curateSection(o: { own: boolean; csrf: string; action: string; org: string | null; report: PersonReport | null; flash: string | null }): string {
-  const action = escapeHtml(`${o.action}/annotations`);
-  const hidden = (kind: string) => `${csrfField(o.csrf)}<input type="hidden" name="kind" value="${kind}">${o.org ? `<input type="hidden" name="org" value="${escapeHtml(o.org)}">` : ""}`;
+  // The organisation rides in the address, where every request's authorisation reads it.
+  const action = escapeHtml(href(`${o.action}/annotations`, { org: o.org }));
+  const hidden = (kind: string) => `${csrfField(o.csrf)}<input type="hidden" name="kind" value="${kind}">`;
   const items = itemOptions(o.report);
   const flash = o.flash ? `<p class="flash" role="status">${escapeHtml(o.flash)}</p>` : "";
   if (!o.own) {

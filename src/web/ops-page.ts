@@ -79,7 +79,7 @@ export async function opsPage(w: WebContext, c: RequestContext, v: Viewing): Pro
   b.push("</section>");
 
   b.push('<section aria-labelledby="budget"><h2 id="budget">Rate-limit budget</h2>');
-  b.push(`<p>${await budget(w, tenant.installationId)}</p></section>`);
+  b.push(`<p>${t(await budget(w, tenant.installationId))}</p></section>`);
 
   b.push('<section aria-labelledby="config"><h2 id="config">Configuration problems</h2>');
   const problems = configs.filter((r) => Array.isArray(r.errors) && r.errors.length > 0);
@@ -100,6 +100,7 @@ export async function opsPage(w: WebContext, c: RequestContext, v: Viewing): Pro
   sendHtml(c.res, 200, layout(`Operations: ${tenant.login}`, { viewer: { login: v.login, csrf: v.csrf }, org: tenant.login, nav: navOf(v) }, orgSwitcher(v, "/ops") + b.join("\n")));
 }
 
+/** The installation's remaining API budget, in words (plain text). */
 async function budget(w: WebContext, installationId: number | null): Promise<string> {
   if (installationId === null) return "Unknown: these repositories were stored without an installation.";
   let gh;
@@ -119,7 +120,7 @@ async function budget(w: WebContext, installationId: number | null): Promise<str
       return `${label}: ${x.remaining} of ${x.limit} left${reset}`;
     };
     const parts = [part("core", "REST"), part("graphql", "GraphQL")].filter(Boolean);
-    return parts.length ? t(parts.join("; ")) : "Unknown: GitHub's answer had no budget in it.";
+    return parts.length ? parts.join("; ") : "Unknown: GitHub's answer had no budget in it.";
   } catch {
     return "Unknown: GitHub did not answer.";
   }
