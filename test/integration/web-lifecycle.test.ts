@@ -78,6 +78,23 @@ describe("the dashboard over time", () => {
     expect((await aliceB.get("/org")).status).toBe(200);
   });
 
+  it("drops private work from a packet once GitHub stops listing the repository for the reader", async () => {
+    const installation = PERSONAS.find((p) => p.login === alice.login)!.installations[0]!;
+    const all = [...installation.repositories];
+    expect((await aliceB.get(`/people/${alice.login}?quarter=2026Q3`)).body).toContain("Vault audit trail for key reads");
+    installation.repositories = all.filter((r) => !r.private);
+    try {
+      web.clock.now = new Date(web.clock.now.getTime() + 5 * 60_000 + 1);
+      const after = await aliceB.get(`/people/${alice.login}?quarter=2026Q3`);
+      expect(after.body).toContain("Speed up the website build cache");
+      expect(after.body).not.toContain("Vault audit trail for key reads");
+      expect(after.body).not.toContain("vault-keeper");
+    } finally {
+      installation.repositories = all;
+    }
+    web.clock.now = new Date(web.clock.now.getTime() + 5 * 60_000 + 1);
+  });
+
   it("erasing a person ends their sessions and erases what they wrote on the dashboard; erasing an installation erases what was written for it", async () => {
     const csrf = Browser.csrfOf((await samB.get("/")).body);
     expect((await samB.post(`/people/${sam.login}/annotations`, { csrf, kind: "log", text: "Ran the acme onboarding session." })).status).toBe(303);

@@ -231,4 +231,36 @@ describe("sign-in", () => {
     expect(r.status).toBe(503);
     expect(r.body).toContain("GITHUB_CLIENT_ID");
   });
+
+  it("treats malformed, foreign and oversized cookies as signed out", async () => {
+    const b = await serve();
+    for (const cookie of ["unsung_session=not-a-session", `unsung_session=${"A".repeat(43)}`, `unsung_session=${"x".repeat(9000)}`, "garbage;;;=;", "unsung_session"]) {
+      const r = await b.get("/people/mona?format=json", { cookie });
+      expect(r.status, cookie.slice(0, 40)).toBe(401);
+      expect((await b.get("/", { cookie })).body).toContain("Sign in with GitHub");
+    }
+  });
+
+  it("fails closed with 503 when GitHub answers in an unexpected shape or not at all", async () => {
+    const b = await serve();
+    let { state } = await startLogin(b, "/");
+    githubAccepts("c-shape");
+    nock("https://api.github.com").get("/user").reply(200, { login: 42 });
+    expect((await b.get(`/login/callback?code=c-shape&state=${state}`)).status).toBe(503);
+    ({ state } = await startLogin(b, "/"));
+    githubAccepts("c-shape2");
+    nock("https://api.github.com").get("/user").reply(200, { id: 4848, login: "shape-sid" });
+    expect((await b.get(`/login/callback?code=c-shape2&state=${state}`)).status).toBe(303);
+    nock("https://api.github.com").get(/\/user\/installations.*/).reply(200, { installations: "all of them" });
+    const odd = await b.get("/");
+    expect(odd.status).toBe(503);
+    expect(odd.body).toContain("GitHub did not answer");
+    nock("https://api.github.com").get(/\/user\/installations.*/).reply(502, "bad gateway");
+    expect((await b.get("/org")).status).toBe(503);
+    nock("https://api.github.com").get(/\/user\/installations.*/).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
+    expect((await b.get("/org")).status).toBe(503);
+    // A failure is not cached, and the session survives it.
+    nock("https://api.github.com").get(/\/user\/installations.*/).reply(200, { total_count: 0, installations: [] });
+    expect((await b.get("/")).body).toContain("Unsung is not installed on any organisation you belong to");
+  });
 });
