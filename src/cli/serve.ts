@@ -55,7 +55,7 @@ export const run: CommandRunner = async (args, io) => {
   const server = await createHttpServer({ probot, appFn, db: rt.database.db, metrics, maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES, rawBodies, web });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
-  io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
+  io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}, dashboard at /; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
 
   const worker = env.UNSUNG_RUN_WORKER
     ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true })
