@@ -130,6 +130,8 @@ async function route(w: WebContext, c: RequestContext): Promise<void> {
   const path = url.pathname;
   const method = req.method ?? "GET";
   const isGet = method === "GET" || method === "HEAD";
+  // Behind TLS, browsers are told to keep to it.
+  if (c.secure) c.res.setHeader("strict-transport-security", "max-age=31536000");
   if (path === STYLESHEET_PATH && isGet) {
     securityHeaders(c.res);
     c.res.writeHead(200, { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=300" });

@@ -174,6 +174,8 @@ describe("sign-in", () => {
     const r = await b.get("/login", { "x-forwarded-proto": "https" });
     expect(new URL(r.headers.location!).searchParams.get("redirect_uri")).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/login\/callback$/);
     expect((r.headers["set-cookie"] ?? []).join("")).toMatch(/^__Host-unsung_oauth=.*; Secure/);
+    expect(r.headers["strict-transport-security"]).toBe("max-age=31536000");
+    expect((await b.get("/login")).headers["strict-transport-security"]).toBeUndefined();
   });
 
   it("never returns to another site after signing in", async () => {
