@@ -13,6 +13,7 @@ import * as erasureAndTenancy from "./2026-12-04-0008-erasure-and-tenancy.js";
 import * as retentionAndDispatch from "./2026-12-06-0010-retention-and-dispatch.js";
 import * as liveness from "./2026-12-06-0011-liveness.js";
 import * as prComments from "./2026-12-06-0012-pr-comments.js";
+import * as webSessions from "./2026-12-06-0013-web-sessions.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06-0010-retention-and-dispatch": retentionAndDispatch,
   "2026-12-06-0011-liveness": liveness,
   "2026-12-06-0012-pr-comments": prComments,
+  "2026-12-06-0013-web-sessions": webSessions,
 };

@@ -7,6 +7,7 @@ import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { deliveriesStored } from "../server/metrics.js";
 import { createQuietLogger } from "../server/quiet-log.js";
+import { createDashboard } from "../web/dashboard.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
 import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
@@ -16,10 +17,12 @@ import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorke
 
 export const help = `Usage: unsung serve
 
-Runs the webhook server (POST ${WEBHOOKS_PATH}, GET /healthz, GET /metrics)
+Runs the webhook server (POST ${WEBHOOKS_PATH}, GET /healthz, GET /metrics),
+the web dashboard (GET /, "Sign in with GitHub")
 and, unless UNSUNG_RUN_WORKER=false, a worker in the same process.
 Environment: APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST,
-LOG_LEVEL, DATABASE_URL (else the embedded database in UNSUNG_DATA_DIR).`;
+LOG_LEVEL, DATABASE_URL (else the embedded database in UNSUNG_DATA_DIR);
+for the dashboard GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET, UNSUNG_PUBLIC_URL, UNSUNG_SESSION_HOURS.`;
 
 export const SETUP_HINT = `GitHub App credentials are not set (APP_ID and PRIVATE_KEY or PRIVATE_KEY_PATH).
 Unsung still runs, stores every correctly signed webhook and builds reports, but cannot call GitHub's API.
@@ -48,9 +51,13 @@ export const run: CommandRunner = async (args, io) => {
     rawBodyOf: (id) => rawBodies.get(id),
     onRecorded: (outcome) => deliveriesStored.inc({ outcome }),
   });
+  const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
+  const web = createDashboard({ db: rt.database.db, env, clients });
+  if (!env.GITHUB_CLIENT_ID || !env.GITHUB_CLIENT_SECRET) io.stderr.write("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are not set: nobody can sign in to the dashboard.\n");
   const server = await createHttpServer({
     probot,
     appFn,
+    web,
     secret,
     log,
     db: rt.database.db,
@@ -61,9 +68,8 @@ export const run: CommandRunner = async (args, io) => {
   });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
-  io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
+  io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}, dashboard at /; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
 
-  const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = env.UNSUNG_RUN_WORKER
     ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true })
     : null;

@@ -85,6 +85,18 @@ const schema = z.object({
   GITHUB_TOKEN: z.string().min(1).optional(),
   /** Days of history a backfill reads by default (on installation, and by `unsung backfill` without --since); `.github/unsung.yml` backfill.days wins. */
   UNSUNG_BACKFILL_DAYS: int(365, 1, 3650),
+  /** The GitHub App's OAuth client id, for "Sign in with GitHub" on the dashboard (Probot standard). */
+  GITHUB_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the app's client id").optional(),
+  /** The GitHub App's OAuth client secret (Probot standard); also keys the encryption of stored sign-in tokens. */
+  GITHUB_CLIENT_SECRET: z.string().min(16, "must be the app's client secret").optional(),
+  /** The dashboard's public address (https://unsung.example.com), for the sign-in callback; else taken from each request. */
+  UNSUNG_PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\/[^/?#]+\/?$/, "must be http(s)://host[:port] without a path")
+    .optional(),
+  /** Hours a dashboard sign-in lasts (at most as long as GitHub's token). */
+  UNSUNG_SESSION_HOURS: int(8, 1, 24 * 30),
 });
 
 export type Env = Readonly<

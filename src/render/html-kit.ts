@@ -66,6 +66,9 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ba
 }
 `;
 
+/** The reports' stylesheet, for pages that embed a report (the web dashboard serves it as a file). */
+export const REPORT_CSS = CSS;
+
 /** A complete page. `body` must already be escaped HTML. */
 export function htmlDocument(title: string, body: string): string {
   return [

@@ -1,6 +1,6 @@
 /**
  * The HTTP server, composed by hand so the order is explicit: /healthz,
- * /metrics, then the webhook route, then 404.
+ * /metrics, then the webhook route, then the dashboard, then 404.
  *
  * The webhook route, in order: headers (event, delivery id, signature header,
  * content type, declared length) → per-source admission → the body read with
@@ -8,6 +8,8 @@
  * `probot.receive`, which only stores). A refusal before the body is read
  * answers at once and closes the connection, so the body is never read.
  * Log lines name the delivery id, event, source and reason, never the body.
+ *
+ * Then the web dashboard's pages (src/web), then 404.
  */
 import http from "node:http";
 import { sql, type Kysely } from "kysely";
@@ -38,6 +40,8 @@ export interface ServerOptions {
   webhooksPath?: string;
   /** Filled with each request's body by delivery id while the app handles it, so it can be stored as received. */
   rawBodies?: Map<string, string>;
+  /** The web dashboard (src/web/dashboard.ts): answers its own paths, returns false for the rest. */
+  web?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
 }
 
 export const WEBHOOKS_PATH = "/api/github/webhooks";
@@ -71,6 +75,15 @@ export async function createHttpServer(options: ServerOptions): Promise<http.Ser
         log.error({ err }, "webhook route failed");
         send(res, 500, { error: "internal error" });
       });
+    }
+    if (options.web) {
+      return void options.web(req, res).then(
+        (handled) => handled || send(res, 404, { error: "not found" }),
+        (err: unknown) => {
+          log.error({ err, path: url }, "dashboard route failed");
+          if (!res.headersSent) send(res, 500, { error: "internal error" });
+        },
+      );
     }
     send(res, 404, { error: "not found" });
   });

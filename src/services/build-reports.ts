@@ -274,14 +274,20 @@ export async function personReport(db: Kysely<DB>, login: string, period: Period
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
     contributionsOf(db, [person.id], period, coverage),
     contributionsOf(db, [person.id], prev, coverage, "light"),
-    coverage.repositoryIds.length
+    coverage.repositoryIds.length || tenant.installationId !== null
       ? db
           .selectFrom("annotations")
           .selectAll()
           .where("subject_person_id", "=", person.id)
           .where("deleted_at", "is", null)
-          // Only what was said in the tenant's repositories: an annotation belongs to the organisation it was written in.
-          .where("repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`)
+          // Only what was said in the tenant's repositories, or on the dashboard for this organisation:
+          // an annotation belongs to the organisation it was written in.
+          .where((eb) =>
+            eb.or([
+              eb("repository_id", "=", sql<number>`any(${coverage.repositoryIds}::bigint[])`),
+              ...(tenant.installationId !== null ? [eb.and([eb("repository_id", "is", null), eb("installation_id", "=", tenant.installationId)])] : []),
+            ]),
+          )
           .execute()
       : [],
     recordsBegin(db, tenant),

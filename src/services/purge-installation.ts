@@ -52,6 +52,10 @@ export async function purgeInstallationInTransaction(trx: Tx, installationId: nu
     trx,
     sql`delete from backfill_checkpoints where repository_id in (select repository_id from backfills where installation_id = ${installationId})`,
   );
+  // Notes, claims and endorsements written on the dashboard for this organisation (no repository of their own).
+  for (const id of await peopleNamed(trx, sql`select author_id as id from annotations where installation_id = ${installationId} union select subject_person_id from annotations where installation_id = ${installationId}`))
+    people.add(id);
+  await counter.run("annotations", trx, sql`delete from annotations where installation_id = ${installationId}`);
   await counter.run("backfills", trx, sql`delete from backfills where installation_id = ${installationId}`);
   await counter.run("deliveries", trx, sql`delete from deliveries where installation_id = ${installationId}`);
   await counter.run("redeliveries", trx, sql`delete from redeliveries where installation_id = ${installationId}`);

@@ -134,6 +134,8 @@ async function erase(trx: Tx, counter: Counter, t: PersonTarget, options: Person
   await counter.run("contributions", trx, sql`delete from contributions where person_id = ${id}`);
   await settleReviewTables(trx, counter, pairs, { personIds: [id] });
   await counter.run("annotations", trx, sql`delete from annotations where author_id = ${id} or subject_person_id = ${id}`);
+  // Their dashboard sign-ins (login and token) go too.
+  await counter.run("web_sessions", trx, sql`delete from web_sessions where user_id = ${id}`);
 
   await counter.run("reviews", trx, sql`delete from reviews where reviewer_id = ${id}`);
   await counter.run("review_comments", trx, sql`delete from review_comments where author_id = ${id}`);

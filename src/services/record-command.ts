@@ -11,7 +11,7 @@
  * refused, and why, is returned so the command can be answered
  * (src/services/answer-command.ts).
  */
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { sql } from "kysely";
 import { parseCommand, type Command } from "../core/commands/parse-command.js";
 import type { Refusal } from "../core/commands/refusal.js";
@@ -169,6 +169,18 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
     // What GitHub says the commenter is to this repository: an endorsement counts only from a teammate.
     author_association: row.author_association,
   };
+  await recordAnnotation(db, values);
+  return { outcome: "recorded", command: cmd.kind, affects: await withLinked(db, here, [values.link]) };
+}
+
+/** One annotation as stored: a slash command's, or one written on the web dashboard. */
+export type AnnotationRecord = Insertable<DB["annotations"]>;
+
+/**
+ * Stores an annotation (note, claim, dispute, endorsement, log). The same id again — an edited
+ * comment — replaces what it said and brings it back if it had been withdrawn; a new id adds a row.
+ */
+export async function recordAnnotation(db: Kysely<DB>, values: AnnotationRecord): Promise<void> {
   await db
     .insertInto("annotations")
     .values(values)
@@ -179,7 +191,6 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
       }),
     )
     .execute();
-  return { outcome: "recorded", command: cmd.kind, affects: await withLinked(db, here, [values.link]) };
 }
 
 /** Pull requests whose posted evidence comment may name the person: they authored it or are credited on it. */

@@ -354,6 +354,22 @@ export interface AnnotationsTable {
   deleted_at: Timestamp | null;
   /** GitHub's author_association of the comment that made it (OWNER, MEMBER, …, NONE); null when not from a comment. */
   author_association: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The organisation (installation) an annotation written on the web dashboard belongs to; null for slash commands. */
+  installation_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Signed-in dashboard sessions (src/web/sessions.ts). */
+export interface WebSessionsTable {
+  /** SHA-256 (hex) of the random id the browser's cookie holds. */
+  id_hash: string;
+  user_id: number;
+  login: string;
+  /** The user-to-server token, AES-256-GCM encrypted (never sent to the browser). */
+  token_ciphertext: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
 }
 
 /** The audit trail and schedule of purges (src/services/erasure-schedule.ts). */
@@ -515,4 +531,5 @@ export interface DB {
   pr_comments: PrCommentsTable;
   command_answers: CommandAnswersTable;
   github_write_pacing: GithubWritePacingTable;
+  web_sessions: WebSessionsTable;
 }

@@ -73,6 +73,8 @@ describe("recordCommand", () => {
       created_at: "2026-02-01T10:00:00.000Z",
       deleted_at: null,
       author_association: "MEMBER",
+      // A slash command belongs to its repository, not to an organisation as a whole (that is for the dashboard's).
+      installation_id: null,
     });
   });
 

@@ -1,0 +1,194 @@
+/**
+ * The report pages: a person's evidence packet, a configured team's report and the
+ * organisation's, each as a dashboard page or — with `format=html|md|csv|json` — as the same
+ * download `unsung report` writes. Reports cover exactly the repositories the signed-in user can
+ * read now (authorise.ts); the builders enforce it again.
+ */
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import { parsePeriod, type Period } from "../core/report/period.js";
+import type { PersonReport, ReportModel } from "../core/report/report-model.js";
+import { renderReport, type ReportFormat } from "../render/index.js";
+import { cleanInline, escapeHtml } from "../render/escape.js";
+import { findPerson, personReport, ReportError, teamReport, type Audience, type TeamSelector } from "../services/build-reports.js";
+import { mayOpen, type Page, type TenantAccess } from "./authorise.js";
+import type { RequestContext, WebContext } from "./context.js";
+import { curateSection, flashOf } from "./curate.js";
+import { sendDownload, sendHtml } from "./http.js";
+import { layout, reportBody } from "./layout.js";
+import { currentQuarter, downloads, href, messagePage, notFound, periodControls, personPath, teamPath, type PeriodQuery } from "./pages.js";
+
+export const FORMATS: readonly ReportFormat[] = ["html", "md", "csv", "json"];
+
+export interface Viewing {
+  access: TenantAccess;
+  /** All the user's organisations (for the switcher). */
+  all: TenantAccess[];
+  login: string;
+  userId: number;
+  csrf: string;
+}
+
+export function audienceOf(access: TenantAccess): Audience {
+  return { kind: "repos", fullNames: access.readable.map((r) => r.fullName) };
+}
+
+/** The period asked for, or the current quarter. */
+export function periodOf(c: RequestContext, now: Date): { ok: true; period: Period; query: PeriodQuery } | { ok: false; error: string } {
+  const p = c.url.searchParams;
+  const query: PeriodQuery = { quarter: p.get("quarter"), from: p.get("from"), to: p.get("to") };
+  if ([query.quarter, query.from, query.to].some((v) => v !== null && v.length > 40)) return { ok: false, error: "That period is not one Unsung can read." };
+  const r = parsePeriod(query.quarter || query.from || query.to ? query : { quarter: currentQuarter(now), from: null, to: null }, now);
+  if (!r.ok) return { ok: false, error: r.error.replace(/--(quarter|from|to)/g, "$1") };
+  return { ok: true, period: r.period, query };
+}
+
+export function formatOf(c: RequestContext): ReportFormat | null | "bad" {
+  const f = c.url.searchParams.get("format");
+  if (f === null || f === "") return null;
+  return (FORMATS as readonly string[]).includes(f) ? (f as ReportFormat) : "bad";
+}
+
+const TYPES: Record<ReportFormat, string> = {
+  html: "text/html; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+/** The download, byte for byte what `unsung report --format F` writes. */
+function download(c: RequestContext, model: ReportModel, format: ReportFormat, name: string): void {
+  const text = renderReport(model, format);
+  const body = text.endsWith("\n") ? text : text + "\n";
+  const file = `unsung-${name}-${model.period.label.replace(/\s+/g, "").replace(/[^A-Za-z0-9-]+/g, "_")}.${format}`;
+  if (format === "html") {
+    // Opened later from disk or here: its one <style> block is allowed by hash, nothing else.
+    const style = /<style>([\s\S]*?)<\/style>/.exec(body)?.[1] ?? "";
+    const hash = createHash("sha256").update(style).digest("base64");
+    return sendDownload(c.res, body, TYPES[format], file, `default-src 'none'; style-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`);
+  }
+  sendDownload(c.res, body, TYPES[format], file);
+}
+
+export function orgSwitcher(v: Viewing, path: string): string {
+  if (v.all.length < 2) return "";
+  const links = v.all.map((a) =>
+    a === v.access ? `<strong>${escapeHtml(a.tenant.login)}</strong>` : `<a href="${escapeHtml(href(path, { org: a.tenant.login }))}">${escapeHtml(a.tenant.login)}</a>`,
+  );
+  return `<p>Organisation: ${links.join(" · ")}</p>`;
+}
+
+export function navOf(v: Viewing): { label: string; href: string }[] {
+  const org = v.all.length > 1 ? v.access.tenant.login : null;
+  const nav = [{ label: "My packet", href: href(personPath(v.login), { org }) }];
+  if (v.access.role === "owner") nav.push({ label: "Organisation", href: href("/org", { org }) }, { label: "Operations", href: href("/ops", { org }) });
+  const slugs = v.access.role === "owner" ? Object.keys(v.access.teams) : v.access.maintains;
+  for (const slug of [...slugs].sort()) nav.push({ label: `Team ${escapeHtml(cleanInline(slug, 60))}`, href: href(teamPath(slug), { org }) });
+  return nav;
+}
+
+export function orgParam(v: Viewing): string | null {
+  return v.all.length > 1 ? v.access.tenant.login : null;
+}
+
+async function optedOut(w: WebContext, personId: number): Promise<boolean> {
+  const r = await w.db.selectFrom("opt_outs").select("opted_out").where("person_id", "=", personId).executeTakeFirst();
+  return r?.opted_out === true;
+}
+
+/**
+ * Whether a person belongs to this organisation as far as the user can see: work or words in a
+ * repository the user can read, or a place in a configured team. People are stored once for
+ * every organisation: without this an owner could learn that someone exists elsewhere.
+ */
+export async function knownHere(w: WebContext, access: TenantAccess, person: { id: number; login: string }): Promise<boolean> {
+  if (Object.values(access.teams).some((logins) => logins.some((l) => l.toLowerCase() === person.login.toLowerCase()))) return true;
+  const ids = access.readable.map((r) => r.id);
+  const installation = access.tenant.installationId;
+  const r = await sql<{ found: boolean }>`
+    select exists (select 1 from contributions where person_id = ${person.id} and repository_id = any(${ids}::bigint[]))
+        or exists (select 1 from annotations where subject_person_id = ${person.id} and deleted_at is null
+                   and (repository_id = any(${ids}::bigint[]) or (repository_id is null and installation_id = ${installation}))) as found`.execute(w.db);
+  return r.rows[0]?.found === true;
+}
+
+/** GET /people/<login> (and `/`, for one's own packet). */
+export async function personPage(w: WebContext, c: RequestContext, v: Viewing, login: string, opts: { home?: string } = {}): Promise<void> {
+  const page: Page = { kind: "person", login };
+  if (!mayOpen(v.access, v.login, page)) return notFound(c);
+  const own = login.toLowerCase() === v.login.toLowerCase();
+  const format = formatOf(c);
+  if (format === "bad") return messagePage(c, 400, "Unknown format", "format must be html, md, csv or json.");
+  const now = w.now();
+  const period = periodOf(c, now);
+  if (!period.ok) return messagePage(c, 400, "That period cannot be shown", period.error);
+  const person = await findPerson(w.db, login).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
+  if (person && !own && !(await knownHere(w, v.access, person))) return notFound(c);
+  if (!person || (await optedOut(w, person.id))) {
+    // Someone else's: no hint whether they exist. One's own: say why it is empty.
+    if (!own || format) return notFound(c);
+    const why = person
+      ? "You have opted out, so Unsung keeps nothing about you. Comment /unsung opt-in on any issue or pull request to start again."
+      : "Unsung has recorded no activity of yours in this organisation yet.";
+    const body = `${orgSwitcher(v, "/")}${opts.home ?? ""}<main><h1>Your evidence packet</h1><p>${escapeHtml(why)}</p>${person ? "" : curateSection({ own: true, csrf: v.csrf, action: personPath(login), org: orgParam(v), report: null, flash: flashOf(c) })}</main>`;
+    return sendHtml(c.res, 200, layout("Your evidence packet", { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
+  }
+  const model: PersonReport = await personReport(w.db, person.login, period.period, audienceOf(v.access), now, { tenant: v.access.tenant });
+  if (format) return download(c, model, format, person.login);
+  const path = personPath(person.login);
+  const org = orgParam(v);
+  const body = [
+    orgSwitcher(v, path),
+    opts.home ?? "",
+    periodControls(path, org, period.period, period.query, now),
+    downloads(path, org, period.query),
+    reportBody(renderReport(model, "html")),
+    curateSection({ own, csrf: v.csrf, action: path, org, report: model, flash: flashOf(c) }),
+  ].join("\n");
+  sendHtml(c.res, 200, layout(own ? "Your evidence packet" : `Evidence of @${person.login}`, { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
+}
+
+/** GET /teams/<slug> and GET /org. */
+export async function teamPage(w: WebContext, c: RequestContext, v: Viewing, page: Extract<Page, { kind: "team" } | { kind: "org" }>): Promise<void> {
+  if (!mayOpen(v.access, v.login, page)) return notFound(c);
+  const format = formatOf(c);
+  if (format === "bad") return messagePage(c, 400, "Unknown format", "format must be html, md, csv or json.");
+  const now = w.now();
+  const period = periodOf(c, now);
+  if (!period.ok) return messagePage(c, 400, "That period cannot be shown", period.error);
+  const selector: TeamSelector = page.kind === "org" ? { kind: "org" } : { kind: "team", slug: page.slug };
+  let model;
+  try {
+    model = await teamReport(w.db, selector, period.period, audienceOf(v.access), now, { tenant: v.access.tenant });
+  } catch (err) {
+    if (err instanceof ReportError) return messagePage(c, 409, "This report cannot be built", err.message);
+    throw err;
+  }
+  const name = page.kind === "org" ? v.access.tenant.login : page.slug;
+  if (format) return download(c, model, format, name);
+  const path = page.kind === "org" ? "/org" : teamPath(page.slug);
+  const org = orgParam(v);
+  const people = model.people
+    .filter((p) => mayOpen(v.access, v.login, { kind: "person", login: p.login }))
+    .map((p) => `<li><a href="${escapeHtml(href(personPath(p.login), { org, quarter: period.query.quarter, from: period.query.from, to: period.query.to }))}">@${escapeHtml(cleanInline(p.login, 100))}</a></li>`);
+  const body = [
+    orgSwitcher(v, path),
+    periodControls(path, org, period.period, period.query, now),
+    downloads(path, org, period.query),
+    reportBody(renderReport(model, "html")),
+    people.length ? `<section aria-labelledby="packets"><h2 id="packets">Evidence packets</h2><ul>${people.join("")}</ul></section>` : "",
+  ].join("\n");
+  const title = page.kind === "org" ? `Organisation ${v.access.tenant.login}` : `Team ${page.slug}`;
+  sendHtml(c.res, 200, layout(title, { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
+}
+
+/** People of the tenant the signed-in user may endorse or view: used by curate.ts. */
+export async function personId(w: WebContext, login: string): Promise<{ id: number; login: string } | null> {
+  const p = await w.db
+    .selectFrom("people")
+    .select(["id", "login"])
+    .where(sql`lower(login)`, "=", login.toLowerCase())
+    .orderBy("seen_at", "desc")
+    .executeTakeFirst();
+  return p ? { id: Number(p.id), login: p.login } : null;
+}
