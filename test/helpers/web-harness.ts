@@ -14,6 +14,8 @@ import { ACME, GLOBEX, PEOPLE, REPOS, fullName } from "./tenant-fixture.js";
 export const CLIENT_ID = "Iv1.testclient0001";
 export const CLIENT_SECRET = "test-client-secret-0123456789abcdef";
 
+export const NEWCOMER = { id: 84_900_077, login: "nell-newcomer" };
+
 const repo = (r: (typeof REPOS)[keyof typeof REPOS]) => ({ id: r.id, fullName: fullName(r), private: r.private });
 const acmeAll = { id: ACME.installationId, account: ACME.login, repositories: [repo(REPOS.website), repo(REPOS.vault)] };
 const acmePublic = { id: ACME.installationId, account: ACME.login, repositories: [repo(REPOS.website)] };
@@ -29,6 +31,8 @@ export const PERSONAS: Persona[] = [
   { id: PEOPLE.carl.id, login: PEOPLE.carl.login, installations: [acmeAll], orgs: { [ACME.login]: "member" }, teams: { [`${ACME.login}/platform`]: "member" } },
   { id: PEOPLE.bob.id, login: PEOPLE.bob.login, installations: [globexAll], orgs: { [GLOBEX.login]: "admin" } },
   { id: PEOPLE.olga.id, login: PEOPLE.olga.login, installations: [], orgs: {} },
+  // A member of acme-corp with no activity recorded yet.
+  { id: NEWCOMER.id, login: NEWCOMER.login, installations: [acmePublic], orgs: { [ACME.login]: "member" } },
 ];
 
 /** Teams in each organisation's .github/unsung.yml. */

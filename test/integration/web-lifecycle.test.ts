@@ -12,7 +12,7 @@ import { useHarness, type Harness } from "../helpers/harness.js";
 import { loadTwoTenants } from "../helpers/load-tenants.js";
 import type { TestDatabase } from "../helpers/test-database.js";
 import { ACME, GLOBEX, PEOPLE, REPOS } from "../helpers/tenant-fixture.js";
-import { Browser, PERSONAS, seedTeamConfigs, startWeb, type Web } from "../helpers/web-harness.js";
+import { Browser, NEWCOMER, PERSONAS, seedTeamConfigs, startWeb, type Web } from "../helpers/web-harness.js";
 
 let database: TestDatabase;
 let harness: Harness;
@@ -34,6 +34,20 @@ describe("the dashboard over time", () => {
     web = await startWeb(database.db, { clients });
     aliceB = await web.signIn(alice.login);
     samB = await web.signIn(sam.login);
+  });
+
+  it("lets someone with nothing recorded yet start their record, and nobody else learns of it", async () => {
+    const b = await web.signIn(NEWCOMER.login);
+    const home = await b.get("/");
+    expect(home.status).toBe(200);
+    expect(home.body).toContain("Unsung has recorded no activity of yours in this organisation yet.");
+    const r = await b.post(`/people/${NEWCOMER.login}/annotations`, { csrf: Browser.csrfOf(home.body), kind: "log", text: "Shadowed the on-call rotation for a week." });
+    expect(r.status).toBe(303);
+    const packet = await b.get(`/people/${NEWCOMER.login}`);
+    expect(packet.body).toContain("Shadowed the on-call rotation for a week.");
+    // An owner sees it (the newcomer now has words in this organisation); another organisation's owner does not.
+    expect((await aliceB.get(`/people/${NEWCOMER.login}`)).body).toContain("Shadowed the on-call rotation");
+    expect((await (await web.signIn(PEOPLE.bob.login)).get(`/people/${NEWCOMER.login}`)).status).toBe(404);
   });
 
   it("shows owners the operations of their organisation", async () => {
@@ -101,7 +115,9 @@ describe("the dashboard over time", () => {
     expect((await samB.post(`/people/${sam.login}/annotations?org=${GLOBEX.login}`, { csrf, kind: "log", text: "Ran the globex reactor drill." })).status).toBe(303);
     const aliceCsrf = Browser.csrfOf((await aliceB.get("/")).body);
     expect((await aliceB.post(`/people/${alice.login}/annotations`, { csrf: aliceCsrf, kind: "note", text: "Alice's own words." })).status).toBe(303);
-    const web_ = () => database.db.selectFrom("annotations").select(["text", "installation_id"]).where("id", "like", "web:%").orderBy("text").execute();
+    const web_ = () => database.db.selectFrom("annotations").select(["text", "installation_id"]).where("id", "like", "web:%").where("author_id", "<>", NEWCOMER.id).orderBy("text").execute();
+    const newcomers = () => database.db.selectFrom("annotations").select("text").where("author_id", "=", NEWCOMER.id).execute();
+    expect(await newcomers()).toHaveLength(1);
     expect((await web_()).map((r) => r.text)).toEqual(["Alice's own words.", "Ran the acme onboarding session.", "Ran the globex reactor drill."]);
 
     const target = await findPersonTargetById(database.db, alice.id);
@@ -112,6 +128,7 @@ describe("the dashboard over time", () => {
 
     await purgeInstallation(database.db, ACME.installationId);
     expect((await web_()).map((r) => [r.text, Number(r.installation_id)])).toEqual([["Ran the globex reactor drill.", GLOBEX.installationId]]);
+    expect(await newcomers()).toEqual([]);
     // Sam's acme-corp pages are gone with it; his globex packet still holds his words there.
     web.clock.now = new Date(web.clock.now.getTime() + 6 * 60_000);
     expect((await samB.get(`/people/${sam.login}?org=${ACME.login}`)).status).toBe(404);
