@@ -168,6 +168,9 @@ describe("syncPrComment", () => {
     await config({ comments: "off" });
     expect(await syncPrComment(deps(), job(4))).toBe("none");
     expect(evidence(4)).toEqual([]);
+    // Turned off after a comment was written: the comment goes.
+    expect(await syncPrComment(deps(), job(3))).toBe("deleted");
+    expect(evidence(3)).toEqual([]);
     await config(null);
   });
 
