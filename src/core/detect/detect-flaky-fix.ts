@@ -53,6 +53,9 @@ const WEAK_KEYWORD =
 const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
 /** Titles that undo a mitigation: re-enabling a test is not a new skip. */
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
+const FEATURE_TITLE = /^(?:feat|feature|deps|build\(deps\))\b|\b(?:upgrade|bump)\s+(?:to\s+)?[A-Z][\w.-]*\s+(?:[A-Z]\w*\s+)?v?\d|\bintroduce\b|\bsupport for\b/i;
+/** Lines above which a flaky word said only in the description does not make the change a fix. */
+const MAX_ASIDE_LINES = 400;
 const TEST_CONTEXT = /\b(?:tests?|specs?|ci|e2e|suite|pipeline|build|check)\b/i;
 const FLAKY_LABEL = /flak|intermittent|nondetermin|non-determin|unstable[- ]test/i;
 const QUARANTINE_FILE = /(?:quarantin|flaky[-_.]?(?:tests?|specs?|list)|known[-_]?flak)/i;
@@ -92,7 +95,15 @@ function testsNear(text: string, index: number, length: number): boolean {
 }
 
 function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
-  const sources: [string, string][] = [["title", input.title ?? ""]];
+  // The title first: what it names is what the change is about.
+  const title = input.title ?? "";
+  const t = c.flakyKeyword.exec(title);
+  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
+  // A race, hang or timing problem named in the title: about tests when a test is named beside it
+  // ("Fix race in FlowControlHandlerTest"); otherwise only the diff can say so (test code mostly).
+  const r = WEAK_KEYWORD.exec(title) ?? TITLE_RACE.exec(title);
+  if (r) return { word: r[0], where: "title", strong: false, aboutTests: testsNear(title, r.index, r[0].length) || TEST_WORD.test(title) };
+  const sources: [string, string][] = [];
   if (input.body) sources.push(["description", input.body]);
   for (const m of input.commitMessages ?? []) sources.push(["a commit message", m]);
   for (const i of input.linkedIssues ?? []) if (i.title) sources.push([`linked issue${i.number ? ` #${i.number}` : ""}`, i.title]);
@@ -106,11 +117,6 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
     const m = WEAK_KEYWORD.exec(text);
     if (m && TEST_CONTEXT.test(text)) return { word: m[0], where, strong: false, aboutTests: true };
   }
-  // A race, hang or timing problem named in the title: about tests when a test is named beside it
-  // ("Fix race in FlowControlHandlerTest"); otherwise only the diff can say so (test code mostly).
-  const title = input.title ?? "";
-  const m = TITLE_RACE.exec(title);
-  if (m) return { word: m[0], where: "title", strong: false, aboutTests: testsNear(title, m.index, m[0].length) || TEST_WORD.test(title) };
   return null;
 }
 
@@ -190,7 +196,11 @@ export function detectFlakyFix(
     fixVerb !== null && (titleKeyword || label !== null) && aboutTests && !mitigationSaid && editedTestFiles > 0 && hits.length === 0;
   const fixSaidInProduct =
     !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
-  const titleAboutTestsOrCi = TEST_WORD.test(title) || files.every((f) => f.kind === "test" || f.kind === "ci-config" || f.kind === "ignored" || TEST_RUNNER_CONFIG.test(f.path));
+  // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
+  // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
+  const titleAboutTestsOrCi = TEST_WORD.test(title) && !FEATURE_TITLE.test(title);
+  // A flaky word only in the description of a large change is an aside, not what it does.
+  const bodyOnlyAside = keyword !== null && keyword.where !== "title" && label === null && counted > MAX_ASIDE_LINES;
 
   let conf = 0;
   if (keyword) conf += keyword.strong ? 0.35 : 0.2;
@@ -203,7 +213,7 @@ export function detectFlakyFix(
   else if (flips.flips === 2) conf += 0.25;
   else if (flips.flips === 1) conf += 0.15;
   if (patterns.length === 0 && productMostly && flips.flips === 0 && !fixSaidInProduct) conf -= 0.2;
-  if (hides.length > 0) conf -= 0.15;
+  if (hides.length > 0) conf -= 0.1;
   if (mitigationSaid) conf -= 0.3;
   // Re-runs in the window only say *some* test was flaky. Credit them to a product-code change
   // only when its words are specific ("flaky test", "deflake") or a linked issue is labelled flaky.
@@ -215,6 +225,7 @@ export function detectFlakyFix(
   const is =
     context &&
     !onlyMitigates &&
+    !bodyOnlyAside &&
     (patterns.length > 0 || fixSaid || fixSaidInProduct || (flips.flips > 0 && hides.length === 0 && ciCanBackProductChange)) &&
     confidence >= cfg.thresholds.flakyMinConfidence;
 
@@ -222,8 +233,8 @@ export function detectFlakyFix(
   // and the words or the diff show a workaround.
   const quarantine =
     !is &&
-    ((context && (hides.length > 0 || mitigationSaid || (hits.length > 0 && patterns.length === 0))) ||
-      (mitigationSaid && hits.length > 0 && titleAboutTestsOrCi && (saysMitigation![0].match(/skip|disabl|ignor|quarantin|xfail/i) === null || keyword !== null)));
+    ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (hits.length > 0 && patterns.length === 0))) ||
+      (mitigationSaid && titleAboutTestsOrCi && (/skip|disabl|ignor|quarantin|xfail/i.test(saysMitigation![0]) ? keyword !== null && hits.length > 0 : true)));
   const quarantineConfidence = quarantine
     ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0))
     : 0;
