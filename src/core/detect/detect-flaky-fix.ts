@@ -53,6 +53,7 @@ const WEAK_KEYWORD =
 const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
 /** Titles that undo a mitigation: re-enabling a test is not a new skip. */
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
+const TEMPORARY = /\b(?:for now|temporar\w*|until|for the time being|pending)\b/i;
 const FEATURE_TITLE = /^(?:feat|feature|deps|build\(deps\))\b|\b(?:upgrade|bump)\s+(?:to\s+)?[A-Z][\w.-]*\s+(?:[A-Z]\w*\s+)?v?\d|\bintroduce\b|\bsupport for\b/i;
 /** Lines above which a flaky word said only in the description does not make the change a fix. */
 const MAX_ASIDE_LINES = 400;
@@ -184,7 +185,9 @@ export function detectFlakyFix(
 
   // Words: a flaky keyword (or a race/hang/timing word about tests), a flaky label; what the
   // title says is done about it: fixed, or worked around.
-  const aboutTests = keyword !== null && (keyword.aboutTests || testMostly);
+  // A flaky word in the title of a change that edits tests is about those tests ("fix flaky c8
+  // coverage" with its test); elsewhere the words beside it, or a change mostly of tests, decide.
+  const aboutTests = keyword !== null && (keyword.aboutTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
   const context = (keyword !== null && (keyword.strong || aboutTests)) || label !== null;
   const saysMitigation = MITIGATION_WORDS.exec(title);
   const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(title);
@@ -193,12 +196,21 @@ export function detectFlakyFix(
   // "Fix flaky X" / "deflake X" with a change to test code that hides nothing: the fix is what the
   // author says it is, whichever of the many shapes it takes.
   const fixSaid =
-    fixVerb !== null && (titleKeyword || label !== null) && aboutTests && !mitigationSaid && editedTestFiles > 0 && hits.length === 0;
+    fixVerb !== null &&
+    (titleKeyword || label !== null || (keyword?.aboutTests === true && keyword.strong && testOnly && counted <= MAX_ASIDE_LINES)) &&
+    aboutTests &&
+    !mitigationSaid &&
+    editedTestFiles > 0 &&
+    hits.length === 0;
   const fixSaidInProduct =
     !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
   // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
   // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
-  const titleAboutTestsOrCi = TEST_WORD.test(title) && !FEATURE_TITLE.test(title);
+  const titleAboutTestsOrCi =
+    !FEATURE_TITLE.test(title) && (TEST_WORD.test(title) || (files.length > 0 && files.every((f) => f.kind === "test" || f.kind === "ci-config" || f.kind === "ignored")));
+  // Skipping or disabling without a flaky word is flakiness work only when it says it is for now.
+  const skipWords = saysMitigation !== null && /skip|disabl|ignor|quarantin|xfail/i.test(saysMitigation[0]) && !/errors?|exceptions?|failures?|timeouts?|responses?/i.test(saysMitigation[0]);
+  const temporary = TEMPORARY.test(title);
   // A flaky word only in the description of a large change is an aside, not what it does.
   const bodyOnlyAside = keyword !== null && keyword.where !== "title" && label === null && counted > MAX_ASIDE_LINES;
 
@@ -234,7 +246,7 @@ export function detectFlakyFix(
   const quarantine =
     !is &&
     ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (hits.length > 0 && patterns.length === 0))) ||
-      (mitigationSaid && titleAboutTestsOrCi && (/skip|disabl|ignor|quarantin|xfail/i.test(saysMitigation![0]) ? keyword !== null && hits.length > 0 : true)));
+      (mitigationSaid && titleAboutTestsOrCi && (skipWords ? (keyword !== null || temporary) && hits.length > 0 : true)));
   const quarantineConfidence = quarantine
     ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0))
     : 0;
