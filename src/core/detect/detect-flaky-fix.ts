@@ -53,6 +53,8 @@ const WEAK_KEYWORD =
 const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
 /** Titles that undo a mitigation: re-enabling a test is not a new skip. */
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
+/** A leading area or conventional-commit prefix: "store:", "fix(coverage):", "[CI]", "xds/kokoro:". */
+const AREA_PREFIX = /^\s*(?:\[[^\]]{1,40}\]\s*)*(?:[\w./-]{1,60}(?:\([^)]{0,40}\))?!?:\s+)?/;
 const TEMPORARY = /\b(?:for now|temporar\w*|until|for the time being|pending)\b/i;
 const FEATURE_TITLE = /^(?:feat|feature|deps|build\(deps\))\b|\b(?:upgrade|bump)\s+(?:to\s+)?[A-Z][\w.-]*\s+(?:[A-Z]\w*\s+)?v?\d|\bintroduce\b|\bsupport for\b/i;
 /** Lines above which a flaky word said only in the description does not make the change a fix. */
@@ -142,6 +144,8 @@ export function detectFlakyFix(
   const keyword = findKeyword(input, c);
   const label = findFlakyLabel(input);
   const title = input.title ?? "";
+  // "retry: make TestX deterministic" names a package, not a retry: what is done follows the prefix.
+  const said = title.replace(AREA_PREFIX, "");
 
   const patterns: string[] = [];
   const patternFiles: string[] = [];
@@ -189,9 +193,9 @@ export function detectFlakyFix(
   // coverage" with its test); elsewhere the words beside it, or a change mostly of tests, decide.
   const aboutTests = keyword !== null && (keyword.aboutTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
   const context = (keyword !== null && (keyword.strong || aboutTests)) || label !== null;
-  const saysMitigation = MITIGATION_WORDS.exec(title);
-  const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(title);
-  const fixVerb = FIX_VERB.exec(title);
+  const saysMitigation = MITIGATION_WORDS.exec(said);
+  const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(said);
+  const fixVerb = FIX_VERB.exec(said);
   const titleKeyword = keyword?.where === "title";
   // "Fix flaky X" / "deflake X" with a change to test code that hides nothing: the fix is what the
   // author says it is, whichever of the many shapes it takes.
@@ -206,8 +210,9 @@ export function detectFlakyFix(
     !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
   // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
   // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
+  const touchesTestsOrCi = files.some((f) => f.kind === "test" || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path) || TEST_HELPER_PATH.test(f.path));
   const titleAboutTestsOrCi =
-    !FEATURE_TITLE.test(title) && (TEST_WORD.test(title) || (files.length > 0 && files.every((f) => f.kind === "test" || f.kind === "ci-config" || f.kind === "ignored")));
+    touchesTestsOrCi && !FEATURE_TITLE.test(title) && (TEST_WORD.test(title) || (files.length > 0 && files.every((f) => f.kind === "test" || f.kind === "ci-config" || f.kind === "ignored")));
   // Skipping or disabling without a flaky word is flakiness work only when it says it is for now.
   const skipWords = saysMitigation !== null && /skip|disabl|ignor|quarantin|xfail/i.test(saysMitigation[0]) && !/errors?|exceptions?|failures?|timeouts?|responses?/i.test(saysMitigation[0]);
   const temporary = TEMPORARY.test(title);
