@@ -27,6 +27,7 @@ const RETRY = String.raw`\bretry:\s*\d|\bretries:\s*\d|\bretries\s*[:=]\s*\d|--r
 const TIMEOUT = String.raw`\btimeout\s*[:=(]\s*\d|setTimeout\(\s*\d{4,}|jest\.setTimeout|vi\.setConfig\(\{\s*testTimeout|@Timeout|mark\.timeout|-timeout[= ]\d|\b(?:test|hook)Timeout\s*[:=]\s*\d|timeout-minutes\s*:\s*\d|timeout_minutes\s*:\s*\d`;
 /** Words of a line whose numbers are timing or load: retuning them is a mitigation. */
 const TUNABLE = /timeout|deadline|wait|sleep|delay|duration|interval|seconds?\b|millis|\bms\b|minutes?\b|\b\d+\s*\*\s*time\.|time\.(?:Second|Millisecond|Minute)|Duration|ofSeconds|ofMillis|atMost|TimeUnit|workers?|parallel|concurren|iterations?|attempts?|repeat|threads?|clients?|count\b|times\b|\b\w+\s*<=?\s*\d/i;
+const ADDED_LOOP = /^\+[^\n]*\b(?:while|until|loop|for\s*\(|for\s+\w+\s*(?::=|in|of)|\.times\b|repeat\s*\()/m;
 const COMMENTED_ASSERT = /^\+\s*(?:\/\/|#)\s*(?:[\w.]*\.)?(?:assert\w*|Assert\w*|expect|require\.\w+|verify|XCTAssert\w*)\s*[(!]/m;
 
 export const ADDED_WAIT = added(WAIT);
@@ -111,7 +112,10 @@ export function mitigationsIn(patch: string, testFile: boolean): MitigationHit[]
   const retune = retunedNumber(patch);
   if (retune) out.push({ kind: "retune", note: retune });
   else if (ADDED_TIMEOUT.test(patch)) out.push({ kind: "timeout", note: firstLine(ADDED_TIMEOUT, patch) });
-  if (testFile && ADDED_SLEEP.test(patch) && !REMOVED_SLEEP.test(patch) && !ADDED_WAIT.test(patch)) out.push({ kind: "sleep", note: firstLine(ADDED_SLEEP, patch) });
+  // A sleep added on its own; not the interval of a polling loop or helper it adds.
+  if (testFile && ADDED_SLEEP.test(patch) && !REMOVED_SLEEP.test(patch) && !ADDED_WAIT.test(patch) && !ADDED_LOOP.test(patch) && !/^@@ -0,0 /.test(patch)) {
+    out.push({ kind: "sleep", note: firstLine(ADDED_SLEEP, patch) });
+  }
   if (testFile && COMMENTED_ASSERT.test(patch)) out.push({ kind: "assertion", note: firstLine(COMMENTED_ASSERT, patch) });
   return out;
 }
