@@ -55,6 +55,8 @@ const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hangi
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
 /** A leading area or conventional-commit prefix: "store:", "fix(coverage):", "[CI]", "xds/kokoro:". */
 const AREA_PREFIX = /^\s*(?:\[[^\]]{1,40}\]\s*)*(?:[\w./-]{1,60}(?:\([^)]{0,40}\))?!?:\s+)?/;
+/** How much of the description is read for a workaround (its first paragraph or two). */
+const BODY_LEAD = 400;
 const TEMPORARY = /\b(?:for now|temporar\w*|until|for the time being|pending)\b/i;
 const FEATURE_TITLE = /^(?:feat|feature|deps|build\(deps\))\b|\b(?:upgrade|bump)\s+(?:to\s+)?[A-Z][\w.-]*\s+(?:[A-Z]\w*\s+)?v?\d|\bintroduce\b|\bsupport for\b/i;
 /** Lines above which a flaky word said only in the description does not make the change a fix. */
@@ -153,6 +155,8 @@ export function detectFlakyFix(
   let testLines = 0;
   let testFiles = 0;
   let editedTestFiles = 0;
+  let testAdded = 0;
+  let testDeleted = 0;
   for (const f of files) {
     const testLike = f.kind === "test" || (f.kind !== "ignored" && TEST_HELPER_PATH.test(f.path) && !/\.(?:md|rst|txt|adoc)$/i.test(f.path));
     if (testLike) {
@@ -163,6 +167,8 @@ export function detectFlakyFix(
     if (!patch) continue;
     if (testLike && !isNewFile(patch)) {
       editedTestFiles++;
+      testAdded += fileLines(patch, "+");
+      testDeleted += fileLines(patch, "-");
       // A number retuned on a timing line ("await(5, SECONDS)" → "await(10, SECONDS)") is a
       // mitigation, not a wait: the fix families are looked for in the other lines only.
       const fixLines = withoutRetunes(patch);
@@ -199,7 +205,15 @@ export function detectFlakyFix(
   const titleKeyword = keyword?.where === "title";
   // "Fix flaky X" / "deflake X" with a change to test code that hides nothing: the fix is what the
   // author says it is, whichever of the many shapes it takes.
+  // What the description says was done, when the diff shows no fix family: "by increasing the
+  // timeout", "retry the step" — the author's own account of a workaround.
+  const bodyMitigation = patterns.length === 0 ? MITIGATION_WORDS.exec((input.body ?? "").slice(0, BODY_LEAD)) : null;
+  // Dropping lines of a test (a racy assertion, a second request) with nothing added in their
+  // place narrows what it checks: a workaround, not a fix.
+  const narrowsTest = patterns.length === 0 && testDeleted > 2 * testAdded;
   const fixSaid =
+    bodyMitigation === null &&
+    !narrowsTest &&
     fixVerb !== null &&
     (titleKeyword || label !== null || (keyword?.aboutTests === true && keyword.strong && testOnly && counted <= MAX_ASIDE_LINES)) &&
     aboutTests &&
@@ -250,7 +264,7 @@ export function detectFlakyFix(
   // and the words or the diff show a workaround.
   const quarantine =
     !is &&
-    ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (hits.length > 0 && patterns.length === 0))) ||
+    ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (bodyMitigation !== null && !fixSaidInProduct) || (narrowsTest && fixVerb !== null) || (hits.length > 0 && patterns.length === 0))) ||
       (mitigationSaid && titleAboutTestsOrCi && (skipWords ? (keyword !== null || temporary) && hits.length > 0 : true)));
   const quarantineConfidence = quarantine
     ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0))
@@ -324,6 +338,13 @@ const MITIGATION_NAMES: Record<MitigationHit["kind"], string> = {
   sleep: "adds a fixed sleep",
   assertion: "comments out an assertion",
 };
+
+/** Changed lines of one sign ("+" added, "-" removed) in a patch. */
+function fileLines(patch: string, sign: "+" | "-"): number {
+  let n = 0;
+  for (const line of patch.split("\n")) if (line.startsWith(sign) && !line.startsWith(sign.repeat(3)) && line.slice(1).trim() !== "") n++;
+  return n;
+}
 
 /** The patch without the lines of number-only retunes (their removed and added halves). */
 function withoutRetunes(patch: string): string {

@@ -28,6 +28,7 @@ const TIMEOUT = String.raw`\btimeout\s*[:=(]\s*\d|setTimeout\(\s*\d{4,}|jest\.se
 /** Words of a line whose numbers are timing or load: retuning them is a mitigation. */
 const TUNABLE = /timeout|deadline|wait|sleep|delay|duration|interval|seconds?\b|millis|\bms\b|minutes?\b|\b\d+\s*\*\s*time\.|time\.(?:Second|Millisecond|Minute)|Duration|ofSeconds|ofMillis|atMost|TimeUnit|workers?|parallel|concurren|iterations?|attempts?|repeat|threads?|clients?|count\b|times\b|\b\w+\s*<=?\s*\d/i;
 const ADDED_LOOP = /^\+[^\n]*\b(?:while|until|loop|for\s*\(|for\s+\w+\s*(?::=|in|of)|\.times\b|repeat\s*\()/m;
+const ASSERTION = /\b(?:assert\w*|expect\w*|require\.\w+|should|must|verify|check\w*|Equal\w*|toBe\w*|isEqualTo|Is\.\w+|Assert\.\w+)\b/;
 const COMMENTED_ASSERT = /^\+\s*(?:\/\/|#)\s*(?:[\w.]*\.)?(?:assert\w*|Assert\w*|expect|require\.\w+|verify|XCTAssert\w*)\s*[(!]/m;
 
 export const ADDED_WAIT = added(WAIT);
@@ -67,7 +68,7 @@ function numbersOf(line: string): number[] {
  * Lines whose only change is a number on a timing or load line ("timeout 2s → 3s", "workers 4 →
  * 3", "Sleep(100) → Sleep(300)"): a retune, the shape of a mitigation. Returns the first one.
  */
-export function retunedNumber(patch: string): string | null {
+export function retunedNumber(patch: string, anyLine = false): string | null {
   const lines = patch.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const minus = lines[i]!;
@@ -80,7 +81,9 @@ export function retunedNumber(patch: string): string | null {
       const a = minus.slice(1).trim();
       const b = plus.slice(1).trim();
       if (a === b || a.replace(NUMBER, "#") !== b.replace(NUMBER, "#")) continue;
-      if (!TUNABLE.test(b)) continue;
+      // In test code any number outside an assertion is a knob of the test (requests sent, rounds,
+      // delays); elsewhere only numbers on timing or load lines are.
+      if (anyLine ? ASSERTION.test(b) : !TUNABLE.test(b)) continue;
       const na = numbersOf(a);
       const nb = numbersOf(b);
       if (na.length !== nb.length || na.every((n, k) => n === nb[k])) continue;
@@ -109,7 +112,7 @@ export function mitigationsIn(patch: string, testFile: boolean): MitigationHit[]
   const out: MitigationHit[] = [];
   if (testFile && ADDED_SKIP.test(patch)) out.push({ kind: "skip", note: firstLine(ADDED_SKIP, patch) });
   if (ADDED_RETRY.test(patch)) out.push({ kind: "retry", note: firstLine(ADDED_RETRY, patch) });
-  const retune = retunedNumber(patch);
+  const retune = retunedNumber(patch, testFile);
   if (retune) out.push({ kind: "retune", note: retune });
   else if (ADDED_TIMEOUT.test(patch)) out.push({ kind: "timeout", note: firstLine(ADDED_TIMEOUT, patch) });
   // A sleep added on its own; not the interval of a polling loop or helper it adds.
