@@ -118,6 +118,25 @@ function runbookHeadings(patch: string | null | undefined): string[] {
   return [...found];
 }
 
+/** Source lines that are comments: line comments (//, #, --, ;), block comment lines and docstring quotes. */
+const COMMENT_LINE = /^[+-]\s*(?:\/\/|#(?![!\[{]|include|define|if|endif|else|pragma|region|endregion)|\/\*|\*|--\s|;|"""|\'\'\'|<!--)/;
+const CODE_FILE = /\.(?:go|java|kt|kts|scala|groovy|py|rb|js|jsx|ts|tsx|mjs|cjs|cs|fs|c|cc|cpp|h|hpp|rs|swift|m|mm|php|lua|sh|ex|exs|erl|clj|dart|sql)$/i;
+
+/**
+ * True when every changed line of a source file's diff is a comment or blank: the change
+ * documents the code (a corrected doc comment, a clarified default) rather than changing it.
+ */
+function onlyComments(patch: string): boolean {
+  let changed = 0;
+  for (const line of patch.split("\n")) {
+    if (!(line.startsWith("+") || line.startsWith("-")) || line.startsWith("+++") || line.startsWith("---")) continue;
+    if (line.slice(1).trim() === "") continue;
+    if (!COMMENT_LINE.test(line)) return false;
+    changed++;
+  }
+  return changed > 0;
+}
+
 /** Assigns each file to one kind (path globs, then content for docs that read like runbooks). */
 export function classifyFiles(files: readonly ChangeFileInput[], c: CompiledConfig): ClassifiedFile[] {
   const out: ClassifiedFile[] = new Array<ClassifiedFile>(files.length);
@@ -138,6 +157,10 @@ export function classifyFiles(files: readonly ChangeFileInput[], c: CompiledConf
       }
     }
     let contentReason: string | null = null;
+    if (kind === "other" && patch !== null && CODE_FILE.test(path) && onlyComments(patch)) {
+      kind = "docs";
+      contentReason = `${path} changes only comments (documentation in the code)`;
+    }
     if (kind === "docs") {
       const headings = runbookHeadings(patch);
       if (headings.length >= 2) {

@@ -14,6 +14,15 @@ import type { ChangeClassification, ChangeInput, ClassifiedFile } from "./classi
 import { findFlips, measureOutcome, type CiOutcome } from "./ci-history.js";
 import type { CompiledConfig } from "./compile-config.js";
 import { plural, quote } from "./text.js";
+import {
+  FIX_PATTERNS,
+  FIX_VERB,
+  MITIGATION_WORDS,
+  TEST_HELPER_PATH,
+  mitigationsIn,
+  retunedNumber,
+  type MitigationHit,
+} from "./flaky-signals.js";
 
 export interface FlakyFixResult {
   /** True when the change fixes a flaky test (not just hides it). */
@@ -36,56 +45,22 @@ export interface FlakyFixResult {
   outcome: CiOutcome | null;
 }
 
-function added(source: string): RegExp {
-  return new RegExp(`^\\+(?!\\+\\+ )[^\\n]*?(?:${source})`, "mi");
-}
-function removed(source: string): RegExp {
-  return new RegExp(`^-(?!-- )[^\\n]*?(?:${source})`, "mi");
-}
-
-const SLEEP = String.raw`\bsleep\s*\(|\btime\.sleep\(|\bThread\.sleep\(|\btime\.Sleep\(|thread::sleep|Task\.Delay\(|\bdelay\(\s*\d|\bsetTimeout\(\s*(?:resolve|res|r|done)\b|waitForTimeout\(|cy\.wait\(\s*\d|\busleep\(|\bsleep\s+\d|\bSleep\(\s*\d|\bawait\s+(?:sleep|delay|wait)\(\s*\d`;
-const WAIT = String.raw`\bwaitFor\w*\(|\bwait_for\w*\(|\bwaitUntil\(|\bwait_until\(|expect\.poll\(|\beventually\b|\bEventually\(|assert_eventually|Awaitility|\bawait\(\)\.until|\bpoll(?:Until|_until|ing)?\s*\(|retry_until|\.Wait\(\)|CountDownLatch|awaitTermination|\.toPass\(|waitForSelector|waitForResponse|waitForEvent|waitForURL|\bfindBy\w+\(|\bwait\.until|WebDriverWait|\bassertEventually`;
-const SEED = String.raw`\b(?:random\.)?seed\s*\(\s*\w|\bsetSeed\(|rand\.Seed\(|rand\.NewSource\(\s*\d|np\.random\.seed|torch\.manual_seed|faker\.seed|Faker\.seed|seed_from_u64|new Random\(\s*\d|--seed[= ]\d|\bSEED\s*[:=]\s*\d|\bsrand\(\s*\d`;
-const CLOCK = String.raw`useFakeTimers|setSystemTime|freeze_?time|freezegun|time_machine|Timecop\.freeze|travel_to\(|Clock\.fixed|NewFakeClock|clock\.NewMock|FakeClock|MockClock|mockdate|MockDate|advanceTimersByTime|runAllTimers|faketime|TestScheduler`;
-const PORT = String.raw`\blisten\(\s*0\b|\bport\s*[:=]\s*0\b|:0["'\x60]|getFreePort|get_free_port|find_free_port|findFreePort|\bfreeport\b|get-port|portfinder|ServerSocket\(\s*0\s*\)|127\.0\.0\.1:0\b|localhost:0\b|ephemeral port|findAvailableTcpPort`;
-const CLEANUP = String.raw`\bafterEach\(|\bbeforeEach\(|\bafterAll\(|\btearDown\b|\bt\.Cleanup\(|@AfterEach|@BeforeEach|@After\b|\baddCleanup\(|restoreAllMocks|resetAllMocks|clearAllMocks|resetModules|DatabaseCleaner|\bt\.TempDir\(|\bmkdtemp|tmp_path|randomUUID\(|uuid4\(|uuid\.New\(|\bdefer\b[^\n]*(?:Close|Stop|Cleanup|Shutdown)\(`;
-const ORDER = String.raw`\bsort(?:ed|By|_by)?\(|\.sort\(|ORDER BY|arrayContaining|assertCountEqual|ElementsMatch|containsInAnyOrder|toIncludeSameMembers|match_array|contain_exactly|unordered`;
-const SYNC = String.raw`\bMutex\b|\bRWMutex\b|\bsynchronized\b|\bWaitGroup\b|\bSemaphore\b|\bCyclicBarrier\b|\bsync\.Once\b|\bAtomic(?:Integer|Boolean|Long|Reference)\b|asyncio\.Lock|threading\.(?:Lock|Event)|\bawait\s+Promise\.all\(`;
-const SKIP = String.raw`\b(?:it|test|describe|context|suite|specify)\.(?:skip|skipIf|todo|fixme)\b|\bx(?:it|test|describe|context|specify)\s*\(|@pytest\.mark\.(?:skip|skipif|xfail)\b|@unittest\.skip|\bpytest\.skip\(|\bt\.Skip(?:f|Now)?\(|@Disabled\b|@Ignore\b|\[Ignore\b|Skip\s*=\s*"|#\[ignore\]|(?<=^\+\s*)(?:skip|pending)\s*(?:\(|["'])|\.skip\(\)|\btest\.fail\(|\bquarantine`;
-const RETRY = String.raw`\bretry:\s*\d|\bretries:\s*\d|\bretries\s*[:=]\s*\d|--retries\b|--retry\b|--reruns\b|retryTimes\(|this\.retries\(|pytest-rerunfailures|@pytest\.mark\.flaky|@flaky\b|\bflaky\s*\(|rerunFailingTestsCount|@Retry\b|@RetryingTest|retry_on_failure|nick-fields/retry|wretry|rspec-retry|\bretry\s*\(\s*\d|--rerun-fails|max_attempts\s*[:=]|maxRetries\s*[:=]\s*\d|rerun_failures`;
-const TIMEOUT = String.raw`\btimeout\s*[:=(]\s*\d|setTimeout\(\s*\d{4,}|jest\.setTimeout|vi\.setConfig\(\{\s*testTimeout|@Timeout|mark\.timeout|-timeout[= ]\d`;
-
-const FIX_PATTERNS: readonly { name: string; test: (patch: string) => boolean }[] = [
-  {
-    name: "replaces a fixed sleep with waiting/polling for a condition",
-    test: (p) => REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p),
-  },
-  { name: "waits/polls for a condition instead of assuming timing", test: (p) => !REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
-  { name: "fixes the random seed", test: (p) => ADDED_SEED.test(p) },
-  { name: "freezes or fakes the clock", test: (p) => ADDED_CLOCK.test(p) },
-  { name: "uses an ephemeral port instead of a fixed one", test: (p) => ADDED_PORT.test(p) },
-  { name: "adds cleanup/isolation between tests", test: (p) => ADDED_CLEANUP.test(p) },
-  { name: "makes ordering deterministic", test: (p) => ADDED_ORDER.test(p) },
-  { name: "adds synchronisation", test: (p) => ADDED_SYNC.test(p) },
-  { name: "re-enables a skipped test", test: (p) => REMOVED_SKIP.test(p) && !ADDED_SKIP.test(p) },
-];
-
-const REMOVED_SLEEP = removed(SLEEP);
-const ADDED_WAIT = added(WAIT);
-const ADDED_SEED = added(SEED);
-const ADDED_CLOCK = added(CLOCK);
-const ADDED_PORT = added(PORT);
-const ADDED_CLEANUP = added(CLEANUP);
-const ADDED_ORDER = added(ORDER);
-const ADDED_SYNC = added(SYNC);
-const ADDED_SKIP = added(SKIP);
-const REMOVED_SKIP = removed(SKIP);
-const ADDED_RETRY = added(RETRY);
-const ADDED_TIMEOUT = added(TIMEOUT);
+const QUARANTINE_HIT = "adds entries to the quarantine list";
 const ANY_ADDED = /^\+(?!\+\+ )\s*\S/m;
 
 const WEAK_KEYWORD =
   /\b(?:race condition|racy|data race|timing[- ](?:issue|dependent|sensitive|related)|order[- ]dependent|test pollution|leaks? between tests|unstable (?:test|spec|build)|occasionally fail\w*|sometimes fail\w*|fails? sometimes|random(?:ly)? fail\w*|times? out (?:sometimes|occasionally|on ci))\b/i;
+const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
+/** Titles that undo a mitigation: re-enabling a test is not a new skip. */
+const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
+/** A leading area or conventional-commit prefix: "store:", "fix(coverage):", "[CI]", "xds/kokoro:". */
+const AREA_PREFIX = /^\s*(?:\[[^\]]{1,40}\]\s*)*(?:[\w./-]{1,60}(?:\([^)]{0,40}\))?!?:\s+)?/;
+/** How much of the description is read for a workaround (its first paragraph or two). */
+const BODY_LEAD = 400;
+const TEMPORARY = /\b(?:for now|temporar\w*|until|for the time being|pending)\b/i;
+const FEATURE_TITLE = /^(?:feat|feature|deps|build\(deps\))\b|\b(?:upgrade|bump)\s+(?:to\s+)?[A-Z][\w.-]*\s+(?:[A-Z]\w*\s+)?v?\d|\bintroduce\b|\bsupport for\b/i;
+/** Lines above which a flaky word said only in the description does not make the change a fix. */
+const MAX_ASIDE_LINES = 400;
 const TEST_CONTEXT = /\b(?:tests?|specs?|ci|e2e|suite|pipeline|build|check)\b/i;
 const FLAKY_LABEL = /flak|intermittent|nondetermin|non-determin|unstable[- ]test/i;
 const QUARANTINE_FILE = /(?:quarantin|flaky[-_.]?(?:tests?|specs?|list)|known[-_]?flak)/i;
@@ -95,14 +70,6 @@ const NEW_FILE_HUNK = /^@@ -0,0 /;
 
 function isNewFile(patch: string): boolean {
   return NEW_FILE_HUNK.test(patch);
-}
-
-function snippet(re: RegExp, patch: string): string {
-  const m = re.exec(patch);
-  if (!m) return "";
-  const end = patch.indexOf("\n", m.index);
-  const line = patch.slice(m.index + 1, end === -1 ? patch.length : end).trim();
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 interface KeywordHit {
@@ -133,7 +100,15 @@ function testsNear(text: string, index: number, length: number): boolean {
 }
 
 function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
-  const sources: [string, string][] = [["title", input.title ?? ""]];
+  // The title first: what it names is what the change is about.
+  const title = input.title ?? "";
+  const t = c.flakyKeyword.exec(title);
+  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
+  // A race, hang or timing problem named in the title: about tests when a test is named beside it
+  // ("Fix race in FlowControlHandlerTest"); otherwise only the diff can say so (test code mostly).
+  const r = WEAK_KEYWORD.exec(title) ?? TITLE_RACE.exec(title);
+  if (r) return { word: r[0], where: "title", strong: false, aboutTests: testsNear(title, r.index, r[0].length) || TEST_WORD.test(title) };
+  const sources: [string, string][] = [];
   if (input.body) sources.push(["description", input.body]);
   for (const m of input.commitMessages ?? []) sources.push(["a commit message", m]);
   for (const i of input.linkedIssues ?? []) if (i.title) sources.push([`linked issue${i.number ? ` #${i.number}` : ""}`, i.title]);
@@ -170,77 +145,129 @@ export function detectFlakyFix(
   const evidence: string[] = [];
   const keyword = findKeyword(input, c);
   const label = findFlakyLabel(input);
-  const context = keyword !== null || label !== null;
+  const title = input.title ?? "";
+  // "retry: make TestX deterministic" names a package, not a retry: what is done follows the prefix.
+  const said = title.replace(AREA_PREFIX, "");
 
   const patterns: string[] = [];
   const patternFiles: string[] = [];
-  const quarantineNotes: string[] = [];
-  let quarantineHits = 0;
-  let timeoutOnly = false;
+  const hits: (MitigationHit & { path: string })[] = [];
   let testLines = 0;
   let testFiles = 0;
+  let editedTestFiles = 0;
+  let testAdded = 0;
+  let testDeleted = 0;
   for (const f of files) {
-    if (f.kind === "test") {
+    const testLike = f.kind === "test" || (f.kind !== "ignored" && TEST_HELPER_PATH.test(f.path) && !/\.(?:md|rst|txt|adoc)$/i.test(f.path));
+    if (testLike) {
       testLines += f.lines;
       testFiles++;
     }
     const patch = f.patch;
     if (!patch) continue;
-    if (f.kind === "test") {
-      if (!isNewFile(patch)) {
-        for (const p of FIX_PATTERNS) {
-          if (p.test(patch)) {
-            if (!patterns.includes(p.name)) patterns.push(p.name);
-            if (!patternFiles.includes(f.path)) patternFiles.push(f.path);
-          }
+    if (testLike && !isNewFile(patch)) {
+      editedTestFiles++;
+      testAdded += fileLines(patch, "+");
+      testDeleted += fileLines(patch, "-");
+      // A number retuned on a timing line ("await(5, SECONDS)" → "await(10, SECONDS)") is a
+      // mitigation, not a wait: the fix families are looked for in the other lines only.
+      const fixLines = withoutRetunes(patch);
+      for (const p of FIX_PATTERNS) {
+        if (p.test(fixLines)) {
+          if (!patterns.includes(p.name)) patterns.push(p.name);
+          if (!patternFiles.includes(f.path)) patternFiles.push(f.path);
         }
-        if (ADDED_TIMEOUT.test(patch)) timeoutOnly = true;
-      }
-      if (ADDED_SKIP.test(patch)) {
-        quarantineHits++;
-        quarantineNotes.push(`${snippet(ADDED_SKIP, patch)} in ${f.path}`);
       }
     }
-    const retryScope = f.kind === "test" || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path);
-    if (retryScope && ADDED_RETRY.test(patch)) {
-      quarantineHits++;
-      quarantineNotes.push(`${snippet(ADDED_RETRY, patch)} in ${f.path}`);
-    }
-    if (QUARANTINE_FILE.test(f.path) && ANY_ADDED.test(patch)) {
-      quarantineHits++;
-      quarantineNotes.push(`adds entries to the quarantine list ${f.path}`);
-    }
+    const scope = testLike || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path);
+    if (scope) for (const h of mitigationsIn(patch, testLike)) hits.push({ ...h, path: f.path });
+    if (QUARANTINE_FILE.test(f.path) && ANY_ADDED.test(patch)) hits.push({ kind: "skip", note: QUARANTINE_HIT, path: f.path });
   }
-  if (patterns.length > 0) timeoutOnly = false;
+  const hides = hits.filter((h) => h.kind === "skip" || h.kind === "retry" || h.kind === "assertion");
 
   const ci = input.ci ?? null;
   const flips = ci && Array.isArray(ci.runs) ? findFlips(ci.runs, ci.mergedAt ?? null, cfg.windows.ciDaysBefore) : { check: null, flips: 0, failures: 0 };
 
   const counted = shares.totalLines;
   const testOnly = testFiles > 0 && counted > 0 && testLines / counted >= 0.8;
+  const testMostly = testFiles > 0 && counted > 0 && testLines / counted >= 0.5;
   const productMostly = counted > 0 && shares.otherLines / counted > 0.5;
+
+  // Words: a flaky keyword (or a race/hang/timing word about tests), a flaky label; what the
+  // title says is done about it: fixed, or worked around.
+  // A flaky word in the title of a change that edits tests is about those tests ("fix flaky c8
+  // coverage" with its test); elsewhere the words beside it, or a change mostly of tests, decide.
+  const aboutTests = keyword !== null && (keyword.aboutTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
+  const context = (keyword !== null && (keyword.strong || aboutTests)) || label !== null;
+  const saysMitigation = MITIGATION_WORDS.exec(said);
+  const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(said);
+  const fixVerb = FIX_VERB.exec(said);
+  const titleKeyword = keyword?.where === "title";
+  // "Fix flaky X" / "deflake X" with a change to test code that hides nothing: the fix is what the
+  // author says it is, whichever of the many shapes it takes.
+  // What the description says was done, when the diff shows no fix family: "by increasing the
+  // timeout", "retry the step" — the author's own account of a workaround.
+  const bodyMitigation = patterns.length === 0 ? MITIGATION_WORDS.exec((input.body ?? "").slice(0, BODY_LEAD)) : null;
+  // Dropping lines of a test (a racy assertion, a second request) with nothing added in their
+  // place narrows what it checks: a workaround, not a fix.
+  const narrowsTest = patterns.length === 0 && testDeleted > 2 * testAdded;
+  const fixSaid =
+    bodyMitigation === null &&
+    !narrowsTest &&
+    fixVerb !== null &&
+    (titleKeyword || label !== null || (keyword?.aboutTests === true && keyword.strong && testOnly && counted <= MAX_ASIDE_LINES)) &&
+    aboutTests &&
+    !mitigationSaid &&
+    editedTestFiles > 0 &&
+    hits.length === 0;
+  const fixSaidInProduct =
+    !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
+  // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
+  // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
+  const touchesTestsOrCi = files.some((f) => f.kind === "test" || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path) || TEST_HELPER_PATH.test(f.path));
+  const titleAboutTestsOrCi =
+    touchesTestsOrCi && !FEATURE_TITLE.test(title) && (TEST_WORD.test(title) || (files.length > 0 && files.every((f) => f.kind === "test" || f.kind === "ci-config" || f.kind === "ignored")));
+  // Skipping or disabling without a flaky word is flakiness work only when it says it is for now.
+  const skipWords = saysMitigation !== null && /skip|disabl|ignor|quarantin|xfail/i.test(saysMitigation[0]) && !/errors?|exceptions?|failures?|timeouts?|responses?/i.test(saysMitigation[0]);
+  const temporary = TEMPORARY.test(title);
+  // A flaky word only in the description of a large change is an aside, not what it does.
+  const bodyOnlyAside = keyword !== null && keyword.where !== "title" && label === null && counted > MAX_ASIDE_LINES;
 
   let conf = 0;
   if (keyword) conf += keyword.strong ? 0.35 : 0.2;
   if (label) conf += keyword ? 0.15 : 0.35;
   if (patterns.length > 0) conf += 0.25 + 0.05 * Math.min(patterns.length - 1, 2);
+  if (fixSaid) conf += patterns.length > 0 ? 0.1 : 0.3;
+  if (fixSaidInProduct) conf += 0.25;
   if (testOnly) conf += 0.1;
   if (flips.flips >= 3) conf += 0.3;
   else if (flips.flips === 2) conf += 0.25;
   else if (flips.flips === 1) conf += 0.15;
-  if (patterns.length === 0 && productMostly && flips.flips === 0) conf -= 0.2;
+  if (patterns.length === 0 && productMostly && flips.flips === 0 && !fixSaidInProduct) conf -= 0.2;
+  if (hides.length > 0) conf -= 0.1;
+  if (mitigationSaid) conf -= 0.3;
   // Re-runs in the window only say *some* test was flaky. Credit them to a product-code change
   // only when its words are specific ("flaky test", "deflake") or a linked issue is labelled flaky.
   const ciCanBackProductChange = !productMostly || keyword?.aboutTests === true || label !== null;
-  if (quarantineHits > 0) conf -= 0.15;
   const confidence = clamp(context ? conf : Math.min(conf, 0.3));
-  // CI history can back up a fix in product code, but never turns a skip or a retry into a fix.
+  // A mitigation in the title ("increase the timeout", "skip", "retry") or a diff that only
+  // retunes, skips or retries is never a fix; CI history never turns one into a fix either.
+  const onlyMitigates = mitigationSaid || (patterns.length === 0 && hits.length > 0) || (hides.length > 0 && patterns.length === 0);
   const is =
-    context && (patterns.length > 0 || (flips.flips > 0 && quarantineHits === 0 && ciCanBackProductChange)) && confidence >= cfg.thresholds.flakyMinConfidence;
+    context &&
+    !onlyMitigates &&
+    !bodyOnlyAside &&
+    (patterns.length > 0 || fixSaid || fixSaidInProduct || (flips.flips > 0 && hides.length === 0 && ciCanBackProductChange)) &&
+    confidence >= cfg.thresholds.flakyMinConfidence;
 
-  const quarantine = context && quarantineHits > 0 && !is;
+  // A mitigation: flakiness is named (or the title says what is worked around on tests or CI)
+  // and the words or the diff show a workaround.
+  const quarantine =
+    !is &&
+    ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (bodyMitigation !== null && !fixSaidInProduct) || (narrowsTest && fixVerb !== null) || (hits.length > 0 && patterns.length === 0))) ||
+      (mitigationSaid && titleAboutTestsOrCi && (skipWords ? (keyword !== null || temporary) && hits.length > 0 : true)));
   const quarantineConfidence = quarantine
-    ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (quarantineHits > 1 ? 0.05 : 0))
+    ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0))
     : 0;
 
   // Evidence, in the order a reader needs it.
@@ -250,24 +277,23 @@ export function detectFlakyFix(
     evidence.push(testOnly ? `Touches only test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).` : `Touches test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).`);
   }
   for (const p of patterns) evidence.push(`In test code it ${p} (${patternFiles.slice(0, 3).join(", ")}).`);
+  if (fixSaid) evidence.push(`The title says it fixes the flakiness (“${fixVerb![0]}”), and the change edits test code without skipping, retrying or retuning anything.`);
+  if (fixSaidInProduct) evidence.push(`The title says it fixes a flaky test (“${fixVerb![0]}”) at its cause in product code, without skipping, retrying or retuning anything.`);
+  if (saysMitigation && mitigationSaid) evidence.push(`The title describes a workaround (“${saysMitigation[0]}”).`);
   if (flips.check) {
     evidence.push(
       `“${flips.check}” failed and then passed on the same commit ${flips.flips === 1 ? "once" : `${flips.flips} times`} in the ${cfg.windows.ciDaysBefore} days before the change, counting pull-request branches (re-runs hiding a flaky failure).`,
     );
   }
-  if (quarantineHits > 0) {
-    const first = quarantineNotes.slice(0, 3).map((n) => quote(n, 90)).join("; ");
-    if (context) {
-      evidence.push(
-        is
-          ? `Also skips or retries something (${first}): that part hides flakiness rather than fixing it.`
-          : `Skips, quarantines or retries instead of fixing (${first}): the flakiness is hidden, not removed — a trap until someone fixes the test.`,
-      );
-    } else {
-      evidence.push(`Skips or retries a test (${first}) with no sign it was flaky: not counted as flaky-test work.`);
-    }
+  if (hits.length > 0) {
+    const first = hits.slice(0, 3).map((h) => quote(`${h.note} in ${h.path}`, 90)).join("; ");
+    const what = [...new Set(hits.map((h) => MITIGATION_NAMES[h.kind]))].join(", ");
+    if (is) evidence.push(`Also ${what} (${first}): that part hides flakiness rather than fixing it.`);
+    else if (quarantine) evidence.push(`It ${what} instead of fixing (${first}): the flakiness is hidden, not removed — a trap until someone fixes the test.`);
+    else evidence.push(`It ${what} (${first}) with no sign it was flaky: not counted as flaky-test work.`);
+  } else if (quarantine) {
+    evidence.push("The flakiness is worked around, not removed — a trap until someone fixes the test.");
   }
-  if (timeoutOnly && !is) evidence.push("Only raises a timeout: a mitigation, not a fix.");
   if (context && !is && !quarantine) {
     if (patterns.length === 0 && flips.flips === 0) {
       const productFiles = files.filter((f) => f.kind === "other").map((f) => f.path);
@@ -302,6 +328,43 @@ export function detectFlakyFix(
     ciFlips: flips.flips,
     outcome,
   };
+}
+
+const MITIGATION_NAMES: Record<MitigationHit["kind"], string> = {
+  skip: "skips or quarantines a test",
+  retry: "retries or reruns",
+  timeout: "sets a longer timeout",
+  retune: "retunes a timing or load number",
+  sleep: "adds a fixed sleep",
+  assertion: "comments out an assertion",
+};
+
+/** Changed lines of one sign ("+" added, "-" removed) in a patch. */
+function fileLines(patch: string, sign: "+" | "-"): number {
+  let n = 0;
+  for (const line of patch.split("\n")) if (line.startsWith(sign) && !line.startsWith(sign.repeat(3)) && line.slice(1).trim() !== "") n++;
+  return n;
+}
+
+/** The patch without the lines of number-only retunes (their removed and added halves). */
+function withoutRetunes(patch: string): string {
+  if (!retunedNumber(patch)) return patch;
+  const lines = patch.split("\n");
+  const drop = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    const minus = lines[i]!;
+    if (!minus.startsWith("-")) continue;
+    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
+      const plus = lines[j]!;
+      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
+      if (plus.startsWith("+") && !drop.has(j) && retunedNumber(`${minus}\n${plus}`)) {
+        drop.add(i);
+        drop.add(j);
+        break;
+      }
+    }
+  }
+  return lines.filter((_, k) => !drop.has(k)).join("\n");
 }
 
 function clamp(n: number): number {

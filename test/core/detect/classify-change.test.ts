@@ -220,3 +220,38 @@ describe("classifyChange: tests are glue work when they are the point of the cha
     expect(classifyChange(labelled).kinds.map((k) => k.kind)).toEqual(["test"]);
   });
 });
+
+describe("comment-only edits to source files", () => {
+  const goDoc = `@@ -10,7 +10,7 @@ package compactor
+-// Run compacts every hour.
++// Run compacts once per retention window (24 hours by default).
+ func (c *Compactor) Run() {`;
+  const rubyDoc = `@@ -40,6 +40,7 @@ module Puma
+     # The minimum is 6 seconds.
+-    # Defaults to 30.
++    # Defaults to 60.
++    #
+     def worker_timeout(timeout)`;
+  const codeChange = `@@ -10,7 +10,7 @@ package compactor
+-// Run compacts every hour.
+-func (c *Compactor) Run() { c.every(time.Hour) }
++// Run compacts every day.
++func (c *Compactor) Run() { c.every(24 * time.Hour) }`;
+  const preprocessor = `@@ -1,3 +1,3 @@
+-#include "old.h"
++#include "new.h"`;
+
+  it("are docs, with the reason given", () => {
+    for (const [path, patch] of [["server/compactor.go", goDoc], ["lib/puma/dsl.rb", rubyDoc]] as const) {
+      const r = classifyChange(change("Clarify the default", [{ path, additions: 2, deletions: 1, patch }]));
+      expect(r.kinds.map((k) => k.kind)).toEqual(["docs"]);
+      expect(r.kinds[0]!.evidence.join(" ")).toContain(`${path} changes only comments`);
+    }
+  });
+
+  it("a code line among the comments, a preprocessor line or a file that is not source stays product code", () => {
+    expect(classifyChange(change("Compact daily", [{ path: "server/compactor.go", additions: 2, deletions: 2, patch: codeChange }])).kinds).toEqual([]);
+    expect(classifyChange(change("Rename header", [{ path: "src/main.c", additions: 1, deletions: 1, patch: preprocessor }])).kinds).toEqual([]);
+    expect(classifyChange(change("Tweak settings", [{ path: "config/settings.ini", additions: 1, deletions: 1, patch: "@@ -1 +1 @@\n-# a\n+# b" }])).kinds).toEqual([]);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * What a diff shows about flaky tests: the fix families (a fixed sleep replaced by waiting on a
+ * condition, a fake clock, isolated state, free ports, leaked resources closed, order
+ * dependence removed, synchronisation) and the mitigations (skips, reruns and retries, longer
+ * timeouts, retuned sleeps, fewer workers or iterations, commented-out assertions), in Go, Java,
+ * Kotlin, Python, JS/TS, Ruby and C#. Each signal is named so that a tag can say what matched.
+ */
+
+export function added(source: string): RegExp {
+  return new RegExp(`^\\+(?!\\+\\+ )[^\\n]*?(?:${source})`, "mi");
+}
+export function removed(source: string): RegExp {
+  return new RegExp(`^-(?!-- )[^\\n]*?(?:${source})`, "mi");
+}
+
+const SLEEP = String.raw`\bsleep\s*\(|\btime\.sleep\(|\bThread\.sleep\(|\btime\.Sleep\(|thread::sleep|Task\.Delay\(|\bdelay\(\s*\d|\bsetTimeout\(\s*(?:resolve|res|r|done)\b|waitForTimeout\(|cy\.wait\(\s*\d|\busleep\(|\bsleep\s+\d|\bSleep\(\s*\d|\bawait\s+(?:sleep|delay|wait)\(\s*\d|asyncio\.sleep\(\s*\d|TimeUnit\.\w+\.sleep\(|SystemClock\.sleep`;
+const WAIT = String.raw`\bwaitFor\w*\(|\bwait_for\w*\(|\bwaitUntil\(|\bwait_until\(|expect\.poll\(|\beventually\b|\bEventually(?:WithT)?\(|assert_eventually|Awaitility|\bawait\(\)\s*\.|\.untilAsserted\(|\bpoll(?:Until|_until|ing)?\s*\(|retry_until|\.Wait\(\)|CountDownLatch|\blatch\.await\(|\.await\(\s*\d|awaitTermination|\.toPass\(|waitForSelector|waitForResponse|waitForEvent|waitForURL|\bfindBy\w+\(|\bwait\.until|WebDriverWait|\bassertEventually|\bEvent\(\)|\.wait\(\)|asyncio\.Event|threading\.Event|\bcase\s+<-\s*\w|<-\s*(?:ctx\.Done|done|ch|\w+Ch)\b|\.Receive\(ctx\)|TaskCompletionSource|ManualResetEvent|SemaphoreSlim|\bCyclicBarrier\b|\bPhaser\b|\.get\(\s*\d+\s*,\s*(?:TimeUnit|SECONDS|MILLISECONDS)|wait_for_callable|\buntil\s*\{|\bwait_until\b|\.join\(\s*\d|vi\.waitFor|vi\.waitUntil|waitForExpect|\bretryUntil`;
+const SEED = String.raw`\b(?:random\.)?seed\s*\(\s*\w|\bsetSeed\(|rand\.Seed\(|rand\.NewSource\(\s*\d|np\.random\.seed|torch\.manual_seed|faker\.seed|Faker\.seed|seed_from_u64|new Random\(\s*\d|--seed[= ]\d|\bSEED\s*[:=]\s*\d|\bsrand\(\s*\d`;
+const CLOCK = String.raw`useFakeTimers|setSystemTime|freeze_?time|freezegun|time_machine|Timecop\.freeze|travel_to\(|Clock\.fixed|NewFakeClock|clock\.NewMock|FakeClock|fakeclock|MockClock|TestClock|clockwork\.|mockdate|MockDate|advanceTimersByTime|runAllTimers|faketime|TestScheduler|\bsynctest\.|FakeTimeProvider|TimeProvider|TestCoroutineScheduler|advanceTimeBy|StandardTestDispatcher|time\.monotonic\(|System\.nanoTime\(|Stopwatch\.|Process\.clock_gettime\(Process::CLOCK_MONOTONIC`;
+const PORT = String.raw`\blisten\(\s*0\b|\bport\s*[:=]\s*0\b|:0["'\x60]|getFreePort|get_free_port|find_free_port|findFreePort|\bfreeport\b|get-port|portfinder|ServerSocket\(\s*0\s*\)|127\.0\.0\.1:0\b|localhost:0\b|ephemeral port|findAvailableTcpPort|unused_port|unused_tcp_port|unusedPort|availablePort|\bFreePort\b|InetSocketAddress\(\s*0\s*\)|InetSocketAddress\([^)\n]*,\s*0\s*\)|bind\(\(\s*["'][^"'\n]*["']\s*,\s*0\s*\)\)|\.localAddress\(\)|\.make_url\(`;
+const ISOLATE = String.raw`\bt\.TempDir\(|\bmkdtemp|tmp_path|tmpdir|TemporaryDirectory|tempfile\.|Files\.createTemp|@TempDir|createTempDir|Dir\.mktmpdir|randomUUID\(|uuid4\(|uuid\.New\(|Guid\.NewGuid|SecureRandom\.hex|\bunique\w*\(|forkEvery|forkCount|reuseForks|@DirtiesContext|@Isolated\b|NonParallelizable|@ResourceLock|@Execution\(|isolate\s*:|fileParallelism|singleThread|MaxPoolSize\s*=\s*1\b|FakeFileSystem|InMemory\w*\(|monkeypatch\.|\bt\.Setenv\(|@SetEnvironmentVariable|resetModules|BeforeTest\(|\bcopy\w*Fixture|\bfreshFixture|\bnew\w*Container\(|per[-_ ]test`;
+const CLEANUP = String.raw`\bafterEach\(|\bbeforeEach\(|\bafterAll\(|\btearDown\b|\bt\.Cleanup\(|@AfterEach|@BeforeEach|@After\b|\baddCleanup\(|restoreAllMocks|resetAllMocks|clearAllMocks|DatabaseCleaner|\bdefer\b[^\n]*(?:Close|Stop|Cleanup|Shutdown|Cancel)\(|\.close\(\)|\.Close\(\)|\.aclose\(\)|\.release\(\)|\.dispose\(\)|\.Dispose\(\)|\bawait using\b|\busing var\b|\busing \(|\.shutdown\w*\(|\.Shutdown\(|\.stop\(\)|\.Stop\(\)|\bensure\b|\bfinally\b|\.use\s*\{|closeAll|after\s*(?:do|\{)|\bteardown\b`;
+const ORDER = String.raw`\bsort(?:ed|By|_by)?\(|\.sort\(|ORDER BY|arrayContaining|assertCountEqual|ElementsMatch|containsInAnyOrder|containsExactlyInAnyOrder|toIncludeSameMembers|match_array|contain_exactly|unordered|any_order\s*=\s*True|Is\.EquivalentTo|AreEquivalent|\.FirstOrDefault\(\s*\w+\s*=>|\bcmpopts\.SortSlices|\bsameElements|\bhasSameElementsAs`;
+const SYNC = String.raw`\bMutex\b|\bRWMutex\b|\bsynchronized\b|\bsynchronize\b|\bWaitGroup\b|\bSemaphore\b|\bsync\.Once\b|\bAtomic(?:Integer|Boolean|Long|Reference)\b|\batomic\.\w+|asyncio\.Lock|threading\.(?:Lock|Event)|\bawait\s+Promise\.all\(|\.R?Lock\(\)|\.lock\(\)|Mutex\.new|Thread::Queue|\bQueue\.new\b|ConcurrentHashMap|ConcurrentLinkedQueue|CopyOnWriteArrayList|\bInterlocked\.|\bvolatile\b|make\(chan\b|chan struct\{\}|eventLoop\(\)\.(?:execute|submit)|\.executor\(\)\.(?:execute|submit)|\binEventLoop\(|runOnUiThread|\bMonitor\.Enter`;
+const SKIP = String.raw`\b(?:it|test|describe|context|suite|specify)\.(?:skip|skipIf|todo|fixme)\b|\bx(?:it|test|describe|context|specify)\s*\(|@pytest\.mark\.(?:skip|skipif|xfail)\b|@unittest\.skip|\bpytest\.(?:skip|xfail)\(|\bt\.Skip(?:f|Now)?\(|@Disabled\w*\b|@Ignore\b|\[Ignore\b|Skip\s*=\s*"|#\[ignore\]|(?<=^\+\s*)(?:skip|pending)\s*(?:\(|["'])|\.skip\(\)|\btest\.fail\(|\bquarantine|\bAssume\.|\bassume\w*\(|\bIgnore\s*=\s*"|\[Explicit\b|\bskip_if\b|\bskip\s+(?:if|unless)\b|\btest\.slow\(|\bit\.slow\(`;
+const RETRY = String.raw`\bretry:\s*\d|\bretries:\s*\d|\bretries\s*[:=]\s*\d|--retries\b|--retry\b|--reruns\b|retryTimes\(|this\.retries\(|pytest-rerunfailures|@pytest\.mark\.flaky|@flaky\b|\bflaky\s*\(|rerunFailingTestsCount|@Retry\b|@RetryingTest|retry_on_failure|nick-fields/retry|wretry|rspec-retry|\bretry\s*\(\s*\d|--rerun-fails|max_attempts\s*[:=]|maxRetries\s*[:=]\s*\d|rerun_failures|\breruns\s*[:=]\s*\d|reruns_delay|@RepeatedIfExceptionsTest|\bRetryRule\b|\[Retry\(`;
+const TIMEOUT = String.raw`\btimeout\s*[:=(]\s*\d|setTimeout\(\s*\d{4,}|jest\.setTimeout|vi\.setConfig\(\{\s*testTimeout|@Timeout|mark\.timeout|-timeout[= ]\d|\b(?:test|hook)Timeout\s*[:=]\s*\d|timeout-minutes\s*:\s*\d|timeout_minutes\s*:\s*\d`;
+/** Words of a line whose numbers are timing or load: retuning them is a mitigation. */
+const TUNABLE = /timeout|deadline|wait|sleep|delay|duration|interval|seconds?\b|millis|\bms\b|minutes?\b|\b\d+\s*\*\s*time\.|time\.(?:Second|Millisecond|Minute)|Duration|ofSeconds|ofMillis|atMost|TimeUnit|workers?|parallel|concurren|iterations?|attempts?|repeat|threads?|clients?|count\b|times\b|\b\w+\s*<=?\s*\d/i;
+const ADDED_LOOP = /^\+[^\n]*\b(?:while|until|loop|for\s*\(|for\s+\w+\s*(?::=|in|of)|\.times\b|repeat\s*\()/m;
+const ASSERTION = /\b(?:assert\w*|expect\w*|require\.\w+|should|must|verify|check\w*|Equal\w*|toBe\w*|isEqualTo|Is\.\w+|Assert\.\w+)\b/;
+const COMMENTED_ASSERT = /^\+\s*(?:\/\/|#)\s*(?:[\w.]*\.)?(?:assert\w*|Assert\w*|expect|require\.\w+|verify|XCTAssert\w*)\s*[(!]/m;
+
+export const ADDED_WAIT = added(WAIT);
+export const REMOVED_SLEEP = removed(SLEEP);
+export const ADDED_SLEEP = added(SLEEP);
+export const ADDED_SKIP = added(SKIP);
+export const REMOVED_SKIP = removed(SKIP);
+export const ADDED_RETRY = added(RETRY);
+export const ADDED_TIMEOUT = added(TIMEOUT);
+const ADDED_SEED = added(SEED);
+const ADDED_CLOCK = added(CLOCK);
+const ADDED_PORT = added(PORT);
+const ADDED_ISOLATE = added(ISOLATE);
+const ADDED_CLEANUP = added(CLEANUP);
+const ADDED_ORDER = added(ORDER);
+const ADDED_SYNC = added(SYNC);
+
+export const FIX_PATTERNS: readonly { name: string; test: (patch: string) => boolean }[] = [
+  { name: "replaces a fixed sleep with waiting/polling for a condition", test: (p) => REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
+  { name: "waits/polls for a condition instead of assuming timing", test: (p) => !REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
+  { name: "fixes the random seed", test: (p) => ADDED_SEED.test(p) },
+  { name: "freezes or fakes the clock", test: (p) => ADDED_CLOCK.test(p) },
+  { name: "uses an ephemeral port instead of a fixed one", test: (p) => ADDED_PORT.test(p) },
+  { name: "isolates shared state (per-test directories, names, processes or pools)", test: (p) => ADDED_ISOLATE.test(p) },
+  { name: "adds cleanup/isolation between tests", test: (p) => ADDED_CLEANUP.test(p) },
+  { name: "makes ordering deterministic", test: (p) => ADDED_ORDER.test(p) },
+  { name: "adds synchronisation", test: (p) => ADDED_SYNC.test(p) },
+  { name: "re-enables a skipped test", test: (p) => REMOVED_SKIP.test(p) && !ADDED_SKIP.test(p) },
+];
+
+const NUMBER = /\d+(?:[._]\d+)*/g;
+function numbersOf(line: string): number[] {
+  return (line.match(NUMBER) ?? []).map((n) => Number(n.replace(/_/g, "")));
+}
+
+/**
+ * Lines whose only change is a number on a timing or load line ("timeout 2s → 3s", "workers 4 →
+ * 3", "Sleep(100) → Sleep(300)"): a retune, the shape of a mitigation. Returns the first one.
+ */
+export function retunedNumber(patch: string, anyLine = false): string | null {
+  const lines = patch.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const minus = lines[i]!;
+    if (!minus.startsWith("-") || minus.startsWith("---")) continue;
+    // Its replacement: the next added line within the same change block.
+    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
+      const plus = lines[j]!;
+      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
+      if (!plus.startsWith("+")) continue;
+      const a = minus.slice(1).trim();
+      const b = plus.slice(1).trim();
+      if (a === b || a.replace(NUMBER, "#") !== b.replace(NUMBER, "#")) continue;
+      // In test code any number outside an assertion is a knob of the test (requests sent, rounds,
+      // delays); elsewhere only numbers on timing or load lines are.
+      if (anyLine ? ASSERTION.test(b) : !TUNABLE.test(b)) continue;
+      const na = numbersOf(a);
+      const nb = numbersOf(b);
+      if (na.length !== nb.length || na.every((n, k) => n === nb[k])) continue;
+      return b.length > 60 ? `${b.slice(0, 59)}…` : b;
+    }
+  }
+  return null;
+}
+
+export interface MitigationHit {
+  kind: "skip" | "retry" | "timeout" | "sleep" | "retune" | "assertion";
+  note: string;
+}
+
+function firstLine(re: RegExp, patch: string): string {
+  const m = re.exec(patch);
+  if (!m) return "";
+  const start = patch.lastIndexOf("\n", m.index) + 1;
+  const end = patch.indexOf("\n", m.index);
+  const line = patch.slice(start + 1, end === -1 ? patch.length : end).trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}
+
+/** Mitigation shapes in one test (or test-runner / CI) file's diff. */
+export function mitigationsIn(patch: string, testFile: boolean): MitigationHit[] {
+  const out: MitigationHit[] = [];
+  if (testFile && ADDED_SKIP.test(patch)) out.push({ kind: "skip", note: firstLine(ADDED_SKIP, patch) });
+  if (ADDED_RETRY.test(patch)) out.push({ kind: "retry", note: firstLine(ADDED_RETRY, patch) });
+  const retune = retunedNumber(patch, testFile);
+  if (retune) out.push({ kind: "retune", note: retune });
+  else if (ADDED_TIMEOUT.test(patch)) out.push({ kind: "timeout", note: firstLine(ADDED_TIMEOUT, patch) });
+  // A sleep added on its own; not the interval of a polling loop or helper it adds.
+  if (testFile && ADDED_SLEEP.test(patch) && !REMOVED_SLEEP.test(patch) && !ADDED_WAIT.test(patch) && !ADDED_LOOP.test(patch) && !/^@@ -0,0 /.test(patch)) {
+    out.push({ kind: "sleep", note: firstLine(ADDED_SLEEP, patch) });
+  }
+  if (testFile && COMMENTED_ASSERT.test(patch)) out.push({ kind: "assertion", note: firstLine(COMMENTED_ASSERT, patch) });
+  return out;
+}
+
+/** Paths of test helpers that the test globs miss (testutils, fixtures, conftest, e2e harnesses). */
+export const TEST_HELPER_PATH =
+  /(?:^|\/)(?:tests?|testing|testutils?|test_?utils|testdata|testhelpers?|fixtures?|e2e|integration|spec|__tests__|t)\/|(?:^|\/)(?:conftest\.py|[^/]*(?:_test|Test|Tests|_spec|\.test|\.spec|TestBase|TestUtils?|Testing)\.\w+)$/;
+
+/** What a title or message says the change does about flakiness. */
+export const FIX_VERB =
+  /\b(?:fix(?:e[sd])?|fixing|de-?flake\w*|stabili[sz]e[sd]?|stabili[sz]ing|avoid(?:s|ed)?|prevent(?:s|ed)?|resolve[sd]?|address(?:es|ed)?|eliminate[sd]?|remove[sd]?|harden\w*|robust|reliabl[ey]|deterministic(?:ally)?|minimi[sz]e[sd]?|repair\w*|correct(?:s|ed)?|solve[sd]?|cure[sd]?|tolerat\w*\s+(?:\S+\s+){0,3}(?:re-?)?order\w*|(?:wait|poll)\w*\s+(?:for|until|on)\b)\b/i;
+/** A mitigation said in words: skip, disable, retry, more time, fewer workers, relaxed checks. */
+export const MITIGATION_WORDS =
+  /\b(?:skip(?:s|ped|ping)?|disabl(?:e[sd]?|ing)|ignor(?:e[sd]?|ing)|quarantin\w*|xfail\w*|mark(?:s|ed)?\s+(?:\w+\s+){0,3}(?:as\s+)?flak\w*|re-?tr(?:y|ies|ied|ying)|re-?run\w*|relax\w*|loosen\w*|(?:toleran\w*|tolerat\w*|accept\w*|allow\w*|ignor\w*|catch\w*)\s+(?:\S+\s+){0,3}(?:errors?|exceptions?|failures?|timeouts?|responses?)|(?:increas|rais|bump|doubl|extend|lengthen|tweak|adjust|tun)\w*\s+(?:\S+\s+){0,4}(?:timeouts?|deadlines?|time\s*limits?|wait\w*|delays?|sleeps?|timings?)|(?:timeouts?|deadlines?|time\s*limits?)\s+(?:\w+\s+){0,2}(?:increas\w*|rais\w*|bump\w*|doubl\w*|extend\w*)|(?:longer|bigger|larger|more generous|more lenient|generous)\s+(?:\w+\s+){0,2}(?:timeouts?|deadlines?|waits?|time)|more time|(?:reduc|lower|decreas)\w*\s+(?:\w+\s+){0,3}(?:workers?|parallelism|concurrency|iterations?|frequency|clients?|threads?|load)|fewer\s+\w+|(?:don'?t|do not|not)\s+run\s+(?:\w+\s+){0,2}(?:in\s+)?parallel|run\s+(?:\w+\s+){0,3}(?:serially|sequentially))\b/i;
