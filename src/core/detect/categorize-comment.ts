@@ -4,12 +4,12 @@
  * replies are removed first, so identifiers like `null` in code never count.
  */
 import type { CommentCategory } from "../model.js";
-import { prose, wordCount } from "./text.js";
+import { matchesUnnegated, normaliseText, prose, wordCount, type UnitText } from "./text.js";
 
 /** The reviewer labelled it themselves: "nit:", "minor:", "style:", "optional:", "(nit)". */
-const NIT_PREFIX = /^\s*(?:\*\*|_)?\(?(?:nit(?:pick)?s?|minor|style|optional|cosmetic|non-?blocking|tiny|super nit)\b\)?/i;
+export const NIT_PREFIX = /^\s*(?:\*\*|_)?\(?(?:nit(?:pick)?s?|minor|style|optional|cosmetic|non-?blocking|tiny|super nit)\b\)?/i;
 
-const SECURITY = new RegExp(
+export const SECURITY = new RegExp(
   [
     "\\b(?:sql|command|shell|ldap|header|log|template) injection\\b",
     "\\binjection\\b",
@@ -29,7 +29,7 @@ const SECURITY = new RegExp(
   "i",
 );
 
-const DEFECT = new RegExp(
+export const DEFECT = new RegExp(
   [
     "\\b(?:bug|buggy|broken|crash\\w*|panic\\w*|segfault\\w*|regression(?! tests?)|deadlock\\w*|livelock|data race|race condition|racy|races? with)\\b",
     "\\b(?:will|would|could|might|may|can) (?:break|crash|fail|throw|panic|hang|loop forever|double[- ]\\w+|lose|corrupt|overflow|deadlock)\\b",
@@ -70,7 +70,7 @@ const DEFECT = new RegExp(
   "i",
 );
 
-const PERFORMANCE = new RegExp(
+export const PERFORMANCE = new RegExp(
   [
     "\\b(?:performance|perf|slow\\w*|latency|throughput|quadratic|exponential|bottleneck|expensive|hot (?:path|loop)|tight loop|unbounded)\\b",
     "\\bo\\(n\\s*(?:\\^\\s*2|²|\\*\\s*[nm]|log n)\\)",
@@ -90,7 +90,7 @@ const PERFORMANCE = new RegExp(
   "i",
 );
 
-const TEST_GAP = new RegExp(
+export const TEST_GAP = new RegExp(
   [
     "\\b(?:add|write|need|needs|missing|want) (?:a |an |some |another |more )?(?:unit |integration |regression |e2e |end-to-end |property[- ]based )?tests?\\b",
     "\\b(?:untested|test coverage|regression test|test case for|no tests?)\\b",
@@ -103,7 +103,7 @@ const TEST_GAP = new RegExp(
 );
 
 /** Style, spelling and formatting remarks: nits unless a finding above also matched. */
-const NIT_WORDS = new RegExp(
+export const NIT_WORDS = new RegExp(
   [
     "\\b(?:typos?|spelling|misspel\\w*|whitespace|indent\\w*|trailing (?:space|spaces|comma|newline|whitespace)|blank lines?|newline at end|semicolons?|formatting|prettier|gofmt|rustfmt|black|lint\\w*|eslint|rubocop)\\b",
     "\\b(?:camel ?case|snake_case|pascal ?case|capitali[sz]\\w*|punctuation|grammar|wording|phrasing)\\b",
@@ -113,7 +113,7 @@ const NIT_WORDS = new RegExp(
   "i",
 );
 
-const DESIGN = new RegExp(
+export const DESIGN = new RegExp(
   [
     "\\b(?:abstraction|coupl\\w*|cohesion|separation of concerns|single responsibility|architecture|invariants?|state machine|source of truth|circular (?:dependency|import))\\b",
     "\\b(?:breaking change|backwards?[- ]compat\\w*|public api|api (?:design|surface|shape|contract)|contract|schema change|migration path)\\b",
@@ -127,7 +127,7 @@ const DESIGN = new RegExp(
   "i",
 );
 
-const KNOWLEDGE = new RegExp(
+export const KNOWLEDGE = new RegExp(
   [
     "\\b(?:fyi|for context|some context|background:|historically|for (?:future|more) reference|heads up|gotcha|til|pro tip)\\b",
     "\\bthe reason (?:is|we|this|that|for)\\b",
@@ -135,7 +135,6 @@ const KNOWLEDGE = new RegExp(
     "\\b(?:here'?s why|that'?s why|this is why|because of how|the way (?:we|this|it) works|under the hood|works by|is why we)\\b",
     "\\bsee (?:the |our )?(?:docs?|adr|runbook|rfc|guide|wiki|design doc|discussion|postmortem|incident)\\b",
     "\\b(?:convention|pattern we use|in this codebase|in this repo|idiomatic|keep in mind|note that|worth knowing)\\b",
-    "https?://\\S+",
   ].join("|"),
   "i",
 );
@@ -143,9 +142,9 @@ const KNOWLEDGE = new RegExp(
 /** An explanation needs a few words: "see the docs" alone explains nothing. */
 const EXPLANATION_MIN_WORDS = 12;
 
-const QUESTION_START = /^\s*(?:why|how|what|should|could|can|is|does|do|are|would|will|when|where|which|shall|have|has|did|won't|isn't|doesn't)\b/i;
+export const QUESTION_START = /^\s*(?:why|how|what|should|could|can|is|does|do|are|would|will|when|where|which|shall|have|has|did|won't|isn't|doesn't)\b/i;
 
-const PRAISE = new RegExp(
+export const PRAISE = new RegExp(
   [
     "^\\W*(?:lgtm|ltgm|looks good|looks great|looks fine|look good|nice|great|awesome|amazing|ship ?it|love (?:it|this|that)|thanks|thank you|thx|ty|well done|good job|great job|good stuff|neat|cool|perfect|excellent|beautiful|clean|approved?|\\+1|yes|yep|agreed?|same)\\b",
     "^[\\s\\p{Extended_Pictographic}:+1!.👍🎉🚀❤️✅]*$",
@@ -165,7 +164,22 @@ export interface CommentCategoryResult {
    * docs), whatever its category: a defect can be pointed out in a way that teaches.
    */
   explains: boolean;
+  /** A security, defect, performance or test-gap finding not negated in its clause, whatever the category (a "nit:" prefix is a hint, not a verdict). */
+  finding: boolean;
+  /** Problem words that appear only negated ("there is no race here"). */
+  negated: boolean;
+  /** The reviewer marked it "nit:", "minor:", "optional:" … */
+  nitPrefix: boolean;
+  /** The normalised text (links, code and quotes set aside) the model reads. */
+  norm: UnitText;
 }
+
+const FINDING_PATTERNS: readonly [CommentCategory, RegExp][] = [
+  ["security", SECURITY],
+  ["defect", DEFECT],
+  ["performance", PERFORMANCE],
+  ["test-gap", TEST_GAP],
+];
 
 /**
  * The category of a comment. Order matters: the reviewer's own "nit:" wins;
@@ -173,14 +187,30 @@ export interface CommentCategoryResult {
  * (nits); then design, knowledge transfer, questions, praise.
  */
 export function categorizeComment(body: string): CommentCategoryResult {
-  const text = prose(body);
+  const norm = normaliseText(body);
+  const text = norm.prose;
   const words = wordCount(text);
+  let finding: CommentCategory | null = null;
+  let negated = false;
+  let nitPrefix = false;
+  const findingOf = (): CommentCategory | null => {
+    for (const [cat, re] of FINDING_PATTERNS) {
+      if (!re.test(text)) continue;
+      if (matchesUnnegated(re, text).unnegated) return cat;
+      negated = true;
+    }
+    return null;
+  };
   const result = (category: CommentCategory, recognised = true): CommentCategoryResult => ({
     category,
     recognised,
     words,
     text,
     explains: category === "knowledge-transfer" || (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)),
+    finding: finding !== null,
+    negated: negated && finding === null,
+    nitPrefix,
+    norm,
   });
   if (words === 0) {
     const trimmed = text.trim();
@@ -189,13 +219,16 @@ export function categorizeComment(body: string): CommentCategoryResult {
     if (body.trim().length > 0) return result("nit", false);
     return result("approval-only");
   }
-  if (NIT_PREFIX.test(text)) return result("nit");
-  if (SECURITY.test(text)) return result("security");
-  if (DEFECT.test(text)) return result("defect");
-  if (PERFORMANCE.test(text)) return result("performance");
-  if (TEST_GAP.test(text)) return result("test-gap");
+  finding = findingOf();
+  // The reviewer's own "nit:" names the category; the finding behind it still counts as one for the model.
+  nitPrefix = NIT_PREFIX.test(text);
+  if (nitPrefix) return result("nit");
+  if (finding !== null) return result(finding);
   if (NIT_WORDS.test(text)) return result("nit");
-  if (DESIGN.test(text)) return result("design");
+  if (DESIGN.test(text)) {
+    if (matchesUnnegated(DESIGN, text).unnegated) return result("design");
+    negated = true;
+  }
   if (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)) return result("knowledge-transfer");
   if (words >= 3 && (text.includes("?") || QUESTION_START.test(text))) return result("question");
   if (words <= 12 && PRAISE.test(text)) return result("praise");

@@ -21,8 +21,10 @@
 import type { CommentCategory, ReviewLevel } from "../model.js";
 import { defaultDetectorConfig, type DetectorConfig } from "./config.js";
 import { compileConfig, EXCLUSION_SENTENCES, exclusionOf, type ExclusionReason } from "./compile-config.js";
-import { categorizeComment, verificationIn } from "./categorize-comment.js";
-import { duplicateKey, plural, quote } from "./text.js";
+import { categorizeComment, verificationIn, type CommentCategoryResult } from "./categorize-comment.js";
+import { duplicateKey } from "./text.js";
+import { explainReview } from "./score-review-explain.js";
+import { KNOWS_FILES_LOGIT, NEWCOMER_EXPLANATION_LOGIT, reviewSubstance, type ReviewSubstance } from "./review-model.js";
 
 /** One comment of a review, as the scorer sees it. */
 export interface ReviewCommentInput {
@@ -104,6 +106,10 @@ export interface ReviewScore {
     duplicates: number;
     fastApproval: boolean;
     verified: boolean;
+    /** The model's probability (0–1) that the review is substantive, before the size adjustment. */
+    substance: number;
+    /** Units (comments, body) the model reads as findings. */
+    modelFindings: number;
   };
 }
 
@@ -127,26 +133,10 @@ const FINDINGS: ReadonlySet<CommentCategory> = new Set<CommentCategory>([
   "test-gap",
   "knowledge-transfer",
 ]);
-const CATEGORY_LABEL: Record<CommentCategory, [string, string]> = {
-  security: ["security issue", "security issues"],
-  defect: ["defect", "defects"],
-  performance: ["performance issue", "performance issues"],
-  design: ["design point", "design points"],
-  "test-gap": ["test gap", "test gaps"],
-  question: ["question", "questions"],
-  "knowledge-transfer": ["explanation", "explanations"],
-  nit: ["nit", "nits"],
-  praise: ["praise", "praise"],
-  "approval-only": ["approval", "approvals"],
-};
-const FINDING_ORDER: readonly CommentCategory[] = ["security", "defect", "performance", "design", "test-gap", "knowledge-transfer", "question"];
-
 /** Geometric decay of sorted points: the 2nd finding counts 75 %, the 3rd 56 %, … */
 const DECAY = 0.75;
 /** All nits, praise and unrecognised remarks together never add more than this. */
 const MINOR_CAP = 4;
-/** Raw points at which the curve reaches ~63 % for a mid-sized change. */
-const SCALE = 30;
 const VERIFY_POINTS = 9;
 const VERIFY_FIGURES_BONUS = 3;
 /**
@@ -211,7 +201,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
       body: null,
       ledToChange: [],
       evidence: [excluded === "ai-reviewer" || excluded === "bot" ? `${EXCLUSION_SENTENCES[excluded].slice(0, -1)} (${input.reviewer}).` : EXCLUSION_SENTENCES[excluded]],
-      signals: { rawPoints: 0, changedLines: null, sizeFactor: 1, findings: 0, minor: 0, duplicates: 0, fastApproval: false, verified: false },
+      signals: { rawPoints: 0, changedLines: null, sizeFactor: 1, findings: 0, minor: 0, duplicates: 0, fastApproval: false, verified: false, substance: 0, modelFindings: 0 },
     };
   }
 
@@ -224,6 +214,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
 
   const seen = new Set<string>();
   const scored: ScoredComment[] = new Array<ScoredComment>(commentsIn.length);
+  const categories: (CommentCategoryResult | undefined)[] = new Array<CommentCategoryResult | undefined>(commentsIn.length);
   const findingPoints: number[] = [];
   const counts: Partial<Record<CommentCategory, number>> = {};
   const changedIdx: number[] = [];
@@ -238,6 +229,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     const cm = commentsIn[i]!;
     const body = typeof cm.body === "string" ? cm.body : "";
     const cat = categorizeComment(body);
+    categories[i] = cat;
     const key = duplicateKey(cat.text.length > 0 ? cat.text : body);
     const duplicate = key.length > 0 && seen.has(key);
     if (key.length > 0) seen.add(key);
@@ -271,13 +263,17 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
 
   // The review body: a finding like any comment, or a statement of what was verified.
   let bodyResult: ReviewScore["body"] = null;
+  let bodyCategory: CommentCategoryResult | null = null;
+  let bodyDuplicate = false;
   const bodyText = input.body ?? "";
   let verified = false;
   let verifiedFigures = false;
   if (bodyText.trim().length > 0) {
     const cat = categorizeComment(bodyText);
+    bodyCategory = cat;
     const key = duplicateKey(cat.text);
     const duplicate = key.length > 0 && seen.has(key);
+    bodyDuplicate = duplicate;
     const v = verificationIn(cat.text);
     let points = duplicate ? 0 : pointsFor(cat.category, cat.words, false, 0);
     if (v) {
@@ -319,24 +315,41 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   raw += Math.min(MINOR_CAP, minorPoints);
   if (state === "APPROVED" && !fastApproval) raw += APPROVAL_POINTS;
   const sizeFactor = sizeFactorOf(lines, docsOnly);
-  let score = fastApproval ? 0 : Math.round(100 * (1 - Math.exp(-raw / (SCALE * sizeFactor))));
+
+  // The score is the model's probability that the review is substantive (review-model.ts),
+  // shifted on the logit scale for the size of the change: more is expected of a large one.
+  const substance = reviewSubstance(commentsIn, bodyText, state, {
+    pre: { categories, duplicates: scored.map((sc) => sc.duplicate), body: bodyCategory, bodyDuplicate },
+    verified: verified ? { figures: verifiedFigures } : null,
+    adjust: (u) => {
+      if (u.index < 0) return 0;
+      const sc = scored[u.index];
+      if (!sc) return 0;
+      let z = 0;
+      if (knowsFiles && FINDINGS.has(sc.category)) z += KNOWS_FILES_LOGIT;
+      if (newcomerAuthor && sc.explains) z += NEWCOMER_EXPLANATION_LOGIT;
+      return z;
+    },
+  });
+  let score = fastApproval ? 0 : scoreOf(substance, sizeFactor);
 
   let level: ReviewLevel;
   const majorFixed = scored.some((sc) => sc !== undefined && sc.ledToChange && MAJOR.has(sc.category) && sc.recognised);
-  const deepBasis = findings + unclassifiedLed + (verified ? 1 : 0) >= 2 || (majorFixed && (lines === null || lines >= DEEP_SINGLE_FINDING_MIN_LINES));
-  // A finding, a comment that changed the code, or a statement of what the reviewer verified.
-  const substantiveBasis = findings > 0 || questionsLedToChange > 0 || unclassifiedLed > 0 || verified;
+  const modelFindings = substance.findings;
+  // (A verified body is already one of the model's findings: its floor puts it there.)
+  const deepBasis = modelFindings >= 2 || (majorFixed && (lines === null || lines >= DEEP_SINGLE_FINDING_MIN_LINES));
+  // A unit the model reads as a finding, or a statement of what the reviewer verified.
+  const substantiveBasis = modelFindings > 0 || verified;
   if (fastApproval) level = "rubber-stamp";
-  else if (score >= t.reviewDeepScore && findings > 0 && deepBasis) level = "deep";
+  else if (score >= t.reviewDeepScore && modelFindings > 0 && deepBasis) level = "deep";
   else if (score >= t.reviewSubstantiveScore && substantiveBasis) level = "substantive";
   else if (findingPoints.length > 0 || minorPoints > 0 || verified) level = "light";
   else level = "rubber-stamp";
-  // Without a finding the score stays below the substantive cut-off, whatever the volume; and
-  // without what makes a review deep, below the deep cut-off: a score never outranks its level.
-  if (!substantiveBasis && score >= t.reviewSubstantiveScore) score = Math.max(0, t.reviewSubstantiveScore - 1);
-  if (level === "substantive" && score >= t.reviewDeepScore) score = Math.max(0, t.reviewDeepScore - 1);
+  // Each level has its band of scores, and the model's score places the review inside it:
+  // a score never outranks its level, and reviews of one level keep their order.
+  score = bandedScore(score, level, t.reviewSubstantiveScore, t.reviewDeepScore);
 
-  const evidence = explain({
+  const evidence = explainReview({
     input,
     scored,
     counts,
@@ -354,6 +367,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     newcomerAuthor,
     state,
     level,
+    substance,
   });
 
   return {
@@ -364,7 +378,18 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     body: bodyResult,
     ledToChange: changedIdx,
     evidence,
-    signals: { rawPoints: round2(raw), changedLines: lines, sizeFactor: round2(sizeFactor), findings, minor, duplicates, fastApproval, verified },
+    signals: {
+      rawPoints: round2(raw),
+      changedLines: lines,
+      sizeFactor: round2(sizeFactor),
+      findings,
+      minor,
+      duplicates,
+      fastApproval,
+      verified,
+      substance: round3(substance.probability),
+      modelFindings,
+    },
   };
 }
 
@@ -376,79 +401,27 @@ function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function where(cm: ReviewCommentInput): string {
-  if (!cm.path) return "in the conversation";
-  return `at ${typeof cm.line === "number" ? `${cm.path}:${cm.line}` : cm.path}`;
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
 }
 
-interface ExplainInput {
-  input: ReviewInput;
-  scored: ScoredComment[];
-  counts: Partial<Record<CommentCategory, number>>;
-  changedIdx: number[];
-  commentsIn: ReviewCommentInput[];
-  duplicates: number;
-  minor: number;
-  lines: number | null;
-  docsOnly: boolean;
-  fastApproval: boolean;
-  verified: boolean;
-  verifiedFigures: boolean;
-  bodyText: string;
-  knowsFiles: boolean;
-  newcomerAuthor: boolean;
-  state: string;
-  level: ReviewLevel;
+/** Logit shift per unit of ln(size factor): a 2,000-line change needs clearly more to score the same. */
+const SIZE_LOGIT = 1.5;
+
+function scoreOf(s: ReviewSubstance, sizeFactor: number): number {
+  const p = s.probability;
+  if (p <= 0) return 0;
+  if (p >= 1) return 100;
+  const z = Math.log(p / (1 - p)) - SIZE_LOGIT * Math.log(sizeFactor);
+  return Math.round(100 / (1 + Math.exp(-z)));
 }
 
-function explain(x: ExplainInput): string[] {
-  const out: string[] = [];
-  const sizeText = x.lines !== null ? `${plural(x.lines, "changed line")}` : "a change of unknown size";
-  if (x.fastApproval) {
-    const secs = x.input.submittedSecondsAfterOpen ?? 0;
-    out.push(`Approved ${sizeText} ${plural(Math.round(secs), "second")} after the pull request opened, with no comments: too fast to have read it (rubber stamp).`);
+/** Maps a 0–100 score into its level's band: light and rubber-stamp [0, substantive), substantive [substantive, deep), deep [deep, 100]. */
+function bandedScore(score: number, level: ReviewLevel, substantiveCut: number, deepCut: number): number {
+  if (level === "deep") return Math.max(deepCut, score);
+  if (level === "substantive") {
+    const within = Math.max(0, Math.min(1, (score - substantiveCut) / (100 - substantiveCut)));
+    return substantiveCut + Math.round(within * Math.max(0, deepCut - 1 - substantiveCut));
   }
-  const parts: string[] = [];
-  let findingTotal = 0;
-  for (const cat of FINDING_ORDER) {
-    const n = x.counts[cat] ?? 0;
-    if (n > 0) {
-      const [one, many] = CATEGORY_LABEL[cat];
-      parts.push(`${n} ${n === 1 ? one : many}`);
-      findingTotal += n;
-    }
-  }
-  if (findingTotal > 0) out.push(`Raised ${parts.join(", ")}.`);
-  for (const i of x.changedIdx.slice(0, 5)) {
-    const cm = x.commentsIn[i]!;
-    const sc = x.scored[i]!;
-    const how = cm.changeEvidence ? ` (${cm.changeEvidence})` : "";
-    const label = sc.recognised ? CATEGORY_LABEL[sc.category][0] : "a remark the detector could not classify";
-    out.push(`Comment ${where(cm)} (${label}) led to a change${how}: ${quote(cm.body, 100)}`);
-  }
-  if (x.changedIdx.length > 5) out.push(`${plural(x.changedIdx.length - 5, "more comment")} led to changes.`);
-  if (x.changedIdx.length === 0 && findingTotal > 0) out.push("No comment is known to have led to a change (not measurable from the data given, or none did).");
-  const nits = x.counts.nit ?? 0;
-  if (nits > 0) out.push(`${plural(nits, "minor remark")} (style, typos, wording, or nothing recognisable): counted as minor, a few points at most in total.`);
-  const praise = x.counts.praise ?? 0;
-  if (praise > 0) out.push(`${plural(praise, "comment")} of praise or “LGTM”: adds nothing to the score.`);
-  if (x.duplicates > 0) out.push(`${plural(x.duplicates, "repeated comment")} ignored (same text as an earlier comment).`);
-  if (x.verified) {
-    out.push(`The review states what was verified${x.verifiedFigures ? ", with figures" : ""}: ${quote(x.bodyText, 140)}`);
-  }
-  if (x.state === "APPROVED" && x.commentsIn.length === 0 && !x.verified && !x.fastApproval && x.bodyText.trim().length === 0) {
-    out.push("Approved without comments; nothing in the review shows what was checked.");
-  }
-  if (x.state === "CHANGES_REQUESTED") out.push("Requested changes before merge.");
-  if (x.newcomerAuthor && (x.counts["knowledge-transfer"] ?? 0) > 0) {
-    out.push("The author is a first-time contributor: explanations count for more.");
-  }
-  if (x.knowsFiles) {
-    const n = x.input.reviewerPriorChangesToSamePaths ?? 0;
-    out.push(`The reviewer had changed these files before (${plural(n, "earlier pull request")}).`);
-  }
-  if (x.docsOnly) out.push("Docs-only change: less depth is expected, and the score is scaled for it.");
-  else if (x.lines !== null && x.lines >= 500) out.push(`Scaled for the size of the change (${sizeText}): more depth is expected of a large change.`);
-  if (x.lines === null) out.push("Size of the change unknown: not normalised.");
-  return out;
+  return Math.round((score / 100) * Math.max(0, substantiveCut - 1));
 }

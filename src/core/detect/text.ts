@@ -112,3 +112,92 @@ export function humanDuration(ms: number): string {
   if (hours < 48) return plural(Math.round(hours), "hour");
   return plural(Math.round(hours / 24), "day");
 }
+
+// ── Normalised text for findings ─────────────────────────────────────────
+
+const INLINE_CODE_N = /`[^`\n]+`/g;
+const MD_LINK = /!?\[([^\]\n]{0,300})\]\((?:[^()\s]|\([^()\s]*\)){1,2000}\)/g;
+const URL = /\b(?:https?:\/\/|www\.)[^\s<>()"'`]+/gi;
+
+const NEGATION = /\b(?:no|not|never|nothing|none|without|nor|cannot|no longer|hardly)\b|n['’]t\b/i;
+const CLAUSE_END = /[,;:.!?()\n—–]/;
+/** Counts stop here: repeating a word never adds more. */
+export const WORDS_CAP = 120;
+
+export interface UnitText {
+  /** The prose a finding is read from: code, quotes, link targets removed. */
+  prose: string;
+  codeBlocks: number;
+  inlineCode: number;
+  links: number;
+}
+
+/** Normalises one comment body (see the file comment). Linear in the body's length. */
+export function normaliseText(body: string): UnitText {
+  let text = body;
+  let codeBlocks = 0;
+  let inlineCode = 0;
+  let links = 0;
+  if (text.includes("<!--")) text = text.replace(HTML_COMMENT, " ");
+  if (text.includes("```")) {
+    text = text.replace(FENCED_CODE, () => {
+      codeBlocks++;
+      return " ";
+    });
+  }
+  if (text.includes("`")) {
+    text = text.replace(INLINE_CODE_N, () => {
+      inlineCode++;
+      return " x ";
+    });
+  }
+  if (text.includes(">")) text = text.replace(QUOTE_LINE, " ");
+  if (text.includes("](")) {
+    text = text.replace(MD_LINK, (_m, label: string) => {
+      links++;
+      return ` ${label} `;
+    });
+  }
+  if (text.includes("://") || text.includes("www.")) {
+    text = text.replace(URL, () => {
+      links++;
+      return " ";
+    });
+  }
+  return { prose: text, codeBlocks, inlineCode, links };
+}
+
+/** True when `re` (non-global) matches somewhere in `text` not preceded by a negation in the same clause. */
+export function matchesUnnegated(re: RegExp, text: string): { any: boolean; unnegated: boolean } {
+  const g = globalOf(re);
+  g.lastIndex = 0;
+  let any = false;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = g.exec(text)) !== null && guard++ < 50) {
+    any = true;
+    if (!negatedBefore(text, m.index)) return { any, unnegated: true };
+    if (m[0].length === 0) g.lastIndex++;
+  }
+  return { any, unnegated: false };
+}
+
+function negatedBefore(text: string, at: number): boolean {
+  const start = Math.max(0, at - 48);
+  let window = text.slice(start, at);
+  for (let i = window.length - 1; i >= 0; i--) {
+    if (CLAUSE_END.test(window[i]!)) {
+      window = window.slice(i + 1);
+      break;
+    }
+  }
+  return NEGATION.test(window);
+}
+
+const GLOBALS = new Map<RegExp, RegExp>();
+function globalOf(re: RegExp): RegExp {
+  let g = GLOBALS.get(re);
+  if (!g) GLOBALS.set(re, (g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`)));
+  return g;
+}
+

@@ -294,9 +294,12 @@ describe("scoreReview: what counts as deep, and remarks the patterns miss", () =
     expect(scoreReview(review({ pr: medium, comments: [{ body: "hmm, not sure", ledToChange: true, path: "src/a.ts" }] })).level).toBe("light");
   });
 
-  it("an approval that says what was verified, with figures, is substantive on a small change and light on a huge one", () => {
+  it("an approval that says what was verified, with figures, is substantive, and scores less on a huge change", () => {
     const body = "Ran the migration against a prod snapshot: 4 s, no locks taken.";
-    expect(scoreReview(review({ state: "APPROVED", body, pr: { additions: 8, deletions: 1 }, submittedSecondsAfterOpen: 4000 })).level).toBe("substantive");
-    expect(scoreReview(review({ state: "APPROVED", body, pr: { additions: 1200, deletions: 300 }, submittedSecondsAfterOpen: 4000 })).level).toBe("light");
+    const small = scoreReview(review({ state: "APPROVED", body, pr: { additions: 8, deletions: 1 }, submittedSecondsAfterOpen: 4000 }));
+    const huge = scoreReview(review({ state: "APPROVED", body, pr: { additions: 1200, deletions: 300 }, submittedSecondsAfterOpen: 4000 }));
+    expect(small.level).toBe("substantive");
+    expect(huge.level).toBe("substantive");
+    expect(huge.score).toBeLessThan(small.score);
   });
 });
