@@ -9,6 +9,7 @@
  * process, and a section that throws is reported and makes the exit code 1.
  */
 import { pathToFileURL } from "node:url";
+import { runCommitEval } from "./eval/commits-eval.js";
 import { runReviewEval } from "./eval/reviews-eval.js";
 
 export interface EvalOptions {
@@ -18,7 +19,10 @@ export interface EvalOptions {
 export type EvalSection = (options: EvalOptions) => Promise<unknown>;
 
 /** The sections, in the order they print. A new section is one import and one entry here. */
-export const SECTIONS: readonly [string, EvalSection][] = [["reviews", runReviewEval]];
+export const SECTIONS: readonly [string, EvalSection][] = [
+  ["reviews", runReviewEval],
+  ["commits", runCommitEval],
+];
 
 export async function runEval(argv: readonly string[], print: (line: string) => void): Promise<number> {
   const unknown = argv.filter((a) => a !== "--fixture");
