@@ -122,6 +122,15 @@ export async function buildPrComment(deps: Pick<PrCommentDeps, "db" | "clients" 
     .selectFrom("annotations")
     .selectAll()
     .where("deleted_at", "is", null)
+    // Only what was said on GitHub, in a repository of this pull request's own installation: words
+    // written on the dashboard (no repository) stay in reports, and no other tenant's reach this comment.
+    .where("repository_id", "is not", null)
+    .where("repository_id", "in", (eb) =>
+      eb
+        .selectFrom("repositories as same")
+        .select("same.id")
+        .where("same.installation_id", "=", (eb2) => eb2.selectFrom("repositories as own").select("own.installation_id").where("own.id", "=", repositoryId)),
+    )
     .where((eb) =>
       eb.or([
         eb("link", "=", here),

@@ -138,6 +138,50 @@ describe("syncPrComment", () => {
     expect(fake.writes).toHaveLength(1);
   });
 
+  it("holds only what was said on GitHub in this installation: no dashboard words, nothing from another organisation", async () => {
+    await mergedPr(30);
+    await contribution(30, "review", "maya", 1);
+    const OTHER = 97_200_099;
+    await database.db
+      .insertInto("repositories")
+      .values({ id: OTHER, installation_id: INSTALLATION + 1, owner_login: "initech", name: "web", full_name: "initech/web", private: false, default_branch: "main", html_url: "https://github.com/initech/web", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
+      .execute();
+    const note = (id: string, text: string, repositoryId: number | null, fullName: string | null, source: string | null) => ({
+      id,
+      kind: "claim",
+      author_id: 2,
+      author_login: "lena",
+      subject_person_id: 2,
+      subject_person_login: "lena",
+      contribution_key: null,
+      link: "https://github.com/acme/api/pull/30",
+      text,
+      source_url: source,
+      repository_id: repositoryId,
+      repository_full_name: fullName,
+      repository_private: false,
+      created_at: "2026-08-31T10:00:00Z",
+      deleted_at: null,
+      author_association: "MEMBER",
+      installation_id: repositoryId === null ? INSTALLATION : null,
+    });
+    await database.db
+      .insertInto("annotations")
+      .values([
+        note("web:1", "written on the dashboard only", null, null, null),
+        note("c:2", "said in another organisation", OTHER, "initech/web", "https://github.com/initech/web/issues/1#issuecomment-2"),
+        note("c:3", "said in this repository", REPO, "acme/api", "https://github.com/acme/api/issues/4#issuecomment-3"),
+      ] as never)
+      .execute();
+    expect(await syncPrComment(deps(), job(30))).toBe("created");
+    expect(evidence(30)).toHaveLength(1);
+    const body = evidence(30)[0]!.body;
+    expect(body).toContain("said in this repository");
+    expect(body).not.toContain("written on the dashboard only");
+    expect(body).not.toContain("said in another organisation");
+    expect(body).not.toContain("initech");
+  });
+
   it("a comment someone deleted is not posted again", async () => {
     fake.comments = fake.comments.filter((c) => c.id !== 12);
     await contribution(1, "docs", "lee", 2, { detail: JSON.stringify({ lines: 40, share: 0.5 }) });

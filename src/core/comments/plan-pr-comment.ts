@@ -126,7 +126,9 @@ export function planPrComment(input: PrCommentInput): PrCommentPlan | null {
   const hidden = (id: number) => input.optedOut.ids.has(id) || input.botIds.has(id);
   const scrub = scrubber(input.optedOut.logins);
   // What the comment's readers may see: this repository's items, and public ones.
-  const visible = (repositoryId: number | null, isPrivate: boolean) => repositoryId === input.pullRequest.repositoryId || !isPrivate;
+  // Said in this repository, or in a public one. Nothing without a repository (words written on the
+  // dashboard are for reports, not for GitHub).
+  const visible = (repositoryId: number | null, isPrivate: boolean) => repositoryId !== null && (repositoryId === input.pullRequest.repositoryId || !isPrivate);
 
   const items: PlanItem[] = [];
   for (const c of input.contributions) {
