@@ -26,7 +26,7 @@ import { Probot } from "probot";
 import { unsungApp } from "../src/app.js";
 import { ApiClient } from "../src/github/api-client.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../src/server/create-server.js";
-import { Metrics } from "../src/server/metrics.js";
+import { createQuietLogger } from "../src/server/quiet-log.js";
 import { postSigned } from "../src/server/post-signed.js";
 import { createDeliveryRecorder } from "../src/services/record-delivery.js";
 import { sweepDeliveries, type SweepResult } from "../src/services/sweep-deliveries.js";
@@ -128,7 +128,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     probot,
     appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id) }),
     db: serverDb.db,
-    metrics: new Metrics(),
+    secret: SECRET,
+    log: createQuietLogger({ level: "fatal" }),
     maxBodyBytes: 25 * 1024 * 1024,
     rawBodies,
   });

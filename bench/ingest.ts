@@ -33,12 +33,14 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
+import pg from "pg";
 import { createNodeMiddleware, Probot, type ApplicationFunction } from "probot";
 import { unsungApp } from "../src/app.js";
 import { runWorker, workerDeps, type Runtime } from "../src/cli/runtime.js";
 import { readEnv } from "../src/config/env.js";
 import { createHttpServer } from "../src/server/create-server.js";
-import { Metrics } from "../src/server/metrics.js";
+import { deliveriesStored, metricValue } from "../src/server/metrics.js";
+import { createQuietLogger } from "../src/server/quiet-log.js";
 import { createDeliveryRecorder } from "../src/services/record-delivery.js";
 import { openIntakeDb } from "../src/store/open-database.js";
 import type { DB } from "../src/store/schema.js";
@@ -58,6 +60,8 @@ const flags = numberFlags(process.argv.slice(2), {
   "rate-seconds": 6,
   deliveries: 5_000,
   "worker-concurrency": 4,
+  /** Store statements the intake recorder runs at once (its default is 3). */
+  "in-flight": 3,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
@@ -129,14 +133,37 @@ async function bareProbot(): Promise<http.Server> {
   });
 }
 
-/** Unsung's server composed exactly as `unsung serve` composes it (raw bodies handed to the store). */
-async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<{ server: http.Server; metrics: Metrics }> {
+/**
+ * The naive peer: what a developer would write to keep webhooks — Probot's
+ * own middleware, and in the handler one INSERT of the JSON payload (jsonb)
+ * per event through a pg Pool of 10, no queue, no batching.
+ */
+async function naivePeer(url: string): Promise<{ server: http.Server; pool: pg.Pool }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  await pool.query("create table if not exists webhook_events (id text primary key, name text not null, payload jsonb not null, received_at timestamptz not null default now())");
   const probot = new Probot({ githubToken: "bench", secret: SECRET, logLevel: "fatal" });
-  const metrics = new Metrics();
+  const appFn: ApplicationFunction = (app) => {
+    app.onAny(async (context) => {
+      const c = context as unknown as { id: string; name: string; payload: unknown };
+      await pool.query("insert into webhook_events (id, name, payload) values ($1, $2, $3) on conflict (id) do nothing", [c.id, c.name, c.payload]);
+    });
+  };
+  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOKS });
+  const server = http.createServer((req, res) => {
+    void middleware(req, res, () => {
+      res.writeHead(404).end();
+    });
+  });
+  return { server, pool };
+}
+
+/** Unsung's server composed exactly as `unsung serve` composes it (raw bodies handed to the store). */
+async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<http.Server> {
+  const log = createQuietLogger({ level: "fatal" });
+  const probot = new Probot({ githubToken: "bench", secret: SECRET, log });
   const rawBodies = new Map<string, string>();
-  const appFn = unsungApp({ record, rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => metrics.inc("unsung_deliveries_received_total", { outcome: o }) });
-  const server = await createHttpServer({ probot, appFn, db, metrics, maxBodyBytes: 25 * 1024 * 1024, rawBodies });
-  return { server, metrics };
+  const appFn = unsungApp({ record, rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => deliveriesStored.inc({ outcome: o }) });
+  return createHttpServer({ probot, appFn, secret: SECRET, log, db, maxBodyBytes: 25 * 1024 * 1024, rawBodies });
 }
 
 // ---------------------------------------------------------------- main
@@ -164,6 +191,8 @@ async function main(): Promise<void> {
 
     let bare: LoadResult | null = null;
     let durable: LoadResult | null = null;
+    let naive: LoadResult | null = null;
+    let naiveOpen: LoadResult | null = null;
     if (!(flags.skip & 1)) {
       // (a) bare Probot
       const a = await bareProbot();
@@ -172,22 +201,32 @@ async function main(): Promise<void> {
       say(line("bare probot", bare));
       say(`  (body ${int(bare.bodyBytes)} bytes: pull_request.opened from @octokit/webhooks-examples, with an installation)`);
 
+      // (n) the naive peer: Probot + one jsonb INSERT per event
+      const peer = await naivePeer(bench.url);
+      const naiveUrl = await listen(peer.server);
+      naive = await send(closed(naiveUrl));
+      say(line("naive peer (Probot + one jsonb INSERT per event)", naive));
+      naiveOpen = await send({ kind: "open", url: naiveUrl, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
+      say(line(`naive peer at ${int(flags.rate)} events/s (open loop)`, naiveOpen));
+      await close(peer.server);
+      await peer.pool.end();
+
       // (a') Unsung's server, storing nothing
       const noop = await unsungServer(async () => "stored", bench.database.db);
-      const r = await send(closed(await listen(noop.server)));
-      await close(noop.server);
+      const r = await send(closed(await listen(noop)));
+      await close(noop);
       say(line("unsung server, no-op store (diagnostic)", r));
 
       // (b) Unsung storing durably, as `serve` wires it (intake pool of 10, batching recorder)
       const intake = openIntakeDb(bench.url);
       const env = readEnv({});
-      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
+      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { maxInFlight: flags["in-flight"] });
       const b = await unsungServer((d) => recorder.record(d), bench.database.db);
-      const url = await listen(b.server);
+      const url = await listen(b);
       durable = await send(closed(url));
       say(line("unsung durable (PostgreSQL)", durable));
       const stored = Number((await sql<{ n: string }>`select count(*) as n from deliveries`.execute(bench.database.db)).rows[0]?.n ?? 0);
-      say(`  stored ${int(stored)} deliveries; ${JSON.stringify(Object.fromEntries(b.metrics.counters))}`);
+      say(`  stored ${int(stored)} deliveries; stored ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "stored" }))} / duplicate ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" }))} by the metrics`);
       const ratio = durable.perSecond / bare.perSecond;
       say(`ratio durable/bare: ${ratio.toFixed(2)} (target ≥ 0.6: ${met(ratio >= 0.6)}); durable ≥ 1,000 events/s: ${met(durable.perSecond >= 1000)}`);
 
@@ -195,7 +234,14 @@ async function main(): Promise<void> {
       const open = await send({ kind: "open", url, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
       say(line(`unsung durable at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, open));
       say(`p99 at ${int(flags.rate)} events/s ≤ 50 ms: ${met(open.p99 <= 50 && open.errors === 0)}`);
-      await close(b.server);
+      if (naive && naiveOpen) {
+        const vsNaive = durable.perSecond / naive.perSecond;
+        say(
+          `Unsung/naive peer: ${vsNaive.toFixed(2)}× the events/s (${int(durable.perSecond)} vs ${int(naive.perSecond)}; target ≥ 1.5×: ${met(vsNaive >= 1.5)}), p99 ${ms(durable.p99)} vs ${ms(naive.p99)} ms closed loop, ${ms(open.p99)} vs ${ms(naiveOpen.p99)} ms at ${int(flags.rate)} events/s`,
+        );
+      }
+      await close(b);
+      await recorder.close();
       await intake.close();
 
     }

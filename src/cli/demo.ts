@@ -10,10 +10,11 @@ import { generateSampleOrg, SAMPLE_QUARTER } from "../demo/generate-sample-org.j
 import { recordedClientFactory, type Recording } from "../github/clients.js";
 import { REPORT_FORMATS, renderReport } from "../render/index.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
-import { Metrics } from "../server/metrics.js";
+import { createQuietLogger } from "../server/quiet-log.js";
 import { personReport, teamReport } from "../services/build-reports.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { rescore } from "../services/run-detectors.js";
+import { writeDemoComments } from "./demo-comments.js";
 import { migrateQueue } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase } from "../store/open-database.js";
@@ -60,16 +61,17 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
 
     // 1. Every delivery goes over HTTP, signed, into the same server `unsung serve` runs.
     const secret = randomBytes(16).toString("hex");
-    const probot = new Probot({ githubToken: "demo", secret, logLevel: "fatal" });
-    const metrics = new Metrics();
+    const log = createQuietLogger({ level: "fatal" });
+    const probot = new Probot({ githubToken: "demo", secret, log });
     const recorder = createDeliveryRecorder(database.db, env.UNSUNG_MAX_ATTEMPTS);
     const rawBodies = new Map<string, string>();
     const server = await createHttpServer({
       probot,
       rawBodies,
-      appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => metrics.inc("received", { outcome: o }) }),
+      appFn: unsungApp({ record: (d) => recorder.record(d), rawBodyOf: (id) => rawBodies.get(id) }),
+      secret,
+      log,
       db: database.db,
-      metrics,
       maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES,
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -83,6 +85,8 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
       }
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
+      await recorder.flush();
+      await recorder.close();
     }
     say(`Delivered over HTTP in ${secs(started)} s (${rejected} rejected).`);
 
@@ -104,9 +108,12 @@ export async function runDemo(io: CliIo, out: string, seed?: number): Promise<nu
       const model = await personReport(database.db, login, period.period, { kind: "all" }, now);
       for (const f of REPORT_FORMATS) await writeFile(path.join(out, `person-${login}.${f}`), renderReport(model, f));
     }
+    // 5. The evidence comment a few merged pull requests would get on GitHub (the demo writes nothing to GitHub).
+    const comments = await writeDemoComments({ db: database.db, clients, now: () => new Date() }, path.join(out, "comments"));
     say(`\nWrote ${(sample.engineers.length + 1) * REPORT_FORMATS.length} reports to ${out}/ in ${secs(started)} s:`);
     say(`  ${path.join(out, "team.html")}   the team's review depth and how glue work is spread`);
     say(`  ${path.join(out, `person-${sample.engineers[0]}.html`)}   an engineer's evidence packet (one per engineer, also .md/.csv/.json)`);
+    say(`  ${path.join(out, "comments")}/   the evidence comment ${comments.written} merged pull requests would get (${comments.withComment} of ${comments.merged} merged pull requests have notable glue work)`);
     say(`\nWhat the reports should show:`);
     for (const line of sample.story) say(`  - ${line}`);
     return stats.deliveries.failed ? 1 : 0;

@@ -17,6 +17,7 @@ import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
 import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
 import { createDetectorRunner } from "../services/run-detectors.js";
+import type { GitHubWriteSettings } from "../services/github-writes.js";
 import type { CliIo } from "./io.js";
 
 export interface Runtime {
@@ -66,6 +67,8 @@ export interface WorkerOptions {
   backfill?: Partial<Omit<BackfillJobDeps, "db" | "auth">>;
   /** The app's JWT, for the redelivery sweeper; without it the sweep does nothing. */
   appAuth?: AuthProvider;
+  /** Write evidence comments and command answers to GitHub (the live app); off for replays and the demo. */
+  githubWrites?: GitHubWriteSettings;
 }
 
 export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: WorkerOptions = {}): WorkerDeps {
@@ -75,6 +78,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
     now: () => new Date(),
     detectDebounceSeconds: opts.debounceSeconds ?? rt.env.UNSUNG_DETECT_DEBOUNCE_SECONDS,
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
+    textRetentionDays: rt.env.UNSUNG_TEXT_RETENTION_DAYS,
     erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
     jobTimeLimitMs: rt.env.UNSUNG_JOB_TIME_LIMIT_SECONDS * 1000,
   };
@@ -96,7 +100,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
   const sweep = appAuth
     ? () => sweepDeliveries({ db: rt.database.db, api: new ApiClient({ baseUrl: apiBaseUrl(rt.env), auth: appAuth, policy: { maxInlineWaitMs: 30_000 }, userAgent: "unsung" }), now: base.now })
     : undefined;
-  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill, ...(sweep ? { sweepDeliveries: sweep } : {}) };
+  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, ...(opts.githubWrites ? { githubWrites: opts.githubWrites } : {}), backfill, ...(sweep ? { sweepDeliveries: sweep } : {}) };
 }
 
 /** The app's JWT from a Probot app with credentials (for the redelivery sweeper). */

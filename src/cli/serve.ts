@@ -5,9 +5,11 @@ import { unsungApp } from "../app.js";
 import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
-import { Metrics } from "../server/metrics.js";
+import { deliveriesStored } from "../server/metrics.js";
+import { createQuietLogger } from "../server/quiet-log.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
+import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
 import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
@@ -33,27 +35,37 @@ export const run: CommandRunner = async (args, io) => {
   if (!env.hasGitHubCredentials) io.stderr.write(SETUP_HINT + "\n");
   if (!env.WEBHOOK_SECRET) io.stderr.write("WEBHOOK_SECRET is not set: every webhook will be rejected until it is.\n");
   const secret = env.WEBHOOK_SECRET ?? randomBytes(32).toString("hex");
-  const logLevel = env.LOG_LEVEL;
+  // One logger for the server and Probot, whose serializers never print a payload or body.
+  const log = createQuietLogger({ level: env.LOG_LEVEL });
   const probot = env.hasGitHubCredentials
-    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, secret, logLevel, baseUrl: apiBaseUrl(env) })
-    : new Probot({ githubToken: "unconfigured", secret, logLevel });
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, secret, log, baseUrl: apiBaseUrl(env) })
+    : new Probot({ githubToken: "unconfigured", secret, log });
   const intake = openIntakeDb(rt.database.connectionString);
-  const metrics = new Metrics();
-  const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS);
+  const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { onDispatchError: (err) => log.error({ err }, "stored deliveries not yet queued; retried in a few seconds") });
   const rawBodies = new Map<string, string>();
   const appFn = unsungApp({
     record: (d) => recorder.record(d),
     rawBodyOf: (id) => rawBodies.get(id),
-    onRecorded: (outcome) => metrics.inc("unsung_deliveries_received_total", { outcome }),
+    onRecorded: (outcome) => deliveriesStored.inc({ outcome }),
   });
-  const server = await createHttpServer({ probot, appFn, db: rt.database.db, metrics, maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES, rawBodies });
+  const server = await createHttpServer({
+    probot,
+    appFn,
+    secret,
+    log,
+    db: rt.database.db,
+    maxBodyBytes: env.UNSUNG_MAX_BODY_BYTES,
+    rawBodies,
+    admission: { perSource: env.UNSUNG_INTAKE_PER_SOURCE, largeTotal: env.UNSUNG_INTAKE_LARGE_CONCURRENCY, largePerSource: Math.max(1, Math.ceil(env.UNSUNG_INTAKE_LARGE_CONCURRENCY / 2)) },
+    trustedProxyHops: env.UNSUNG_TRUSTED_PROXY_HOPS,
+  });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(env.PORT, env.HOST, resolve));
   const port = (server.address() as AddressInfo).port;
   io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
 
   const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = env.UNSUNG_RUN_WORKER
-    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true })
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true })
     : null;
 
   await new Promise<void>((resolve) => {
@@ -63,6 +75,8 @@ export const run: CommandRunner = async (args, io) => {
   });
   io.stdout.write("shutting down\n");
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  await recorder.flush();
+  await recorder.close();
   await worker?.stop();
   await intake.close();
   await rt.close();

@@ -42,8 +42,16 @@ const schema = z.object({
   UNSUNG_DATA_DIR: z.string().default(".unsung/data"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   UNSUNG_MAX_BODY_BYTES: int(25 * 1024 * 1024, 1024, 100 * 1024 * 1024),
-  /** Days to keep raw payloads of processed deliveries (0 keeps them forever). */
+  /** Webhook requests one client address may have in flight at once (more are answered 429 without being read). */
+  UNSUNG_INTAKE_PER_SOURCE: int(256, 1, 10_000),
+  /** Webhook bodies over 1 MiB read at once, in all (at most 2 per client address); more are answered 503 without being read. */
+  UNSUNG_INTAKE_LARGE_CONCURRENCY: int(4, 1, 64),
+  /** Reverse proxies in front of `serve` whose X-Forwarded-For entries are trusted to name the client (0: the peer address). */
+  UNSUNG_TRUSTED_PROXY_HOPS: int(0, 0, 10),
+  /** Days to keep raw payloads of processed, ignored and failed (parked) deliveries (0 keeps them forever). */
   UNSUNG_PAYLOAD_RETENTION_DAYS: int(90, 0, 3650),
+  /** Days to keep pull request patches and review/comment bodies after their subject's last update (0 keeps them forever). */
+  UNSUNG_TEXT_RETENTION_DAYS: int(730, 0, 3650),
   /**
    * Days between an uninstall (or a repository removed from the installation) and the erasure of its
    * data; a re-install within them cancels it. 0: erased at the next run of the erasure job.

@@ -162,6 +162,23 @@ const BackfillSchema = z
   .optional()
   .describe("Reading the past: how far back pull requests, issues and CI runs are fetched from GitHub's API.");
 
+/** Evidence comments on merged pull requests, when not configured (src/services/sync-pr-comment.ts). */
+export const COMMENT_MODES = ["full", "summary", "off"] as const;
+export type CommentMode = (typeof COMMENT_MODES)[number];
+export const DEFAULT_COMMENTS = Object.freeze({ mode: "full" as CommentMode, minScore: 30, reviewLevel: "substantive" as "light" | "substantive" | "deep" });
+
+const CommentThresholdsSchema = z
+  .strictObject({
+    minScore: score("Work other than reviews (docs, runbooks, CI, templates, flaky-test fixes, mentoring, pairing, triage) is named in the comment at or above this score (0–100).", DEFAULT_COMMENTS.minScore),
+    reviewLevel: z
+      .enum(["light", "substantive", "deep"])
+      .optional()
+      .describe(`Reviews are named in the comment at or above this depth level. Default "${DEFAULT_COMMENTS.reviewLevel}".`)
+      .meta({ default: DEFAULT_COMMENTS.reviewLevel }),
+  })
+  .optional()
+  .describe("What counts as notable enough for the evidence comment. A pull request with nothing notable gets no comment.");
+
 /** The schema of `.github/unsung.yml`. */
 export const UnsungConfigSchema = z
   .strictObject({
@@ -194,6 +211,14 @@ export const UnsungConfigSchema = z
     thresholds: ThresholdsSchema,
     windows: WindowsSchema,
     backfill: BackfillSchema,
+    comments: z
+      .enum(COMMENT_MODES)
+      .optional()
+      .describe(
+        'The evidence comment on merged pull requests with notable glue work: "full" (each item with why it counts and its proof), "summary" (one line per person and kind of work), or "off" (no comment). Default "full".',
+      )
+      .meta({ default: DEFAULT_COMMENTS.mode }),
+    commentThresholds: CommentThresholdsSchema,
     flakyKeywords: z
       .array(z.string().min(2).max(60))
       .max(200)
@@ -652,6 +677,15 @@ export function reportSettingsOf(config: UnsungConfig | null): { ranking: boolea
   return {
     ranking: config?.reports?.ranking ?? DEFAULT_REPORTS.ranking,
     previousPeriodComparison: config?.reports?.previousPeriodComparison ?? DEFAULT_REPORTS.previousPeriodComparison,
+  };
+}
+
+/** Evidence-comment settings, defaults filled in. */
+export function commentSettingsOf(config: UnsungConfig | null): { mode: CommentMode; minScore: number; reviewLevel: "light" | "substantive" | "deep" } {
+  return {
+    mode: config?.comments ?? DEFAULT_COMMENTS.mode,
+    minScore: config?.commentThresholds?.minScore ?? DEFAULT_COMMENTS.minScore,
+    reviewLevel: config?.commentThresholds?.reviewLevel ?? DEFAULT_COMMENTS.reviewLevel,
   };
 }
 

@@ -26,6 +26,10 @@ export const TASK = {
   backfillRepository: "backfill-repository",
   /** Every ten minutes: ask GitHub to redeliver webhooks we failed or never stored (src/services/sweep-deliveries.ts). */
   sweepDeliveries: "sweep-deliveries",
+  /** The one evidence comment of a merged pull request: written, edited in place, or left alone (src/services/sync-pr-comment.ts). */
+  syncPrComment: "sync-pr-comment",
+  /** The reaction or reply a slash command gets (src/services/answer-command.ts). */
+  answerCommand: "answer-command",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 

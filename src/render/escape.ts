@@ -5,6 +5,8 @@
  * direction overrides that make text read differently from what it says.
  */
 
+import { stringify, type Options as StringifyOptions } from "csv-stringify/sync";
+
 /** Bidirectional controls (RLO, LRI, …): they can make hostile text display as something else. */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 /** Control characters other than tab, newline and carriage return. */
@@ -100,23 +102,52 @@ export function markdownLink(text: unknown, url: unknown, max = MAX_TITLE): stri
 }
 
 /**
- * One CSV cell (RFC 4180): quoted when needed, and a text cell that a
- * spreadsheet would read as a formula (starting with = + - @ tab or CR) gets a
- * leading apostrophe.
+ * What a spreadsheet could read as the start of a formula, after any leading
+ * blanks it skips: = + - @ and their full-width (＝ ＋ － ＠) and small-form
+ * (﹦ ﹢ ﹣ ﹫) twins, and the minus sign −. Blanks: spaces, tabs, line breaks,
+ * NBSP, the other Unicode spaces, the ideographic space and the BOM.
  */
-export function csvCell(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  if (typeof value === "boolean") return value ? "true" : "false";
-  let s = String(value).replace(BIDI_CONTROLS, "").replace(CONTROLS, "");
+const FORMULA_START = /^[\s\u00A0\u1680\u2000-\u200B\u2028\u2029\u202F\u205F\u3000\uFEFF]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B\u2212]/;
+
+/**
+ * A text cell's content, safe for a spreadsheet: controls and direction
+ * overrides removed, cut to what a cell holds, and a leading apostrophe when
+ * it would be evaluated as a formula — also when blanks come first, or it
+ * starts with a tab or line break (some spreadsheets trim those, then evaluate
+ * what follows).
+ */
+export function csvText(value: string): string {
+  let s = value.replace(BIDI_CONTROLS, "").replace(CONTROLS, "");
   if (s.length > MAX_CSV_CELL) s = cleanText(s, MAX_CSV_CELL);
-  // A leading newline is included: some spreadsheets trim it and then evaluate what follows.
-  if (/^[=+\-@\t\r\n]/.test(s)) s = `'${s}`;
-  if (/[",\r\n]/.test(s)) s = `"${s.replace(/"/g, '""')}"`;
+  if (FORMULA_START.test(s) || /^[\t\r\n]/.test(s)) s = `'${s}`;
   return s;
 }
 
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** csv-stringify's options: RFC 4180 with CRLF, every text cell through csvText, non-finite numbers blank. */
+const CSV_OPTIONS: StringifyOptions = {
+  record_delimiter: "windows",
+  // A bare CR or LF inside a cell is quoted too (csv-stringify alone quotes only the record delimiter).
+  quoted_match: /[\r\n]/,
+  cast: {
+    string: (v) => csvText(v),
+    number: (v) => (Number.isFinite(v) ? String(v) : ""),
+    boolean: (v) => (v ? "true" : "false"),
+  },
+};
+
+/** A whole CSV document (RFC 4180, CRLF-terminated records). */
+export function csvDocument(rows: ReadonlyArray<ReadonlyArray<CsvValue>>): string {
+  return stringify(rows as CsvValue[][], CSV_OPTIONS);
+}
+
 /** One CSV record, CRLF-terminated. */
-export function csvRow(values: ReadonlyArray<string | number | boolean | null | undefined>): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
+export function csvRow(values: ReadonlyArray<CsvValue>): string {
+  return csvDocument([values]);
+}
+
+/** One CSV cell, quoted when needed. */
+export function csvCell(value: CsvValue): string {
+  return csvRow([value]).replace(/\r\n$/, "");
 }

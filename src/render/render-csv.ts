@@ -1,6 +1,7 @@
 /**
  * CSV (RFC 4180, CRLF line ends) for spreadsheets and scripts. Text cells a
- * spreadsheet would evaluate as a formula are neutralised (see csvCell).
+ * spreadsheet would evaluate as a formula are neutralised (see csvText);
+ * quoting is csv-stringify's.
  *
  * Person: one row per piece of evidence (detected items, then the person's own
  * entries and peers' endorsements not attached to an item).
@@ -9,7 +10,7 @@
  */
 import { ALL_KINDS } from "../core/report/rubric.js";
 import type { AnnotationView, PersonReport, TeamReport } from "../core/report/report-model.js";
-import { csvRow, safeUrl } from "./escape.js";
+import { csvDocument, safeUrl, type CsvValue } from "./escape.js";
 
 export const PERSON_CSV_COLUMNS = [
   "source",
@@ -36,10 +37,10 @@ export const PERSON_CSV_COLUMNS = [
 ] as const;
 
 export function renderPersonCsv(report: PersonReport): string {
-  let out = csvRow([...PERSON_CSV_COLUMNS]);
+  const rows: CsvValue[][] = [[...PERSON_CSV_COLUMNS]];
   for (const category of report.categories) {
     for (const item of category.items) {
-      out += csvRow([
+      rows.push([
         "detected",
         category.name,
         item.kind,
@@ -65,7 +66,7 @@ export function renderPersonCsv(report: PersonReport): string {
     }
   }
   for (const v of [...report.ownWords, ...report.endorsements, ...report.otherDisputes]) {
-    out += csvRow([
+    rows.push([
       v.byPerson ? "self" : "peer",
       "",
       v.kind,
@@ -89,7 +90,7 @@ export function renderPersonCsv(report: PersonReport): string {
       null,
     ]);
   }
-  return out;
+  return csvDocument(rows);
 }
 
 function annotationText(v: AnnotationView): string {
@@ -115,11 +116,11 @@ export function renderTeamCsv(report: TeamReport): string {
     "review_load_reviews",
     "review_load_share",
   ];
-  let out = csvRow(header);
+  const rows: CsvValue[][] = [header];
   const depthOf = new Map(report.reviewDepth.rows.map((r) => [r.personId, r]));
   for (const p of report.people) {
     const r = depthOf.get(p.personId);
-    out += csvRow([
+    rows.push([
       p.login,
       p.name ?? "",
       p.items,
@@ -138,7 +139,7 @@ export function renderTeamCsv(report: TeamReport): string {
       r ? round(r.loadShare) : 0,
     ]);
   }
-  return out;
+  return csvDocument(rows);
 }
 
 function round(n: number): number {

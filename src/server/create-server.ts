@@ -1,21 +1,40 @@
 /**
- * The HTTP server, composed by hand so the order is explicit:
- * /healthz, /metrics, then the webhook route (size guard → Probot's
- * middleware, which verifies the signature and calls the app), then 404.
+ * The HTTP server, composed by hand so the order is explicit: /healthz,
+ * /metrics, then the webhook route, then 404.
+ *
+ * The webhook route, in order: headers (event, delivery id, signature header,
+ * content type, declared length) → per-source admission → the body read with
+ * a byte cap while its signature is computed → JSON → the app (through
+ * `probot.receive`, which only stores). A refusal before the body is read
+ * answers at once and closes the connection, so the body is never read.
+ * Log lines name the delivery id, event, source and reason, never the body.
  */
 import http from "node:http";
 import { sql, type Kysely } from "kysely";
-import { createNodeMiddleware, type ApplicationFunction, type Probot } from "probot";
+import type { Logger } from "pino";
+import type { ApplicationFunction, Probot } from "probot";
 import type { DB } from "../store/schema.js";
-import type { Metrics } from "./metrics.js";
+import { Admission, DEFAULT_ADMISSION, type AdmissionLimits } from "./admission.js";
+import { checkWebhookHeaders, REJECT_STATUS, type RejectReason } from "./check-headers.js";
+import { countRejected, deliveriesReceived, deliveriesStoreFailed, renderMetrics, withTimeout } from "./metrics.js";
+import { logSafe, RejectionLog, safeError } from "./quiet-log.js";
+import { readVerifiedBody } from "./read-verified-body.js";
 
 export interface ServerOptions {
   probot: Probot;
   appFn: ApplicationFunction;
+  /** The webhook secret (the same one Probot was given). */
+  secret: string;
   /** Used by /healthz and /metrics. */
   db: Kysely<DB>;
-  metrics: Metrics;
   maxBodyBytes: number;
+  /** The logger (src/server/quiet-log.ts); Probot should be given the same one. */
+  log: Logger;
+  admission?: Partial<AdmissionLimits>;
+  /** Proxies in front of the server whose X-Forwarded-For entries are trusted (0: the peer address is the source). */
+  trustedProxyHops?: number;
+  /** Longest time to receive a whole request, ms (Node's requestTimeout). */
+  requestTimeoutMs?: number;
   webhooksPath?: string;
   /** Filled with each request's body by delivery id while the app handles it, so it can be stored as received. */
   rawBodies?: Map<string, string>;
@@ -23,79 +42,98 @@ export interface ServerOptions {
 
 export const WEBHOOKS_PATH = "/api/github/webhooks";
 
-export async function createHttpServer(options: ServerOptions): Promise<http.Server> {
-  const webhooksPath = options.webhooksPath ?? WEBHOOKS_PATH;
-  const probotMiddleware = await createNodeMiddleware(options.appFn, { probot: options.probot, webhooksPath });
-  const { metrics } = options;
-
-  return http.createServer((req, res) => {
-    const url = (req.url ?? "/").split("?")[0];
-    if (url === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return void health(options.db, res);
-    if (url === "/metrics" && req.method === "GET") return void renderMetrics(options.db, metrics, res);
-    if (url === webhooksPath && req.method === "POST") return void webhook(req, res);
-    send(res, 404, { error: "not found" });
-  });
-
-  async function webhook(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readCapped(req, options.maxBodyBytes);
-    if (body === "too-large") {
-      metrics.inc("unsung_deliveries_received_total", { outcome: "rejected_too_large" });
-      // Close the connection: the rest of the body is not read.
-      res.setHeader("connection", "close");
-      send(res, 413, { error: `payload larger than ${options.maxBodyBytes} bytes` });
-      req.destroy();
-      return;
-    }
-    if (body === "aborted") return;
-    // Probot's middleware reads a string body instead of the stream.
-    (req as unknown as { body: string }).body = body;
-    const id = req.headers["x-github-delivery"];
-    const keep = typeof id === "string" && options.rawBodies && !options.rawBodies.has(id) ? id : null;
-    if (keep) options.rawBodies!.set(keep, body);
-    const done = new Promise<void>((resolve) => res.on("finish", resolve).on("close", resolve));
-    try {
-      await probotMiddleware(req, res, () => send(res, 404, { error: "not found" }));
-      await done;
-    } finally {
-      if (keep) options.rawBodies!.delete(keep);
-    }
-    const status = res.statusCode;
-    if (status >= 400) {
-      metrics.inc("unsung_deliveries_received_total", {
-        outcome: status === 415 ? "rejected_content_type" : status === 400 ? "rejected_bad_request" : "failed",
-      });
-    }
-  }
+/** The client address a request is counted against. */
+export function sourceOf(req: http.IncomingMessage, trustedProxyHops: number): string {
+  const peer = req.socket.remoteAddress ?? "unknown";
+  if (trustedProxyHops <= 0) return peer;
+  const forwarded = String(req.headers["x-forwarded-for"] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  // Each trusted proxy appends the address it saw: the entry before the last `hops` is the client.
+  return forwarded[forwarded.length - trustedProxyHops] ?? peer;
 }
 
-/** Reads at most `max` bytes; answers before buffering an oversized body. */
-function readCapped(req: http.IncomingMessage, max: number): Promise<string | "too-large" | "aborted"> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve("too-large");
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (v: string | "too-large" | "aborted") => {
-      if (!settled) {
-        settled = true;
-        resolve(v);
-      }
+export async function createHttpServer(options: ServerOptions): Promise<http.Server> {
+  const webhooksPath = options.webhooksPath ?? WEBHOOKS_PATH;
+  const { probot, log } = options;
+  await probot.load(options.appFn, { cwd: process.cwd(), addHandler: () => {} });
+  const admission = new Admission({ ...DEFAULT_ADMISSION, ...options.admission });
+  const rejections = new RejectionLog(log);
+  const hops = options.trustedProxyHops ?? 0;
+
+  const server = http.createServer((req, res) => {
+    const url = (req.url ?? "/").split("?")[0];
+    if (url === "/healthz" && (req.method === "GET" || req.method === "HEAD")) return void health(options.db, res);
+    if (url === "/metrics" && req.method === "GET") return void metrics(options.db, res);
+    if (url === webhooksPath && req.method === "POST") {
+      return void webhook(req, res).catch((err: unknown) => {
+        log.error({ err }, "webhook route failed");
+        send(res, 500, { error: "internal error" });
+      });
+    }
+    send(res, 404, { error: "not found" });
+  });
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.headersTimeout = Math.min(server.requestTimeout, 10_000);
+  return server;
+
+  function refuse(req: http.IncomingMessage, res: http.ServerResponse, reason: RejectReason, fields: Record<string, unknown>): void {
+    countRejected(reason);
+    rejections.note(reason, fields);
+    const status = REJECT_STATUS[reason];
+    if (!res.headersSent) {
+      const headers: Record<string, string> = { "content-type": "application/json", connection: "close" };
+      if (status === 429 || status === 503) headers["retry-after"] = "5";
+      res.writeHead(status, headers);
+      res.end(JSON.stringify({ error: reason }) + "\n");
+    }
+    // Whatever of the body is still unread stays unread.
+    if (!req.complete) res.once("finish", () => req.socket.destroy());
+  }
+
+  async function webhook(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    deliveriesReceived.inc();
+    const source = sourceOf(req, hops);
+    const h = checkWebhookHeaders(req.headers, options.maxBodyBytes);
+    const fields = {
+      delivery: logSafe(h.ok ? h.id : (h.id ?? req.headers["x-github-delivery"])),
+      event: logSafe(h.ok ? h.event : (h.event ?? req.headers["x-github-event"])),
+      source: logSafe(source),
+      length: logSafe(req.headers["content-length"], 16),
     };
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        req.removeAllListeners("data");
-        req.pause();
-        finish("too-large");
+    if (!h.ok) return refuse(req, res, h.reason, fields);
+    const admitted = admission.enter(source, h.length);
+    if ("refused" in admitted) return refuse(req, res, admitted.refused, fields);
+    const { ticket } = admitted;
+    const keep = options.rawBodies && !options.rawBodies.has(h.id) ? h.id : null;
+    try {
+      const read = await readVerifiedBody(req, { secret: options.secret, signature: h.signature, length: h.length, limit: options.maxBodyBytes, ticket });
+      if (!read.ok) return refuse(req, res, read.reason, fields);
+      const text = read.body.toString("utf8");
+      let payload: unknown;
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        return refuse(req, res, "malformed-json", fields);
+      }
+      if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return refuse(req, res, "not-an-object", fields);
+      if (keep) options.rawBodies!.set(keep, text);
+      try {
+        await probot.receive({ id: h.id, name: h.event as never, payload: payload as never });
+      } catch (err) {
+        deliveriesStoreFailed.inc();
+        log.error({ ...fields, reason: "store-failed", err }, "webhook not stored");
+        send(res, 500, { error: "not stored" });
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on("end", () => finish(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", () => finish("aborted"));
-    req.on("aborted", () => finish("aborted"));
-  });
+      log.debug(fields, "webhook stored");
+      send(res, 200, { ok: true });
+    } finally {
+      ticket.release();
+      if (keep) options.rawBodies!.delete(keep);
+    }
+  }
 }
 
 async function health(db: Kysely<DB>, res: http.ServerResponse): Promise<void> {
@@ -107,41 +145,14 @@ async function health(db: Kysely<DB>, res: http.ServerResponse): Promise<void> {
   }
 }
 
-async function renderMetrics(db: Kysely<DB>, metrics: Metrics, res: http.ServerResponse): Promise<void> {
-  const gauges: Parameters<Metrics["render"]>[0] = [{ name: "unsung_database_up", help: "1 when the database answered the scrape.", value: 1 }];
-  try {
-    const r = await withTimeout(
-      sql<{ status: string; n: number; oldest: string | null }>`
-        select status, count(*)::int as n,
-               case when status = 'pending' then min(received_at)::text end as oldest
-        from deliveries group by status`.execute(db),
-      2_000,
-    );
-    let lag = 0;
-    for (const row of r.rows) {
-      gauges.push({ name: "unsung_deliveries", help: "Stored deliveries by processing status.", value: row.n, labels: { status: row.status } });
-      if (row.oldest) lag = Math.max(0, (Date.now() - new Date(row.oldest.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00")).getTime()) / 1000);
-    }
-    gauges.push({ name: "unsung_processing_lag_seconds", help: "Age of the oldest delivery not yet processed.", value: lag });
-  } catch {
-    gauges[0]!.value = 0;
-  }
-  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-  res.end(metrics.render(gauges));
+async function metrics(db: Kysely<DB>, res: http.ServerResponse): Promise<void> {
+  const { contentType, body } = await renderMetrics(db);
+  res.writeHead(200, { "content-type": contentType });
+  res.end(body);
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body) + "\n");
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("timeout")), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
-  });
 }

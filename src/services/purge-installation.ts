@@ -56,6 +56,7 @@ export async function purgeInstallationInTransaction(trx: Tx, installationId: nu
   await counter.run("deliveries", trx, sql`delete from deliveries where installation_id = ${installationId}`);
   await counter.run("redeliveries", trx, sql`delete from redeliveries where installation_id = ${installationId}`);
   await dropQueuedJobs(trx, counter, sql`j.payload::jsonb->>'installationId' = ${String(installationId)}`);
+  await counter.run("github_write_pacing", trx, sql`delete from github_write_pacing where installation_id = ${installationId}`);
   await counter.run("installations", trx, sql`delete from installations where id = ${installationId}`);
   await dropUnreferencedPeople(trx, counter, people);
   return counter.counts;

@@ -26,6 +26,8 @@ export const REPOSITORY_FACT_TABLES = [
   "repo_configs",
   "backfill_checkpoints",
   "backfills",
+  "pr_comments",
+  "command_answers",
 ] as const;
 
 /** Keys of installation payloads that list repositories. */

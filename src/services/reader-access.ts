@@ -162,3 +162,31 @@ export function accessNote(reader: string, access: ReaderAccess): string | null 
   const n = access.unchecked;
   return `GitHub could not be asked whether @${reader} can read ${n} private ${n === 1 ? "repository" : "repositories"} (${access.problems.join("; ")}), so ${n === 1 ? "it is" : "they are"} left out.`;
 }
+
+/**
+ * Whether `login` may read one repository now (public: yes; private: GitHub is asked, as above).
+ * "unchecked" when GitHub could not be asked: callers fail closed.
+ */
+export async function mayReadRepository(
+  deps: Pick<ReaderAccessDeps, "clients" | "now" | "cache">,
+  repo: TenantRepository & { installationId: number | null },
+  login: string,
+): Promise<"yes" | "no" | "unchecked"> {
+  if (!repo.private) return "yes";
+  const reader = login.replace(/^@/, "").toLowerCase();
+  if (!isGitHubLogin(reader) || repo.installationId === null) return "unchecked";
+  const key = `${repo.installationId}:${repo.id}:${reader}`;
+  const cached = deps.cache?.get(key, deps.now().getTime());
+  if (cached !== undefined) return cached ? "yes" : "no";
+  let gh: GitHub | null;
+  try {
+    gh = await deps.clients(repo.installationId);
+  } catch {
+    return "unchecked";
+  }
+  if (!gh) return "unchecked";
+  const asked = await askGitHub(gh, repo, reader);
+  if (!asked.ok) return "unchecked";
+  deps.cache?.set(key, asked.readable, deps.now().getTime());
+  return asked.readable ? "yes" : "no";
+}

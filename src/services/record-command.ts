@@ -2,13 +2,24 @@
  * A slash command in a comment → an annotation on someone's record (note,
  * claim, dispute, endorsement, log) or an opt-out. Idempotent by comment id:
  * an edited comment replaces its annotation, a deleted one withdraws it.
+ *
+ * Authorisation: everything but an endorsement goes on the commenter's own
+ * record; a dispute of a subject where others are credited and the commenter
+ * is not is refused (not their item); nobody endorses themselves; a claim or
+ * dispute linking into a private repository other than the one it is written
+ * in needs GitHub to say the commenter can read it (fail closed). What was
+ * refused, and why, is returned so the command can be answered
+ * (src/services/answer-command.ts).
  */
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import { parseCommand } from "../core/commands/parse-command.js";
+import { parseCommand, type Command } from "../core/commands/parse-command.js";
+import type { Refusal } from "../core/commands/refusal.js";
+import type { GitHubClientFactory } from "../github/clients.js";
 import type { DB } from "../store/schema.js";
 import { takeIncoming } from "../store/take-incoming.js";
 import { scheduleErasure } from "./erasure-schedule.js";
+import { mayReadRepository, type ReaderAccessCache } from "./reader-access.js";
 
 export interface CommandJob {
   commentId: number;
@@ -16,9 +27,36 @@ export interface CommandJob {
   issueNumber: number;
 }
 
-export type CommandOutcome = "recorded" | "withdrawn" | "ignored" | "invalid" | "unknown-person";
+export type CommandOutcome = "recorded" | "withdrawn" | "ignored" | "invalid" | "unknown-person" | "refused" | "help";
 
-export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<CommandOutcome> {
+export type { Refusal };
+
+/** A pull request whose evidence comment a recorded command may change. */
+export interface AffectedPullRequest {
+  repositoryId: number;
+  number: number;
+}
+
+export interface CommandResult {
+  outcome: CommandOutcome;
+  /** The command, when it parsed. */
+  command?: Command["kind"];
+  refusal?: Refusal;
+  affects: AffectedPullRequest[];
+}
+
+/** What the access check needs (absent: links into other private repositories cannot be checked, so they are refused). */
+export interface CommandAccessDeps {
+  clients: GitHubClientFactory;
+  now: () => Date;
+  cache?: ReaderAccessCache;
+}
+
+export async function recordCommand(db: Kysely<DB>, job: CommandJob, access?: CommandAccessDeps): Promise<CommandOutcome> {
+  return (await recordCommandDetailed(db, job, access)).outcome;
+}
+
+export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, access?: CommandAccessDeps): Promise<CommandResult> {
   const row = await db
     .selectFrom("issue_comments as c")
     .innerJoin("people as p", "p.id", "c.author_id")
@@ -31,6 +69,9 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       "c.updated_at",
       "c.deleted_at",
       "c.author_association",
+      "c.issue_number",
+      "c.is_pull_request",
+      "c.repository_id",
       "p.id as author_id",
       "p.login as author_login",
       "p.is_bot",
@@ -40,19 +81,24 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
     .where("c.id", "=", job.commentId)
     .executeTakeFirst();
   const id = `comment:${job.commentId}`;
-  if (!row) return "ignored";
+  if (!row) return { outcome: "ignored", affects: [] };
+  // The thread it was written in, when that is a pull request: its evidence comment lists what is said about it.
+  const here: AffectedPullRequest[] = row.is_pull_request ? [{ repositoryId: row.repository_id, number: row.issue_number }] : [];
   if (row.deleted_at) {
-    await db.updateTable("annotations").set({ deleted_at: row.deleted_at }).where("id", "=", id).execute();
-    return "withdrawn";
+    const gone = await db.updateTable("annotations").set({ deleted_at: row.deleted_at }).where("id", "=", id).returning("link").execute();
+    return { outcome: "withdrawn", affects: await withLinked(db, here, gone.map((g) => g.link)) };
   }
-  if (row.is_bot) return "ignored";
+  if (row.is_bot) return { outcome: "ignored", affects: [] };
   const parsed = parseCommand(row.body);
   if (!parsed.ok) {
     // An edit that removed or broke the command withdraws what it had said.
-    await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).execute();
-    return parsed.error === null ? "ignored" : "invalid";
+    const gone = await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).returning("link").execute();
+    const affects = await withLinked(db, gone.length ? here : [], gone.map((g) => g.link));
+    if (parsed.error === null) return { outcome: "ignored", affects };
+    return { outcome: "invalid", refusal: { reason: "malformed", problem: parsed.problem, verb: parsed.verb }, affects };
   }
   const cmd = parsed.command;
+  if (cmd.kind === "help") return { outcome: "help", command: "help", affects: [] };
   if (cmd.kind === "opt-out" || cmd.kind === "opt-in") {
     await db.transaction().execute(async (trx) => {
       const changed = await trx
@@ -71,8 +117,14 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
         await scheduleErasure(trx, { scope: "person", subjectId: row.author_id, reason: "opt-out", requestedAt: row.created_at, dueAt: row.created_at });
       }
     });
-    return "recorded";
+    // Their name leaves every evidence comment that shows it (the comment job reads opt-outs).
+    return { outcome: "recorded", command: cmd.kind, affects: cmd.kind === "opt-out" ? await commentsNaming(db, row.author_id) : [] };
   }
+  const refuse = async (outcome: CommandOutcome, refusal: Refusal): Promise<CommandResult> => {
+    // A command edited into one that is refused no longer stands.
+    const gone = await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).returning("link").execute();
+    return { outcome, command: cmd.kind, refusal, affects: await withLinked(db, gone.length ? here : [], gone.map((g) => g.link)) };
+  };
   let subject = { id: row.author_id, login: row.author_login };
   if (cmd.kind === "endorse") {
     const p = await db
@@ -81,10 +133,20 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       .where(sql`lower(login)`, "=", cmd.login.toLowerCase())
       .orderBy("seen_at", "desc")
       .executeTakeFirst();
-    if (!p) return "unknown-person";
+    if (!p) return refuse("unknown-person", { reason: "unknown-person", login: cmd.login });
     // Endorsing yourself is a note, not corroboration.
-    if (p.id === row.author_id) return "invalid";
+    if (p.id === row.author_id) return refuse("invalid", { reason: "self-endorsement" });
     subject = p;
+  }
+  if (cmd.kind === "claim" || cmd.kind === "dispute") {
+    const target = await linkedRepository(db, cmd.link);
+    if (target && target.id !== row.repository_id && target.private) {
+      const may = access ? await mayReadRepository(access, { ...target, removed: false }, row.author_login) : "unchecked";
+      if (may === "no") return refuse("refused", { reason: "no-access" });
+      if (may === "unchecked") return refuse("refused", { reason: "access-unchecked" });
+    }
+    // Only the person concerned disputes an item: a known subject they had no part in is not theirs.
+    if (cmd.kind === "dispute" && (await uninvolved(db, cmd.link, target?.id ?? null, row.author_id, job.commentId))) return refuse("refused", { reason: "not-yours" });
   }
   const where = row.html_url.replace(/#.*$/, "");
   const values = {
@@ -117,5 +179,93 @@ export async function recordCommand(db: Kysely<DB>, job: CommandJob): Promise<Co
       }),
     )
     .execute();
-  return "recorded";
+  return { outcome: "recorded", command: cmd.kind, affects: await withLinked(db, here, [values.link]) };
+}
+
+/** Pull requests whose posted evidence comment may name the person: they authored it or are credited on it. */
+async function commentsNaming(db: Kysely<DB>, personId: number): Promise<AffectedPullRequest[]> {
+  const rows = await sql<{ repository_id: number; pr_number: number }>`
+    select pc.repository_id, pc.pr_number from pr_comments pc
+    where pc.status = 'posted' and (
+      exists (select 1 from contributions c where c.person_id = ${personId} and c.source_key = 'pr:' || pc.repository_id::text || ':' || pc.pr_number::text)
+      or exists (select 1 from pull_requests p where p.repository_id = pc.repository_id and p.number = pc.pr_number and p.author_id = ${personId})
+      or exists (select 1 from annotations a where (a.author_id = ${personId} or a.subject_person_id = ${personId}) and a.repository_id = pc.repository_id and a.deleted_at is null))
+    limit 10000`.execute(db);
+  return rows.rows.map((r) => ({ repositoryId: Number(r.repository_id), number: r.pr_number }));
+}
+
+/**
+ * True when the link names a pull request or issue Unsung knows (or that has contributions) and the
+ * person had no part in it: not credited there, not its author, and no review, review comment,
+ * comment (other than this one) or issue activity of theirs. Facts, not only the detectors' output,
+ * so the answer does not depend on whether the detectors have run yet; unknown subjects are not refused.
+ */
+async function uninvolved(db: Kysely<DB>, link: string, repositoryId: number | null, personId: number, commentId: number): Promise<boolean> {
+  const url = subjectUrl(link);
+  const credited = await db.selectFrom("contributions").select("person_id").distinct().where("subject_url", "=", url).execute();
+  if (credited.some((c) => c.person_id === personId)) return false;
+  const m = /\/(pull|issues)\/(\d{1,9})$/.exec(url);
+  if (!m || repositoryId === null) return credited.length > 0;
+  const number = Number(m[2]);
+  const pr = await db.selectFrom("pull_requests").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
+  const issue = pr ? undefined : await db.selectFrom("issues").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
+  if (!pr && !issue) return credited.length > 0;
+  if ((pr ?? issue)!.author_id === personId) return false;
+  const part = await sql<{ n: number }>`
+    select (
+      (select count(*) from reviews where repository_id = ${repositoryId} and pr_number = ${number} and reviewer_id = ${personId})
+      + (select count(*) from review_comments where repository_id = ${repositoryId} and pr_number = ${number} and author_id = ${personId})
+      + (select count(*) from issue_comments where repository_id = ${repositoryId} and issue_number = ${number} and author_id = ${personId} and id <> ${commentId})
+      + (select count(*) from issue_activity where repository_id = ${repositoryId} and issue_number = ${number} and actor_id = ${personId})
+    )::int as n`.execute(db);
+  return (part.rows[0]?.n ?? 0) === 0;
+}
+
+/** A link without its fragment and query: how contributions name their subject. */
+function subjectUrl(link: string): string {
+  try {
+    const u = new URL(link);
+    return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return link;
+  }
+}
+
+/** The stored repository a link points into (https://HOST/OWNER/REPO/…), or null. */
+async function linkedRepository(db: Kysely<DB>, link: string) {
+  let u: URL;
+  try {
+    u = new URL(link);
+  } catch {
+    return null;
+  }
+  const [owner, name] = u.pathname.split("/").filter(Boolean);
+  if (!owner || !name) return null;
+  const r = await db
+    .selectFrom("repositories")
+    .select(["id", "owner_login", "name", "full_name", "private", "installation_id"])
+    .where(sql`lower(html_url)`, "=", `${u.origin}/${owner}/${name}`.toLowerCase())
+    .executeTakeFirst();
+  return r ? { id: r.id, ownerLogin: r.owner_login, name: r.name, fullName: r.full_name, private: r.private, installationId: r.installation_id } : null;
+}
+
+/** `base` plus the stored pull requests the links point at (…/OWNER/REPO/pull/N). */
+async function withLinked(db: Kysely<DB>, base: AffectedPullRequest[], links: (string | null)[]): Promise<AffectedPullRequest[]> {
+  const out = new Map(base.map((a) => [`${a.repositoryId}:${a.number}`, a]));
+  for (const link of links) {
+    if (!link) continue;
+    const m = /^\/[^/]+\/[^/]+\/pull\/(\d{1,9})(?:[/?#]|$)/.exec(safePath(link));
+    if (!m) continue;
+    const repo = await linkedRepository(db, link);
+    if (repo) out.set(`${repo.id}:${m[1]}`, { repositoryId: repo.id, number: Number(m[1]) });
+  }
+  return [...out.values()];
+}
+
+function safePath(link: string): string {
+  try {
+    return new URL(link).pathname;
+  } catch {
+    return "";
+  }
 }

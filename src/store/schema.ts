@@ -20,6 +20,8 @@ export interface DeliveriesTable {
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: Timestamp | null;
+  /** False from the web process's store until its processing job is added (src/services/record-delivery.ts). */
+  queued: Generated<boolean>;
 }
 
 export interface InstallationsTable {
@@ -446,6 +448,39 @@ export interface WorkerProcessesTable {
   seen_at: Generated<string>;
 }
 
+/** The one evidence comment per pull request (src/services/sync-pr-comment.ts). */
+export interface PrCommentsTable {
+  repository_id: number;
+  pr_number: number;
+  installation_id: number | null;
+  comment_id: number | null;
+  body_hash: string | null;
+  /** none: nothing notable (no comment); posted: the comment exists; deleted: someone deleted it (not written again). */
+  status: "none" | "posted" | "deleted";
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
+/** The answer given to a slash command (src/services/answer-command.ts). */
+export interface CommandAnswersTable {
+  comment_id: number;
+  repository_id: number;
+  answer_hash: string;
+  reaction: string | null;
+  reply_id: number | null;
+  answered_at: Timestamp;
+  lease_owner: string | null;
+  lease_until: Timestamp | null;
+}
+
+/** Per installation, when the next write to GitHub may go out. */
+export interface GithubWritePacingTable {
+  installation_id: number;
+  next_at: Timestamp;
+}
+
 export interface DB {
   deliveries: DeliveriesTable;
   installations: InstallationsTable;
@@ -477,4 +512,7 @@ export interface DB {
   backfill_checkpoints: BackfillCheckpointsTable;
   redeliveries: RedeliveriesTable;
   worker_processes: WorkerProcessesTable;
+  pr_comments: PrCommentsTable;
+  command_answers: CommandAnswersTable;
+  github_write_pacing: GithubWritePacingTable;
 }

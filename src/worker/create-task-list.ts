@@ -10,8 +10,12 @@ import { TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
 import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery-batch.js";
-import { recordCommand, type CommandJob } from "../services/record-command.js";
-import { prunePayloads } from "../services/prune-payloads.js";
+import { recordCommandDetailed, type CommandJob } from "../services/record-command.js";
+import { DEFAULT_TEXT_RETENTION_DAYS, prunePayloads, pruneText } from "../services/prune-payloads.js";
+import { answerCommand, queueCommandFollowUps, type AnswerJob } from "../services/answer-command.js";
+import type { GitHubWriteSettings } from "../services/github-writes.js";
+import { ReaderAccessCache } from "../services/reader-access.js";
+import { queuePrComment, queuePrCommentsClosing, syncPrComment } from "../services/sync-pr-comment.js";
 import { checkConfigChange } from "../services/check-config-change.js";
 import { handleErasureEvent } from "../services/erasure-events.js";
 import { DEFAULT_GRACE_DAYS, runDueErasures, runErasure, sweepOptedOut } from "../services/erasure-schedule.js";
@@ -25,6 +29,8 @@ export interface WorkerDeps {
   now: () => Date;
   detectDebounceSeconds: number;
   payloadRetentionDays: number;
+  /** Days patches and comment bodies are kept (UNSUNG_TEXT_RETENTION_DAYS; 0 keeps them). */
+  textRetentionDays?: number;
   /** Days between an uninstall (or a repository removed) and its erasure (UNSUNG_ERASURE_GRACE_DAYS). */
   erasureGraceDays?: number;
   /** Pending deliveries processed together in one transaction (1: one at a time). */
@@ -42,6 +48,8 @@ export interface WorkerDeps {
   jobTimeLimitMs?: number;
   /** Rate-limit waits in a row before a job fails instead of waiting again. */
   maxRateLimitWaits?: number;
+  /** Evidence comments and command answers are written to GitHub (absent: nothing is written). */
+  githubWrites?: GitHubWriteSettings;
 }
 
 /** Erasures of a large tenant run in one transaction: they get longer. */
@@ -55,6 +63,8 @@ function field<T>(payload: unknown, name: string, type: "string" | "number"): T 
 
 export function createTaskList(deps: WorkerDeps): TaskList {
   const taken = new TakenByBatch();
+  const accessCache = new ReaderAccessCache();
+  const writers = { db: deps.db, clients: deps.clients, now: deps.now, ...(deps.githubWrites ? { writes: deps.githubWrites } : {}) };
   const tasks: TaskList = {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
       await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
@@ -78,13 +88,28 @@ export function createTaskList(deps: WorkerDeps): TaskList {
         repositoryId: field(payload, "repositoryId", "number"),
         issueNumber: field(payload, "issueNumber", "number"),
       };
-      await recordCommand(deps.db, job);
+      const result = await recordCommandDetailed(deps.db, job, { clients: deps.clients, now: deps.now, cache: accessCache });
+      await queueCommandFollowUps(deps.db, job, result);
     },
     [TASK.detectPullRequest]: async (payload: unknown) => {
       await deps.detectPullRequest?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+      // A merged pull request's evidence comment follows what the detectors now say.
+      await queuePrComment(deps.db, field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+    },
+    [TASK.syncPrComment]: async (payload: unknown) => {
+      await syncPrComment(writers, {
+        installationId: field(payload, "installationId", "number"),
+        repositoryId: field(payload, "repositoryId", "number"),
+        number: field(payload, "number", "number"),
+      });
+    },
+    [TASK.answerCommand]: async (payload: unknown) => {
+      await answerCommand(writers, answerJobOf(payload));
     },
     [TASK.detectIssue]: async (payload: unknown) => {
       await deps.detectIssue?.(field(payload, "repositoryId", "number"), field(payload, "number", "number"));
+      // Its triage appears on the evidence comments of the merged pull requests that close it.
+      await queuePrCommentsClosing(deps.db, field(payload, "repositoryId", "number"), field(payload, "number", "number"));
     },
     [TASK.detectReruns]: async (payload: unknown) => {
       await deps.detectReruns?.(field(payload, "repositoryId", "number"), field(payload, "workflow", "string"), field(payload, "month", "string"));
@@ -109,6 +134,7 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     },
     [TASK.prunePayloads]: async () => {
       await prunePayloads(deps.db, deps.now(), deps.payloadRetentionDays);
+      await pruneText(deps.db, deps.now(), deps.textRetentionDays ?? DEFAULT_TEXT_RETENTION_DAYS);
     },
     [TASK.erasureEvent]: async (payload: unknown) => {
       await handleErasureEvent({ ...deps, graceDays: deps.erasureGraceDays ?? DEFAULT_GRACE_DAYS }, erasureEventOf(payload));
@@ -130,6 +156,22 @@ export function createTaskList(deps: WorkerDeps): TaskList {
     maxRateLimitWaits: deps.maxRateLimitWaits ?? DEFAULT_MAX_RATE_LIMIT_WAITS,
     now: () => deps.now().getTime(),
   });
+}
+
+/** A queued answer, checked field by field. */
+function answerJobOf(payload: unknown): AnswerJob {
+  const answer = (payload as { answer?: unknown } | null)?.answer as AnswerJob["answer"] | undefined;
+  const kind = (answer as { kind?: unknown } | undefined)?.kind;
+  if (kind !== "react" && kind !== "help" && kind !== "refuse") throw new Error("job payload has no answer");
+  if (kind === "react" && !["+1", "rocket"].includes(String((answer as { content?: unknown }).content))) throw new Error("job payload has an unknown reaction");
+  if (kind === "refuse" && typeof (answer as { refusal?: { reason?: unknown } }).refusal?.reason !== "string") throw new Error("job payload has no refusal");
+  return {
+    installationId: field(payload, "installationId", "number"),
+    repositoryId: field(payload, "repositoryId", "number"),
+    commentId: field(payload, "commentId", "number"),
+    issueNumber: field(payload, "issueNumber", "number"),
+    answer: answer!,
+  };
 }
 
 /** A queued erasure event, checked field by field (a job payload is data, not trusted code). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  commentSettingsOf,
   DEFAULT_RUBRIC,
   formatConfigIssues,
   mergeConfigs,
@@ -299,5 +300,29 @@ describe("formatConfigIssues", () => {
 
   it("says when the file is valid", () => {
     expect(formatConfigIssues([])).toBe("**Unsung:** `.github/unsung.yml` is valid.");
+  });
+});
+
+describe("comments and commentThresholds", () => {
+  it("defaults to full comments, substantive reviews and score 30; a file can change each", () => {
+    expect(commentSettingsOf(null)).toEqual({ mode: "full", minScore: 30, reviewLevel: "substantive" });
+    const parsed = parseRepoConfig("comments: summary\ncommentThresholds:\n  minScore: 50\n  reviewLevel: deep\n");
+    expect(parsed.errors).toEqual([]);
+    expect(commentSettingsOf(parsed.config)).toEqual({ mode: "summary", minScore: 50, reviewLevel: "deep" });
+    expect(commentSettingsOf(parseRepoConfig("comments: off\n").config).mode).toBe("off");
+  });
+
+  it("refuses unknown modes, levels and out-of-range scores, with their path and line", () => {
+    const parsed = parseRepoConfig("comments: loud\ncommentThresholds:\n  minScore: 150\n  reviewLevel: epic\n");
+    expect(parsed.config).toBeNull();
+    const byPath = Object.fromEntries(parsed.errors.map((e) => [e.path, e.line]));
+    expect(byPath).toEqual({ comments: 1, "commentThresholds.minScore": 3, "commentThresholds.reviewLevel": 4 });
+  });
+
+  it("a repository's file overrides the organisation's", () => {
+    const org = parseRepoConfig("comments: off\n").config;
+    const repo = parseRepoConfig("comments: full\n").config;
+    expect(commentSettingsOf(mergeConfigs(org, repo)).mode).toBe("full");
+    expect(commentSettingsOf(mergeConfigs(org, null)).mode).toBe("off");
   });
 });

@@ -19,6 +19,6 @@ describe("unsung.schema.json", () => {
     const reports = schema.properties.reports as { properties: Record<string, { default?: unknown }> };
     expect(reports.properties.ranking!.default).toBe(false);
     expect(reports.properties.previousPeriodComparison!.default).toBe(true);
-    expect(Object.keys(schema.properties).sort()).toEqual(["backfill", "bots", "exclude", "flakyKeywords", "paths", "reports", "rubric", "teams", "thresholds", "windows"]);
+    expect(Object.keys(schema.properties).sort()).toEqual(["backfill", "bots", "commentThresholds", "comments", "exclude", "flakyKeywords", "paths", "reports", "rubric", "teams", "thresholds", "windows"]);
   });
 });

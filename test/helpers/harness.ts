@@ -12,7 +12,10 @@ import { drainQueue, workerDeps, type Runtime } from "../../src/cli/runtime.js";
 import { readEnv } from "../../src/config/env.js";
 import type { GitHubClientFactory } from "../../src/github/clients.js";
 import { createHttpServer } from "../../src/server/create-server.js";
-import { Metrics } from "../../src/server/metrics.js";
+import { deliveriesStored } from "../../src/server/metrics.js";
+import { createQuietLogger } from "../../src/server/quiet-log.js";
+import type { AdmissionLimits } from "../../src/server/admission.js";
+import type { DestinationStream } from "pino";
 import { createDeliveryRecorder } from "../../src/services/record-delivery.js";
 import type { Kysely } from "kysely";
 import type { DB } from "../../src/store/schema.js";
@@ -27,34 +30,51 @@ export function sign(body: string | Buffer, secret = SECRET): string {
 
 export interface Harness {
   url: string;
-  metrics: Metrics;
   runtime: Runtime;
   post(event: string, payload: unknown, opts?: { id?: string; signature?: string | null; contentType?: string; rawBody?: string | Buffer }): Promise<{ status: number; body: string }>;
   drain(clients?: GitHubClientFactory): Promise<number>;
+  /** Waits until every delivery stored so far has its processing job. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
 let counter = 0;
 
-export async function startHarness(database: TestDatabase, options: { maxBodyBytes?: number; recordDb?: Kysely<DB> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  maxBodyBytes?: number;
+  recordDb?: Kysely<DB>;
+  admission?: Partial<AdmissionLimits>;
+  /** Where the server's (and Probot's) log lines go; nowhere by default. */
+  logTo?: DestinationStream;
+}
+
+export async function startHarness(database: TestDatabase, options: HarnessOptions = {}): Promise<Harness> {
   const env = readEnv({ WEBHOOK_SECRET: SECRET, UNSUNG_MAX_ATTEMPTS: "3", UNSUNG_WORKER_CONCURRENCY: "2" });
   const runtime: Runtime = { env, database, close: async () => {} };
-  const probot = new Probot({ githubToken: "test", secret: SECRET, logLevel: "fatal" });
-  const metrics = new Metrics();
+  const log = createQuietLogger(options.logTo ? { level: "debug", destination: options.logTo } : { level: "silent" });
+  const probot = new Probot({ githubToken: "test", secret: SECRET, log });
   // The same recorder and raw-body hand-off as `unsung serve`.
   const recorder = createDeliveryRecorder(options.recordDb ?? database.db, env.UNSUNG_MAX_ATTEMPTS);
   const rawBodies = new Map<string, string>();
   const appFn = unsungApp({
     record: (d) => recorder.record(d),
     rawBodyOf: (id) => rawBodies.get(id),
-    onRecorded: (o) => metrics.inc("unsung_deliveries_received_total", { outcome: o }),
+    onRecorded: (o) => deliveriesStored.inc({ outcome: o }),
   });
-  const server = await createHttpServer({ probot, appFn, db: database.db, metrics, maxBodyBytes: options.maxBodyBytes ?? 25 * 1024 * 1024, rawBodies });
+  const server = await createHttpServer({
+    probot,
+    appFn,
+    secret: SECRET,
+    log,
+    db: database.db,
+    maxBodyBytes: options.maxBodyBytes ?? 25 * 1024 * 1024,
+    rawBodies,
+    ...(options.admission ? { admission: options.admission } : {}),
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    metrics,
     runtime,
     post: (event, payload, opts = {}) => {
       const body = opts.rawBody ?? JSON.stringify(payload);
@@ -68,8 +88,16 @@ export async function startHarness(database: TestDatabase, options: { maxBodyByt
       if (sig !== null) headers["x-hub-signature-256"] = sig;
       return request(`${url}/api/github/webhooks`, "POST", headers, body);
     },
-    drain: (clients = async () => null) => drainQueue(runtime, workerDeps(runtime, clients, { debounceSeconds: 0 })),
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    flush: () => recorder.flush(),
+    drain: async (clients = async () => null) => {
+      // Stored deliveries get their jobs just after the 2xx: wait for that first.
+      await recorder.flush();
+      return drainQueue(runtime, workerDeps(runtime, clients, { debounceSeconds: 0 }));
+    },
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await recorder.close();
+    },
   };
 }
 

@@ -3,6 +3,8 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { collectStats } from "../../src/cli/stats.js";
+import { Gauge } from "prom-client";
+import { metricValue, onScrape, registry } from "../../src/server/metrics.js";
 import { openIntakeDb } from "../../src/store/open-database.js";
 import { examplesOf, example, SUBSCRIBED_EVENTS } from "../helpers/examples.js";
 import { request, sign, startHarness, type Harness } from "../helpers/harness.js";
@@ -48,12 +50,13 @@ describe("webhook intake over HTTP with real signatures", () => {
 
   it("answers 2xx once per delivery id and stores a duplicate once", async () => {
     const before = await count("deliveries");
+    const duplicates = await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" });
     const payload = example("issues", "opened");
     const a = await h.post("issues", payload, { id: "dup-1" });
     const b = await h.post("issues", payload, { id: "dup-1" });
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await count("deliveries")).toBe(before + 1);
-    expect(h.metrics.counters.get('unsung_deliveries_received_total{outcome="duplicate"}')).toBe(1);
+    expect((await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" })) - duplicates).toBe(1);
   });
 
   it("stores concurrent deliveries together, each once, and answers each only after its commit", async () => {
@@ -73,8 +76,10 @@ describe("webhook intake over HTTP with real signatures", () => {
     const row = await database.db.selectFrom("deliveries").select(["payload", "payload_bytes"]).where("id", "=", "burst-0").executeTakeFirstOrThrow();
     expect(row.payload).toBe(JSON.stringify(payload));
     expect(row.payload_bytes).toBe(Buffer.byteLength(JSON.stringify(payload)));
-    // One processing job per stored delivery, none for the duplicates.
+    // One processing job per stored delivery, none for the duplicates, added by the dispatcher after the 2xx.
+    await h.flush();
     expect((await processJobs()) - jobsBefore).toBe(41);
+    expect(await database.db.selectFrom("deliveries").select("id").where("queued", "=", false).execute()).toEqual([]);
   });
 
   it.each([
@@ -119,7 +124,28 @@ describe("webhook intake over HTTP with real signatures", () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).toMatch(/^unsung_deliveries\{status="processed"\} \d+$/m);
     expect(metrics.body).toMatch(/^unsung_processing_lag_seconds \d/m);
-    expect(metrics.body).toMatch(/^unsung_deliveries_received_total\{outcome="stored"\} \d+$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_stored_total\{outcome="stored"\} [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_received_total [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_deliveries_rejected_total\{reason="bad-signature"\} [1-9]\d*$/m);
+    expect(metrics.body).toMatch(/^unsung_queue_jobs\{state="ready"\} \d+$/m);
+    expect(metrics.body).toMatch(/^unsung_database_up 1$/m);
+  });
+});
+
+describe("the metrics registry", () => {
+  it("serves gauges other modules add with onScrape, even when another reader fails", async () => {
+    const g = new Gauge({ name: "unsung_test_installations", help: "Installations, read at scrape time.", registers: [registry] });
+    onScrape(async (db) => g.set(Number((await db.selectFrom("installations").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n)));
+    onScrape(async () => {
+      throw new Error("a broken reader");
+    });
+    const body = (await request(`${h.url}/metrics`, "GET", {})).body;
+    const installations = Number((await database.db.selectFrom("installations").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    expect(installations).toBeGreaterThan(0);
+    expect(body).toMatch(new RegExp(`^unsung_test_installations ${installations}$`, "m"));
+    expect(body).toMatch(/^unsung_database_up 1$/m);
+    expect(body).toMatch(/^unsung_deliveries\{status="failed"\} \d+$/m);
+    expect(body).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });
 

@@ -111,6 +111,24 @@ describe("csvCell", () => {
     ["\r=1", "\"'\r=1\""],
     ['=HYPERLINK("https://evil","x")', `"'=HYPERLINK(""https://evil"",""x"")"`],
     ["a=b", "a=b"],
+    // Blanks a spreadsheet skips before it evaluates: spaces, NBSP, ideographic space, a BOM.
+    ["  =1+1", "'  =1+1"],
+    ["\u00A0=cmd|' /C calc'!A0", "'\u00A0=cmd|' /C calc'!A0"],
+    ["\u3000+1", "'\u3000+1"],
+    ["\uFEFF@SUM(A1)", "'\uFEFF@SUM(A1)"],
+    ["\u2003-1", "'\u2003-1"],
+    // Full-width and small-form twins, which some spreadsheets fold to ASCII.
+    ["＝1+1", "'＝1+1"],
+    ["＋1", "'＋1"],
+    ["－1", "'－1"],
+    ["＠SUM(A1)", "'＠SUM(A1)"],
+    ["﹦1", "'﹦1"],
+    ["\u22121", "'\u22121"],
+    [" \t=1", "' \t=1"],
+    ["\n=1", '"\'\n=1"'],
+    ["\u202E=1", "'=1"],
+    ["a ＝ b", "a ＝ b"],
+    ["  plain", "  plain"],
   ])("writes %j as %j", (input, expected) => {
     expect(csvCell(input)).toBe(expected);
   });

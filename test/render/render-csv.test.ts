@@ -93,6 +93,61 @@ describe("renderTeamCsv", () => {
   });
 });
 
+describe("CSV cells a spreadsheet would evaluate", () => {
+  const HOSTILE_CELLS = [
+    "=HYPERLINK(\"https://evil.example\",\"x\")",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "\r=1",
+    "   =1",
+    "\u00A0=1",
+    "\u00A0\u00A0@x",
+    "\u3000=1",
+    "\uFEFF=1",
+    "＝1+1",
+    "＋1",
+    "－1",
+    "＠x",
+    "﹢1",
+    "\u2212 1",
+    "\u202E=1",
+    "\u0000=1",
+    "x\",\"=1",
+    "line\n=1",
+  ];
+
+  it("neutralises every one of them in every text column and keeps the file's shape", () => {
+    const base = alicePersonReport();
+    const report = {
+      ...base,
+      categories: base.categories.map((c) => ({
+        ...c,
+        items: c.items.map((item, i) => ({ ...item, title: HOSTILE_CELLS[i % HOSTILE_CELLS.length]!, repository: HOSTILE_CELLS[(i + 1) % HOSTILE_CELLS.length]!, signals: [HOSTILE_CELLS[(i + 2) % HOSTILE_CELLS.length]!] })),
+      })),
+      ownWords: HOSTILE_CELLS.map((text, i) => ({ ...base.ownWords[0]!, text, repository: HOSTILE_CELLS[(i + 3) % HOSTILE_CELLS.length]! })),
+    };
+    const csv = renderPersonCsv(report);
+    const rows = records(csv);
+    expect(rows.length).toBeGreaterThanOrEqual(HOSTILE_CELLS.length);
+    const blanks = /^[\s\u00A0\u2000-\u200B\u3000\uFEFF]*/;
+    for (const row of rows) {
+      for (const [column, cell] of Object.entries(row)) {
+        if (/^-?\d+(\.\d+)?$/.test(cell)) continue; // numbers are numbers
+        const first = cell.replace(blanks, "")[0] ?? "";
+        expect(first !== "" && "=+-@＝＋－＠﹢\u2212".includes(first) && !cell.startsWith("'"), `${column}: ${JSON.stringify(cell)}`).toBe(false);
+        expect(cell, column).not.toMatch(/^[\t\r\n]/);
+      }
+    }
+    // The text itself is kept after the apostrophe.
+    for (const text of ["'＝1+1", "'\u00A0=1", "'   =1", "'\u3000=1", "'\uFEFF=1", "'\t=1"]) expect(rows.some((r) => r["title"] === text)).toBe(true);
+    expect(rows.some((r) => r["title"] === 'x","=1')).toBe(true);
+    expect(rows.some((r) => r["title"] === "line\n=1")).toBe(true);
+    expect(csv).not.toContain("\u0000");
+  });
+});
+
 describe("CSV with hostile text", () => {
   const { person, team } = hostileInputs();
   const files = [renderPersonCsv(buildPersonReport(person)), renderTeamCsv(buildTeamReport(team))];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_TEXT } from "../../src/core/commands/parse-command.js";
-import { recordCommand } from "../../src/services/record-command.js";
+import { recordCommand, recordCommandDetailed } from "../../src/services/record-command.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 let database: TestDatabase;
@@ -179,5 +179,96 @@ describe("recordCommand", () => {
     const bad = await comment(MAYA, "/unsung claim javascript:alert(document.cookie) Mine");
     expect(await recordCommand(database.db, bad)).toBe("invalid");
     expect(await annotation(bad.commentId)).toBeUndefined();
+  });
+});
+
+describe("recordCommandDetailed: what the answer needs", () => {
+  const PRIVATE = 501;
+  beforeAll(async () => {
+    await database.db
+      .insertInto("repositories")
+      .values({ id: PRIVATE, installation_id: 1, owner_login: "acme", name: "vault", full_name: "acme/vault", private: true, default_branch: "main", html_url: "https://github.com/acme/vault", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
+      .execute();
+    await database.db
+      .insertInto("contributions")
+      .values({
+        key: "review:4:9002",
+        kind: "review",
+        person_id: OMAR.id,
+        person_login: OMAR.login,
+        repository_id: REPO,
+        repository_full_name: "acme/api",
+        repository_private: false,
+        subject_type: "pull_request",
+        subject_id: "4",
+        subject_title: "t",
+        subject_url: "https://github.com/acme/api/pull/4",
+        occurred_at: "2026-01-02T00:00:00Z",
+        score: 50,
+        confidence: 0.9,
+        level: "substantive",
+        dynamics: "neutral",
+        evidence: JSON.stringify([]),
+        formula: JSON.stringify({}),
+        detail: JSON.stringify({}),
+        detector: "review-depth",
+        detector_version: 1,
+        source_key: "pr:500:4",
+        computed_at: "2026-01-02T00:00:00Z",
+        match_url: null,
+        comment_count: null,
+        comments_led_to_change: null,
+      } as never)
+      .execute();
+  });
+
+  it("help is answered, not recorded", async () => {
+    const job = await comment(MAYA, "/unsung help");
+    expect(await recordCommandDetailed(database.db, job)).toEqual({ outcome: "help", command: "help", affects: [] });
+    expect(await annotation(job.commentId)).toBeUndefined();
+  });
+
+  it("a malformed command says what is wrong, as data", async () => {
+    const job = await comment(MAYA, "/unsung claim not-a-link I did it");
+    expect(await recordCommandDetailed(database.db, job)).toMatchObject({ outcome: "invalid", refusal: { reason: "malformed", problem: "missing-link", verb: "claim" } });
+    const unknown = await comment(MAYA, "/unsung endorse @nobody-here Great work");
+    expect(await recordCommandDetailed(database.db, unknown)).toMatchObject({ outcome: "unknown-person", refusal: { reason: "unknown-person", login: "nobody-here" } });
+  });
+
+  it("only the credited person disputes an item: someone else's is refused, one's own is recorded", async () => {
+    const notYours = await comment(MAYA, "/unsung dispute https://github.com/acme/api/pull/4#pullrequestreview-1 That review was mine");
+    expect(await recordCommandDetailed(database.db, notYours)).toMatchObject({ outcome: "refused", refusal: { reason: "not-yours" } });
+    expect(await annotation(notYours.commentId)).toBeUndefined();
+    const own = await comment(OMAR, "/unsung dispute https://github.com/acme/api/pull/4 My review was a quick look");
+    expect(await recordCommandDetailed(database.db, own)).toMatchObject({ outcome: "recorded", command: "dispute" });
+  });
+
+  it("a link into another private repository needs GitHub to say the commenter can read it (fail closed)", async () => {
+    const link = "/unsung claim https://github.com/acme/vault/pull/2 I fixed the vault";
+    const unchecked = await comment(MAYA, link);
+    expect(await recordCommandDetailed(database.db, unchecked)).toMatchObject({ outcome: "refused", refusal: { reason: "access-unchecked" } });
+    const asks = (permission: string | null) => ({
+      clients: async () =>
+        ({
+          request: async () => {
+            if (permission === null) throw Object.assign(new Error("Not Found"), { status: 404 });
+            return { data: { permission } };
+          },
+        }) as never,
+      now: () => new Date(),
+    });
+    const denied = await comment(MAYA, link);
+    expect(await recordCommandDetailed(database.db, denied, asks(null))).toMatchObject({ outcome: "refused", refusal: { reason: "no-access" } });
+    const allowed = await comment(MAYA, link);
+    expect(await recordCommandDetailed(database.db, allowed, asks("read"))).toMatchObject({ outcome: "recorded", command: "claim" });
+    expect(await annotation(allowed.commentId)).toMatchObject({ kind: "claim", link: "https://github.com/acme/vault/pull/2" });
+  });
+
+  it("an edit into a refused command withdraws what the comment had recorded", async () => {
+    const job = await comment(MAYA, "/unsung endorse @omar-k Shipped the release");
+    expect(await recordCommand(database.db, job)).toBe("recorded");
+    await edit(job.commentId, "/unsung endorse @maya Shipped the release", "2026-02-01T11:00:00.000Z");
+    expect(await recordCommand(database.db, job)).toBe("invalid");
+    expect((await annotation(job.commentId))?.deleted_at).toBe("2026-02-01T11:00:00.000Z");
   });
 });

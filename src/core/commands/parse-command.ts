@@ -8,6 +8,7 @@
  *   /unsung endorse @login <text>       endorse a teammate's glue work
  *   /unsung log <text>                  log off-GitHub glue work
  *   /unsung opt-out | opt-in            stop / resume collection about you
+ *   /unsung help                        list the commands
  */
 export type Command =
   | { kind: "note"; text: string }
@@ -16,15 +17,22 @@ export type Command =
   | { kind: "endorse"; login: string; text: string }
   | { kind: "log"; text: string }
   | { kind: "opt-out" }
-  | { kind: "opt-in" };
+  | { kind: "opt-in" }
+  | { kind: "help" };
 
-export type ParseResult = { ok: true; command: Command } | { ok: false; error: string } | { ok: false; error: null };
+/** What is wrong with a command, for the answer (which says how to fix it in its own words). */
+export type ParseProblem = "unknown-command" | "missing-verb" | "missing-text" | "missing-link" | "missing-sentence" | "missing-login";
+
+export type ParseResult =
+  | { ok: true; command: Command }
+  | { ok: false; error: string; problem: ParseProblem; verb: string }
+  | { ok: false; error: null };
 
 /** Texts longer than this are cut: a note is a note, not a document. */
 export const MAX_TEXT = 2_000;
 
 const USAGE =
-  "Usage: `/unsung note <text>`, `/unsung claim <url> <text>`, `/unsung dispute <url> <text>`, `/unsung endorse @login <text>`, `/unsung log <text>`, `/unsung opt-out`, `/unsung opt-in`.";
+  "Usage: `/unsung note <text>`, `/unsung claim <url> <text>`, `/unsung dispute <url> <text>`, `/unsung endorse @login <text>`, `/unsung log <text>`, `/unsung opt-out`, `/unsung opt-in`, `/unsung help`.";
 
 /** `{ ok: false, error: null }` means the comment is not a command at all. */
 export function parseCommand(body: string): ParseResult {
@@ -38,23 +46,23 @@ export function parseCommand(body: string): ParseResult {
   switch (verb) {
     case "note":
     case "log":
-      if (!text) return { ok: false, error: `\`/unsung ${verb}\` needs some text. ${USAGE}` };
+      if (!text) return { ok: false, error: `\`/unsung ${verb}\` needs some text. ${USAGE}`, problem: "missing-text", verb };
       return { ok: true, command: { kind: verb, text } };
     case "claim":
     case "dispute": {
       const [given, ...words] = rest.split(/\s+/);
       const link = httpUrl(given ?? "");
-      if (!link) return { ok: false, error: `\`/unsung ${verb}\` needs a link (https://…) first. ${USAGE}` };
+      if (!link) return { ok: false, error: `\`/unsung ${verb}\` needs a link (https://…) first. ${USAGE}`, problem: "missing-link", verb };
       const t = clean(words.join(" "));
-      if (!t) return { ok: false, error: `\`/unsung ${verb}\` needs a sentence after the link. ${USAGE}` };
+      if (!t) return { ok: false, error: `\`/unsung ${verb}\` needs a sentence after the link. ${USAGE}`, problem: "missing-sentence", verb };
       return { ok: true, command: { kind: verb, link, text: t } };
     }
     case "endorse": {
       const [who, ...words] = rest.split(/\s+/);
       const login = /^@?([a-z\d](?:[a-z\d-]{0,38}))$/i.exec(who ?? "")?.[1];
-      if (!login) return { ok: false, error: `\`/unsung endorse\` needs a @login first. ${USAGE}` };
+      if (!login) return { ok: false, error: `\`/unsung endorse\` needs a @login first. ${USAGE}`, problem: "missing-login", verb };
       const t = clean(words.join(" "));
-      if (!t) return { ok: false, error: `\`/unsung endorse\` needs a sentence about what they did. ${USAGE}` };
+      if (!t) return { ok: false, error: `\`/unsung endorse\` needs a sentence about what they did. ${USAGE}`, problem: "missing-sentence", verb };
       return { ok: true, command: { kind: "endorse", login, text: t } };
     }
     case "opt-out":
@@ -63,8 +71,12 @@ export function parseCommand(body: string): ParseResult {
     case "opt-in":
     case "optin":
       return { ok: true, command: { kind: "opt-in" } };
+    case "help":
+      return { ok: true, command: { kind: "help" } };
     default:
-      return { ok: false, error: verb ? `Unknown command \`${verb.slice(0, 40)}\`. ${USAGE}` : USAGE };
+      return verb
+        ? { ok: false, error: `Unknown command \`${verb.slice(0, 40)}\`. ${USAGE}`, problem: "unknown-command", verb: verb.slice(0, 40) }
+        : { ok: false, error: USAGE, problem: "missing-verb", verb: "" };
   }
 }
 
