@@ -277,6 +277,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await Promise.all(workers.map((w) => (w.exitCode === null && w.signalCode === null ? new Promise((r) => w.once("exit", r)) : null)));
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await hookLog.close();
+    await recorder.close().catch(() => {});
     await intake.close();
     await serverDb.close();
     await proxy.close();

@@ -16,7 +16,8 @@ export const run: CommandRunner = async (args, io) => {
   const { values } = parse(args, { failed: { type: "boolean" }, pending: { type: "boolean" }, redeliveries: { type: "boolean" }, limit: { type: "string" }, json: { type: "boolean" } });
   if (values.help) return io.stdout.write(help + "\n"), 0;
   // Together they would silently match nothing.
-  if ([values.failed, values.pending, values.redeliveries].filter(Boolean).length > 1) throw new UsageError("--failed, --pending and --redeliveries cannot be combined");
+  const views = (["failed", "pending", "redeliveries"] as const).filter((v) => values[v]);
+  if (views.length > 1) throw new UsageError(`${views.map((v) => `--${v}`).join(" and ")} cannot be combined`);
   const limit = intFlag(values.limit, "limit", 50, 1, 10_000);
   const rt = await openRuntime(io);
   try {

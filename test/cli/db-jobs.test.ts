@@ -80,7 +80,7 @@ describe("unsung deliveries --redeliveries", () => {
   it("cannot be combined with --failed or --pending", async () => {
     const r = await cli.run(["deliveries", "--redeliveries", "--failed"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("cannot be combined");
+    expect(r.stderr).toContain("--failed and --redeliveries cannot be combined");
   });
 });
 
