@@ -11,6 +11,7 @@ import * as teamReportTallies from "./2026-11-21-0005-team-report-tallies.js";
 import * as backfill from "./2026-12-04-0006-backfill.js";
 import * as erasureAndTenancy from "./2026-12-04-0008-erasure-and-tenancy.js";
 import * as retentionAndDispatch from "./2026-12-06-0010-retention-and-dispatch.js";
+import * as liveness from "./2026-12-06-0011-liveness.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-04-0006-backfill": backfill,
   "2026-12-04-0008-erasure-and-tenancy": erasureAndTenancy,
   "2026-12-06-0010-retention-and-dispatch": retentionAndDispatch,
+  "2026-12-06-0011-liveness": liveness,
 };

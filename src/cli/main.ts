@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   migrate: { summary: "create or upgrade the database schema", load: () => import("./migrate.js") },
   replay: { summary: "feed recorded deliveries through the pipeline", load: () => import("./replay.js") },
   deliveries: { summary: "list stored deliveries (--failed for parked ones)", load: () => import("./deliveries.js") },
+  jobs: { summary: "show the job queue (--failed for jobs that used up their attempts)", load: () => import("./jobs.js") },
   reprocess: { summary: "process stored deliveries again", load: () => import("./reprocess.js") },
   rescore: { summary: "re-run the detectors over stored facts", load: () => import("./rescore.js") },
   backfill: { summary: "read repositories' past from GitHub's API (resumable; --status)", load: () => import("./backfill.js") },

@@ -5,14 +5,14 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Runner } from "graphile-worker";
 import type { Probot } from "probot";
-import { installationAuth, probotAppAuth } from "../github/auth-providers.js";
+import { appJwtAuth, installationAuth, probotAppAuth } from "../github/auth-providers.js";
 import { readEnv, type Env } from "../config/env.js";
-import { apiBaseUrl, type AuthProvider } from "../github/api-client.js";
+import { ApiClient, apiBaseUrl, type AuthProvider } from "../github/api-client.js";
+import { sweepDeliveries } from "../services/sweep-deliveries.js";
 import { appClientFactory, recordedClientFactory, type GitHubClientFactory, type Recording } from "../github/clients.js";
 import { runBackfillJob, type BackfillJob, type BackfillJobDeps } from "../services/backfill-jobs.js";
-import { dueJobCount, migrateQueue, startWorker } from "../queue/queue.js";
+import { dueJobCount, migrateQueue, startWorker, type WorkerHandle, type WorkerLog } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
 import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
@@ -64,6 +64,8 @@ export interface WorkerOptions {
   backfillAuth?: (installationId: number) => Promise<AuthProvider | null>;
   /** Backfill job settings (tests shorten waits and slices). */
   backfill?: Partial<Omit<BackfillJobDeps, "db" | "auth">>;
+  /** The app's JWT, for the redelivery sweeper; without it the sweep does nothing. */
+  appAuth?: AuthProvider;
 }
 
 export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: WorkerOptions = {}): WorkerDeps {
@@ -75,6 +77,7 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
     payloadRetentionDays: rt.env.UNSUNG_PAYLOAD_RETENTION_DAYS,
     textRetentionDays: rt.env.UNSUNG_TEXT_RETENTION_DAYS,
     erasureGraceDays: rt.env.UNSUNG_ERASURE_GRACE_DAYS,
+    jobTimeLimitMs: rt.env.UNSUNG_JOB_TIME_LIMIT_SECONDS * 1000,
   };
   const detectors = createDetectorRunner({ db: rt.database.db, clients, now: base.now });
   const backfill = (job: BackfillJob) =>
@@ -89,7 +92,18 @@ export function workerDeps(rt: Runtime, clients: GitHubClientFactory, opts: Work
       },
       job,
     );
-  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill };
+  const appAuth = opts.appAuth;
+  // A wait longer than 30 s is not held: the job is rescheduled after the reset (src/worker/job-limits.ts).
+  const sweep = appAuth
+    ? () => sweepDeliveries({ db: rt.database.db, api: new ApiClient({ baseUrl: apiBaseUrl(rt.env), auth: appAuth, policy: { maxInlineWaitMs: 30_000 }, userAgent: "unsung" }), now: base.now })
+    : undefined;
+  return { ...base, detectPullRequest: detectors.pullRequest, detectIssue: detectors.issue, detectReruns: detectors.reruns, backfill, ...(sweep ? { sweepDeliveries: sweep } : {}) };
+}
+
+/** The app's JWT from a Probot app with credentials (for the redelivery sweeper). */
+export function probotAppJwt(probot: Probot): AuthProvider {
+  let auth: Promise<AuthProvider> | null = null;
+  return { label: "the GitHub App", scheme: "bearer", token: async (refresh) => (await (auth ??= probotAppAuth(probot).then(appJwtAuth))).token(refresh) };
 }
 
 /** Installation tokens for backfill jobs, from a Probot app with credentials. */
@@ -98,12 +112,14 @@ export function probotBackfillAuth(probot: Probot): (installationId: number) => 
   return async (installationId) => installationAuth(await (app ??= probotAppAuth(probot)), installationId);
 }
 
-export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean } = {}): Promise<Runner> {
+export async function runWorker(rt: Runtime, deps: WorkerDeps, options: { cron?: boolean; log?: WorkerLog } = {}): Promise<WorkerHandle> {
   return startWorker({
     connectionString: rt.database.connectionString,
     embedded: rt.database.embedded,
     concurrency: rt.env.UNSUNG_WORKER_CONCURRENCY,
     taskList: createTaskList(deps),
+    db: rt.database.db,
+    ...(options.log ? { log: options.log } : {}),
     ...(options.cron ? { crontab: CRONTAB } : {}),
   });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Probot } from "probot";
 import { unsungApp } from "../app.js";
 import { apiBaseUrl } from "../github/api-client.js";
-import { liveClientFactory } from "../github/clients.js";
+import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { createHttpServer, WEBHOOKS_PATH } from "../server/create-server.js";
 import { deliveriesStored } from "../server/metrics.js";
 import { createQuietLogger } from "../server/quiet-log.js";
@@ -11,7 +11,7 @@ import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung serve
 
@@ -37,7 +37,7 @@ export const run: CommandRunner = async (args, io) => {
   // One logger for the server and Probot, whose serializers never print a payload or body.
   const log = createQuietLogger({ level: env.LOG_LEVEL });
   const probot = env.hasGitHubCredentials
-    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, secret, log, baseUrl: apiBaseUrl(env) })
+    ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, secret, log, baseUrl: apiBaseUrl(env) })
     : new Probot({ githubToken: "unconfigured", secret, log });
   const intake = openIntakeDb(rt.database.connectionString);
   const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { onDispatchError: (err) => log.error({ err }, "stored deliveries not yet queued; retried in a few seconds") });
@@ -64,7 +64,7 @@ export const run: CommandRunner = async (args, io) => {
 
   const clients = env.hasGitHubCredentials ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
   const worker = env.UNSUNG_RUN_WORKER
-    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot) } : {}), { cron: true })
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot) } : {}), { cron: true })
     : null;
 
   await new Promise<void>((resolve) => {

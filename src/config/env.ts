@@ -59,6 +59,11 @@ const schema = z.object({
   UNSUNG_ERASURE_GRACE_DAYS: int(7, 0, 365),
   /** Jobs a worker runs at once. */
   UNSUNG_WORKER_CONCURRENCY: int(4, 1, 64),
+  /**
+   * Longest run of one queue job, in seconds: past it the job fails (and is retried with back-off)
+   * so a hung call cannot hold a worker. Erasures get at least six hours.
+   */
+  UNSUNG_JOB_TIME_LIMIT_SECONDS: int(900, 5, 86_400),
   /** Attempts before a delivery is parked as failed. */
   UNSUNG_MAX_ATTEMPTS: int(5, 1, 25),
   /** Run the worker inside `unsung serve` (set false when workers run as their own processes). */

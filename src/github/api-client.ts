@@ -20,6 +20,8 @@ export interface AuthProvider {
   token(refresh: boolean): Promise<string>;
   /** For messages: "GITHUB_TOKEN", "installation 42". Never the token. */
   readonly label: string;
+  /** The REST authorization scheme: "token" (default) or "bearer" (the app's JWT, which GitHub takes only so). */
+  readonly scheme?: "token" | "bearer";
 }
 
 export interface ApiPolicy {
@@ -187,7 +189,7 @@ export class ApiClient {
   /** A REST request ("GET /repos/{owner}/{repo}/…"); its parsed body and headers. */
   async rest<T = unknown>(route: string, params: Record<string, unknown> = {}): Promise<{ data: T; headers: Headers }> {
     const res = await this.send("rest", route, () => params, null, (token, p) =>
-      this.request(route, { ...p, headers: { authorization: `token ${token}` }, request: { signal: AbortSignal.timeout(this.policy.timeoutMs) } }),
+      this.request(route, { ...p, headers: { authorization: `${this.o.auth.scheme ?? "token"} ${token}` }, request: { signal: AbortSignal.timeout(this.policy.timeoutMs) } }),
     );
     return { data: res.data as T, headers: res.headers };
   }

@@ -26,7 +26,7 @@ function tokenOf(v: unknown, what: string): string {
 
 /** The app's own JWT (for `GET /repos/{owner}/{repo}/installation` and listing installations). */
 export function appJwtAuth(app: AppAuth): AuthProvider {
-  return { label: "the GitHub App", token: async () => tokenOf(await app.auth({ type: "app" }), "app token") };
+  return { label: "the GitHub App", scheme: "bearer", token: async () => tokenOf(await app.auth({ type: "app" }), "app token") };
 }
 
 /** An installation's tokens, fresh ones on request. */

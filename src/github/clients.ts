@@ -20,6 +20,23 @@ export interface Recording {
   body: unknown;
 }
 
+/** Waits a rate limit may hold inside one request; longer ones fail the call, and the job is rescheduled after the reset. */
+export const MAX_INLINE_RATE_LIMIT_WAIT_S = 10;
+
+type ThrottleOptions = Record<string, unknown> & { request?: { retryCount?: number } };
+const retryBriefly = (retryAfter: number, options: ThrottleOptions) => retryAfter <= MAX_INLINE_RATE_LIMIT_WAIT_S && (options.request?.retryCount ?? 0) < 1;
+
+/**
+ * Probot's Octokit for workers: a rate limit is waited out inside a request only when it lifts within
+ * a few seconds, once; otherwise the request fails with GitHub's answer (its `retry-after` and
+ * `x-ratelimit-reset` headers), and src/worker/job-limits.ts reschedules the job after the reset —
+ * so no worker sits through an hour-long reset, and a limit that never lifts is not retried for ever.
+ */
+export const WorkerOctokit = ProbotOctokit.defaults((o: Record<string, unknown> & { throttle?: Record<string, unknown> }) => ({
+  ...o,
+  throttle: { ...o?.throttle, onRateLimit: retryBriefly, onSecondaryRateLimit: retryBriefly },
+})) as typeof ProbotOctokit;
+
 export function liveClientFactory(probot: Probot): GitHubClientFactory {
   return async (installationId) => (await probot.auth(installationId)) as unknown as GitHub;
 }

@@ -4,7 +4,9 @@
  * and only if the row that needs it was committed.
  */
 import { sql, type Kysely, type Transaction } from "kysely";
-import { Logger, run, runMigrations, type Runner, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEvents } from "graphile-worker";
+import { DEFAULT_LIVENESS, heartbeat, registerWorkerIds, releaseDeadWorkers, unregisterWorkerIds, type LivenessOptions } from "./worker-liveness.js";
 
 export const TASK = {
   processDelivery: "process-delivery",
@@ -22,6 +24,8 @@ export const TASK = {
   /** Hourly: every erasure due (a safety net for lost jobs), and opted-out people's new facts. */
   erasureSweep: "erasure-sweep",
   backfillRepository: "backfill-repository",
+  /** Every ten minutes: ask GitHub to redeliver webhooks we failed or never stored (src/services/sweep-deliveries.ts). */
+  sweepDeliveries: "sweep-deliveries",
 } as const;
 export type TaskName = (typeof TASK)[keyof typeof TASK];
 
@@ -122,10 +126,84 @@ export interface StartWorkerOptions {
   /** Poll interval for scheduled/retried jobs (ms). */
   pollInterval?: number;
   crontab?: string;
+  /**
+   * The database, for releasing dead workers' locks (src/queue/worker-liveness.ts): on start and at
+   * every heartbeat. Without it graphile-worker's own four-hour lock timeout applies.
+   */
+  db?: AnyDb;
+  liveness?: Partial<LivenessOptions>;
 }
 
-export async function startWorker(options: StartWorkerOptions): Promise<Runner> {
+/** A running worker. */
+export interface WorkerHandle {
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts a worker. With `db`, it registers its ids and heartbeats, and releases dead workers' locks
+ * (src/queue/worker-liveness.ts).
+ *
+ * When the database connection drops in the middle of recording a job's outcome, graphile-worker
+ * 0.17 gives up with an error nothing can catch, and the process exits: run workers under a
+ * supervisor that restarts them (Docker's restart policy, systemd's Restart=). The restarted worker
+ * releases the dead one's locks at once on the same host (its pid is gone), else once its heartbeat
+ * is stale.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
+  const db = options.db;
+  if (!db) {
+    const runner = await runGraphile(options);
+    return { stop: (reason) => runner.stop(reason) };
+  }
+  const liveness = { ...DEFAULT_LIVENESS, ...options.liveness };
+  const one = await startLiveRunner(db, options, liveness, (msg) => options.log?.warn(msg));
+  return { stop: (reason) => one.stop(reason) };
+}
+
+interface LiveRunner {
+  stop(reason?: string): Promise<void>;
+}
+
+async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness: LivenessOptions, warn: (msg: string) => void): Promise<LiveRunner> {
+  const release = async () => {
+    const r = await releaseDeadWorkers(db, liveness);
+    if (r.workers.length) warn(`released ${r.jobs} jobs locked by ${r.workers.length} dead workers`);
+  };
+  await release();
+  const ids: string[] = [];
+  let registering: Promise<void> = Promise.resolve();
+  const note = (id: string) => {
+    ids.push(id);
+    registering = registering.then(() => registerWorkerIds(db, [id], liveness)).catch((err: unknown) => warn(`cannot register worker ${id}: ${String(err)}`));
+  };
+  const events = new EventEmitter() as WorkerEvents;
+  events.on("pool:create", ({ workerPool }) => note(workerPool.id));
+  events.on("worker:create", ({ worker }) => note(worker.workerId));
+  const runner = await runGraphile(options, events);
+  let beating = false;
+  const timer = setInterval(() => {
+    if (beating) return;
+    beating = true;
+    registering
+      .then(() => heartbeat(db, ids))
+      .then(release)
+      .catch((err: unknown) => warn(`worker heartbeat failed: ${String(err)}`))
+      .finally(() => (beating = false));
+  }, liveness.heartbeatMs);
+  timer.unref();
+  return {
+    stop: async (reason?: string) => {
+      clearInterval(timer);
+      await runner.stop(reason).catch(() => {});
+      await registering;
+      await unregisterWorkerIds(db, ids).catch(() => {});
+    },
+  };
+}
+
+function runGraphile(options: StartWorkerOptions, events?: WorkerEvents): Promise<Runner> {
   return run({
+    ...(events ? { events } : {}),
     connectionString: options.connectionString,
     concurrency: options.concurrency,
     maxPoolSize: options.concurrency + 2,

@@ -14,6 +14,7 @@ import { sql, type Kysely } from "kysely";
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
 import type { DB } from "../store/schema.js";
 import type { RejectReason } from "./check-headers.js";
+import { readLivenessGauges } from "../services/liveness-metrics.js";
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -88,6 +89,24 @@ onScrape(async (db) => {
     from graphile_worker.jobs group by 1`.execute(db);
   const by = new Map(r.rows.map((row) => [row.state, Number(row.n)]));
   for (const state of QUEUE_STATES) queueJobs.set({ state }, by.get(state) ?? 0);
+});
+
+// Liveness (src/services/liveness-metrics.ts): jobs that used up their attempts, redeliveries asked
+// for by the sweeper, live worker ids — read from the database, since sweeper and workers run elsewhere.
+const liveness = new Map<string, Gauge<string>>();
+onScrape(async (db) => {
+  const figures = await readLivenessGauges(db);
+  for (const g of liveness.values()) g.reset();
+  for (const f of figures) {
+    let gauge = liveness.get(f.name);
+    if (!gauge) {
+      const labelNames = Object.keys(f.labels ?? {});
+      gauge = new Gauge<string>({ name: f.name, help: f.help, labelNames: f.name === "unsung_jobs_failed" ? ["task"] : f.name === "unsung_redeliveries" ? ["reason", "outcome"] : labelNames, registers: [registry] });
+      liveness.set(f.name, gauge);
+    }
+    if (f.labels && Object.keys(f.labels).length) gauge.set(f.labels, f.value);
+    else gauge.set(f.value);
+  }
 });
 
 /** Rejects when `p` has not settled within `ms`. */

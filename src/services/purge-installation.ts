@@ -54,6 +54,7 @@ export async function purgeInstallationInTransaction(trx: Tx, installationId: nu
   );
   await counter.run("backfills", trx, sql`delete from backfills where installation_id = ${installationId}`);
   await counter.run("deliveries", trx, sql`delete from deliveries where installation_id = ${installationId}`);
+  await counter.run("redeliveries", trx, sql`delete from redeliveries where installation_id = ${installationId}`);
   await dropQueuedJobs(trx, counter, sql`j.payload::jsonb->>'installationId' = ${String(installationId)}`);
   await counter.run("installations", trx, sql`delete from installations where id = ${installationId}`);
   await dropUnreferencedPeople(trx, counter, people);

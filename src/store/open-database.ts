@@ -60,6 +60,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const pool = new pg.Pool({ connectionString: options.url, max: poolSize, connectionTimeoutMillis: 5_000 });
     // A pool error (server gone) must not crash the process; queries will fail and be reported.
     pool.on("error", () => {});
+    // A client in use between two statements (in a transaction, or just checked out) has no pool
+    // listener: its connection dropping would otherwise be an unhandled 'error' that ends the process.
+    // Its query fails instead, and the pool discards it.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -134,6 +138,10 @@ function poolDatabase(connectionString: string, poolSize: number, closeServer: (
     query_timeout: 60_000,
   });
   pool.on("error", () => {});
+  // A client in use between two statements (in a transaction, or just checked out) has no pool
+  // listener: its connection dropping would otherwise be an unhandled 'error' that ends the process.
+  // Its query fails instead, and the pool discards it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -164,6 +172,10 @@ export async function dumpEmbedded(dataDir: string): Promise<Blob> {
 export function openIntakeDb(connectionString: string): { db: Kysely<DB>; close(): Promise<void> } {
   const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 2_000, query_timeout: 5_000 });
   pool.on("error", () => {});
+  // A client in use between two statements (in a transaction, or just checked out) has no pool
+  // listener: its connection dropping would otherwise be an unhandled 'error' that ends the process.
+  // Its query fails instead, and the pool discards it.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
 }

@@ -423,6 +423,31 @@ export interface BackfillCheckpointsTable {
   updated_at: Timestamp;
 }
 
+/** One request of the delivery sweeper to GitHub to deliver a webhook again (src/services/sweep-deliveries.ts). */
+export interface RedeliveriesTable {
+  id: Generated<number>;
+  guid: string;
+  hook_delivery_id: number;
+  event: string;
+  action: string | null;
+  installation_id: number | null;
+  reason: "failed" | "never-stored";
+  delivered_at: Timestamp;
+  requested_at: Timestamp;
+  outcome: "requested" | "not-found" | "refused" | "error";
+  status_code: number | null;
+  error: string | null;
+}
+
+/** A queue worker id and the process that owns it (src/queue/worker-liveness.ts). */
+export interface WorkerProcessesTable {
+  worker_id: string;
+  hostname: string;
+  pid: number;
+  started_at: Generated<string>;
+  seen_at: Generated<string>;
+}
+
 export interface DB {
   deliveries: DeliveriesTable;
   installations: InstallationsTable;
@@ -452,4 +477,6 @@ export interface DB {
   erasures: ErasuresTable;
   backfills: BackfillsTable;
   backfill_checkpoints: BackfillCheckpointsTable;
+  redeliveries: RedeliveriesTable;
+  worker_processes: WorkerProcessesTable;
 }

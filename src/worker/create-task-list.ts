@@ -17,6 +17,7 @@ import { handleErasureEvent } from "../services/erasure-events.js";
 import { DEFAULT_GRACE_DAYS, runDueErasures, runErasure, sweepOptedOut } from "../services/erasure-schedule.js";
 import type { ErasureEventFollowUp } from "../github/normalise-delivery.js";
 import type { BackfillJob } from "../services/backfill-jobs.js";
+import { DEFAULT_MAX_RATE_LIMIT_WAITS, limitTasks } from "./job-limits.js";
 
 export interface WorkerDeps {
   db: Kysely<DB>;
@@ -37,7 +38,16 @@ export interface WorkerDeps {
   detectReruns?: (repositoryId: number, workflow: string, month: string) => Promise<unknown>;
   /** One slice of a repository's backfill (src/services/backfill-jobs.ts), wired in by the caller. */
   backfill?: (job: BackfillJob) => Promise<unknown>;
+  /** The redelivery sweep (src/services/sweep-deliveries.ts), wired in by the caller when the app has credentials. */
+  sweepDeliveries?: () => Promise<unknown>;
+  /** Longest run of one job (src/worker/job-limits.ts); default 15 minutes. */
+  jobTimeLimitMs?: number;
+  /** Rate-limit waits in a row before a job fails instead of waiting again. */
+  maxRateLimitWaits?: number;
 }
+
+/** Erasures of a large tenant run in one transaction: they get longer. */
+const LONG_TASKS: Record<string, number> = { [TASK.runErasure]: 6 * 3_600_000, [TASK.erasureSweep]: 6 * 3_600_000, [TASK.erasureEvent]: 6 * 3_600_000 };
 
 function field<T>(payload: unknown, name: string, type: "string" | "number"): T {
   const v = (payload as Record<string, unknown> | null)?.[name];
@@ -47,7 +57,7 @@ function field<T>(payload: unknown, name: string, type: "string" | "number"): T 
 
 export function createTaskList(deps: WorkerDeps): TaskList {
   const taken = new TakenByBatch();
-  return {
+  const tasks: TaskList = {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
       await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
         number: helpers.job.attempts,
@@ -113,7 +123,16 @@ export function createTaskList(deps: WorkerDeps): TaskList {
       await sweepOptedOut(deps);
       await runDueErasures(deps);
     },
+    [TASK.sweepDeliveries]: async () => {
+      await deps.sweepDeliveries?.();
+    },
   };
+  return limitTasks(tasks, {
+    timeLimitMs: deps.jobTimeLimitMs ?? 15 * 60_000,
+    longTasks: LONG_TASKS,
+    maxRateLimitWaits: deps.maxRateLimitWaits ?? DEFAULT_MAX_RATE_LIMIT_WAITS,
+    now: () => deps.now().getTime(),
+  });
 }
 
 /** A queued erasure event, checked field by field (a job payload is data, not trusted code). */
@@ -139,4 +158,4 @@ function erasureEventOf(payload: unknown): ErasureEventFollowUp {
 }
 
 /** Daily housekeeping, in graphile-worker's crontab format. */
-export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n15 * * * * ${TASK.erasureSweep}\n`;
+export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n15 * * * * ${TASK.erasureSweep}\n*/10 * * * * ${TASK.sweepDeliveries}\n`;
