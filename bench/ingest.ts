@@ -12,9 +12,11 @@
  *    deliveries (unique X-GitHub-Delivery each) over loopback HTTP against
  *    (a) a bare Probot app (node:http + createNodeMiddleware, no-op onAny) and
  *    (b) Unsung storing durably (createHttpServer + unsungApp + the batching recorder
- *    on PostgreSQL, through the intake pool `serve` uses). Also, for
- *    diagnosis, (a') Unsung's server with a no-op store.
- * 2. Open loop at a fixed rate against (b): p50/p99 from the scheduled send time.
+ *    on PostgreSQL, through the intake pool `serve` uses), and against
+ *    (n) the naive peer a developer would write: Probot + one jsonb INSERT
+ *    per event, no queue; Unsung/naive is printed. Also, for diagnosis,
+ *    (a') Unsung's server with a no-op store.
+ * 2. Open loop at a fixed rate against (b) and (n): p50/p99 from the scheduled send time.
  * 3. The worker: a realistic mix of stored deliveries (5,000 by default — at
  *    today's 150–430/s, 20k would take minutes), enqueued, then runWorker +
  *    createTaskList (no GitHub client) until all are processed.
@@ -60,8 +62,8 @@ const flags = numberFlags(process.argv.slice(2), {
   "rate-seconds": 6,
   deliveries: 5_000,
   "worker-concurrency": 4,
-  /** Store statements the intake recorder runs at once (its default is 3). */
-  "in-flight": 3,
+  /** Store statements the intake recorder runs at once (its default is 4). */
+  "in-flight": 4,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;

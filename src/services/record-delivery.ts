@@ -125,7 +125,14 @@ export interface DeliveryRecorder {
 export function createDeliveryRecorder(
   db: Kysely<DB>,
   maxAttempts: number,
-  options: { maxBatch?: number; maxInFlight?: number; dispatchEveryMs?: number; onDispatchError?: (err: unknown) => void } = {},
+  options: {
+    maxBatch?: number;
+    maxInFlight?: number;
+    dispatchEveryMs?: number;
+    /** How long after a store the dispatcher waits, so that one dispatch statement covers several stores. */
+    dispatchDelayMs?: number;
+    onDispatchError?: (err: unknown) => void;
+  } = {},
 ): DeliveryRecorder {
   const maxBatch = options.maxBatch ?? 100;
   const maxInFlight = options.maxInFlight ?? 4;
@@ -152,6 +159,15 @@ export function createDeliveryRecorder(
     })();
     return dispatching;
   };
+  const delay = options.dispatchDelayMs ?? 20;
+  let pending: NodeJS.Timeout | null = null;
+  const soon = () => {
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      void dispatch();
+    }, delay);
+  };
   const timer = setInterval(() => void dispatch(), options.dispatchEveryMs ?? 5_000);
   timer.unref();
   void dispatch();
@@ -165,7 +181,7 @@ export function createDeliveryRecorder(
     for (const it of batch) if (!first.has(it.row.id)) first.set(it.row.id, it);
     const stored = await storeRows(db, [...first.values()].map((it) => it.row), maxAttempts, false);
     for (const it of batch) it.resolve(first.get(it.row.id) === it && stored.has(it.row.id) ? "stored" : "duplicate");
-    if (stored.size) void dispatch();
+    if (stored.size) soon();
   };
 
   const pump = () => {
@@ -203,6 +219,7 @@ export function createDeliveryRecorder(
     },
     close: async () => {
       clearInterval(timer);
+      if (pending) clearTimeout(pending);
       await dispatching;
     },
   };
