@@ -145,7 +145,8 @@ export interface UnitSubstance {
   /** Index into the review's comments, or -1 for the body/verdict. */
   index: number;
   probability: number;
-  contributions: Contribution[];
+  /** The unit's features (FEATURES order), for its contributions: topContributions(x). */
+  x: Float64Array;
 }
 
 export interface ReviewSubstance {
@@ -195,7 +196,7 @@ export function reviewSubstance(
     if (u.index < 0 && verified) z = Math.max(z, verified.figures ? VERIFIED_FIGURES_FLOOR : VERIFIED_FLOOR);
     const probability = sigmoid(z);
     if (probability >= 0.5) findings++;
-    out.push({ index: u.index, probability, contributions: topContributions(u.x) });
+    out.push({ index: u.index, probability, x: u.x });
   }
   out.sort((a, b) => b.probability - a.probability);
   return { probability: out.length === 0 ? 0 : combine(out.map((u) => u.probability)), findings, units: out };
