@@ -70,7 +70,7 @@ export const FEATURE_SENTENCES: Record<FeatureName, string> = {
   blocking: "requested changes with a reasoned body",
   ledContent: "a comment with content that led to a change",
   repliesContent: "a comment with content that others replied to",
-  declined: "the author declined it, or it became obsolete",
+  declined: "a comment with content the author declined, or that became obsolete",
   technical: "uses programming vocabulary (log of the number of distinct terms)",
   already: "says the code already does or handles it",
   preference: "states a personal preference or that it does not matter",
@@ -352,13 +352,13 @@ export function unitFeatures(
   u: UnitInput,
   category?: CommentCategoryResult,
   out: Float64Array = new Float64Array(FEATURE_COUNT),
-): { x: Float64Array; text: UnitText; content: boolean; praiseOnly: boolean } {
+): { x: Float64Array; text: UnitText; content: boolean; praiseOnly: boolean; claim: boolean } {
   out.fill(0);
   const cat = category ?? categorizeComment(u.body);
   // Praise and empty bodies carry no cue worth reading: skip the scan.
   if ((cat.category === "praise" || cat.category === "approval-only") && !cat.finding) {
     if (u.state === "APPROVED") out[17] = 1;
-    return { x: out, text: cat.norm, content: false, praiseOnly: cat.category === "praise" };
+    return { x: out, text: cat.norm, content: false, praiseOnly: cat.category === "praise", claim: false };
   }
   const t = cat.norm;
   const p = t.prose;
@@ -399,11 +399,13 @@ export function unitFeatures(
   out[18] = u.state === "CHANGES_REQUESTED" && (reason || modal || finding || design) ? 1 : 0;
   out[19] = content && u.ledToChange === true ? 1 : 0;
   out[20] = content ? Math.min(Math.max(u.replies ?? 0, 0), 3) / 3 : 0;
-  out[21] = u.ledToChange === false ? 1 : 0;
+  out[21] = content && u.ledToChange === false ? 1 : 0;
   out[22] = Math.log1p(c.technical);
   out[23] = has(ALREADY) ? 1 : 0;
   out[24] = has(PREFERENCE) ? 1 : 0;
   out[25] = has(SOCIAL) ? 1 : 0;
   out[26] = c.figures ? 1 : 0;
-  return { x: out, text: t, content, praiseOnly: praise && !content };
+  // A claim about the code (not just a pointer at it), and not a remark its reviewer filed as style.
+  const claim = (finding || design || modal || reason || question || imperative) && !(cat.category === "nit" && cat.recognised && !finding);
+  return { x: out, text: t, content, praiseOnly: praise && !content, claim };
 }

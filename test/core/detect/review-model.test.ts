@@ -73,7 +73,10 @@ describe("the model", () => {
 
   it("combines findings by noisy-OR and counts minor remarks once", () => {
     expect(combine([0.6, 0.6])).toBeCloseTo(1 - 0.4 * 0.4, 12);
+    expect(combine([0.3, 0.6])).toBeCloseTo(0.6, 12);
     expect(combine([0.3, 0.3, 0.3, 0.3])).toBeCloseTo(0.3, 12);
+    // A minor remark adds nothing to a review that has a finding.
+    expect(combine([0.6, 0.45])).toBeCloseTo(0.6, 12);
     expect(combine([])).toBe(0);
   });
 
