@@ -53,10 +53,10 @@ function forward(m: Model, ex: Example): { p: number; dpdz: number[] } {
     if (s[i]! >= 0.5) none *= 1 - s[i]!;
     else if (best < 0 || s[i]! > s[best]!) best = i;
   }
+  const anyFinding = s.some((si) => si >= 0.5);
+  if (anyFinding) return { p: 1 - none, dpdz: s.map((si) => (si >= 0.5 ? none * si : 0)) };
   const b = best >= 0 ? s[best]! : 0;
-  const p = 1 - none * (1 - b);
-  const dpdz = s.map((si, i) => (si >= 0.5 ? none * (1 - b) * si : i === best ? none * si * (1 - si) : 0));
-  return { p, dpdz };
+  return { p: b, dpdz: s.map((si, i) => (i === best ? si * (1 - si) : 0)) };
 }
 
 /** Full-batch Adam on the mean log loss + λ/2·‖w‖² (the bias is not penalised). */

@@ -174,6 +174,9 @@ export interface CommentCategoryResult {
   norm: UnitText;
 }
 
+/** Below this many words a "nit:" remark is not read for a finding behind it. */
+const NIT_FINDING_MIN_WORDS = 6;
+
 const FINDING_PATTERNS: readonly [CommentCategory, RegExp][] = [
   ["security", SECURITY],
   ["defect", DEFECT],
@@ -219,10 +222,14 @@ export function categorizeComment(body: string): CommentCategoryResult {
     if (body.trim().length > 0) return result("nit", false);
     return result("approval-only");
   }
-  finding = findingOf();
-  // The reviewer's own "nit:" names the category; the finding behind it still counts as one for the model.
+  // The reviewer's own "nit:" names the category; a finding behind it (a sentence of some
+  // length: "nit: typo" holds none) still counts as one for the model.
   nitPrefix = NIT_PREFIX.test(text);
-  if (nitPrefix) return result("nit");
+  if (nitPrefix) {
+    if (words >= NIT_FINDING_MIN_WORDS) finding = findingOf();
+    return result("nit");
+  }
+  finding = findingOf();
   if (finding !== null) return result(finding);
   if (NIT_WORDS.test(text)) return result("nit");
   if (DESIGN.test(text)) {

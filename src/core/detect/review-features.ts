@@ -70,7 +70,7 @@ export const FEATURE_SENTENCES: Record<FeatureName, string> = {
   blocking: "requested changes with a reasoned body",
   ledContent: "a comment with content that led to a change",
   repliesContent: "a comment with content that others replied to",
-  declined: "the author declined it, or it became obsolete",
+  declined: "a comment with content the author declined, or that became obsolete",
   technical: "uses programming vocabulary (log of the number of distinct terms)",
   already: "says the code already does or handles it",
   preference: "states a personal preference or that it does not matter",
@@ -122,13 +122,67 @@ cue(QUESTION_WORD, "why, how, what, should, could, can, is, does, do, are, would
 
 interface Cues {
   bits: number;
-  /** Distinct words, lower case (at most WORDS_CAP). */
+  /** Distinct words, case-folded (at most WORDS_CAP). */
   distinct: number;
   technical: number;
   identifier: boolean;
   figures: boolean;
 }
 
+/*
+ * Words are compared by a 32-bit FNV-1a hash of their lower-case letters, computed while the
+ * prose is scanned: no string is allocated per word. (A collision with a cue word would need
+ * one of ~2^32 values; the cue lists hold a few hundred.)
+ */
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function lowerCode(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+function hashWord(w: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ lowerCode(w.charCodeAt(i) === 0x2019 ? 39 : w.charCodeAt(i)), FNV_PRIME) >>> 0;
+  return h;
+}
+
+function pairKey(first: number, second: number): number {
+  return (Math.imul(first, 0x9e3779b1) ^ second) >>> 0;
+}
+
+const CUE_WORD_HASHES = new Map<number, number>();
+const CUE_PAIR_HASHES = new Map<number, number>();
+const PAIR_FIRST = new Set<number>();
+for (const [w, bit] of CUE_WORDS) CUE_WORD_HASHES.set(hashWord(w), bit);
+for (const [pair, bit] of CUE_PAIRS) {
+  const [x, y] = pair.split(" ") as [string, string];
+  const k = pairKey(hashWord(x), hashWord(y));
+  CUE_PAIR_HASHES.set(k, (CUE_PAIR_HASHES.get(k) ?? 0) | bit);
+  PAIR_FIRST.add(hashWord(x));
+}
+
+/** Distinct-word table, reused across calls (open addressing; a generation stamp clears it). */
+const TABLE_SIZE = 512;
+const tableHash = new Int32Array(TABLE_SIZE);
+const tableStamp = new Uint32Array(TABLE_SIZE);
+let generation = 0;
+
+/** Adds a word hash; true when it was new. */
+function addDistinct(h: number): boolean {
+  let i = h & (TABLE_SIZE - 1);
+  for (;;) {
+    if (tableStamp[i] !== generation) {
+      tableStamp[i] = generation;
+      tableHash[i] = h | 0;
+      return true;
+    }
+    if (tableHash[i] === (h | 0)) return false;
+    i = (i + 1) & (TABLE_SIZE - 1);
+  }
+}
+
+const SLASH_COMMAND = /^\s*\/[a-z]/i;
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const UNICODE_WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
@@ -138,66 +192,84 @@ function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
+/** Reads one word's cues into `st`. */
+interface ScanState {
+  bits: number;
+  distinct: number;
+  technical: number;
+  identifier: boolean;
+  figures: boolean;
+  prev: number;
+  sentenceStart: boolean;
+  afterPlease: boolean;
+  first: boolean;
+}
+const PLEASE = hashWord("please");
+
+function visitWord(st: ScanState, h: number, stem: boolean, digitFirst: boolean, identifierLike: boolean): void {
+  if (identifierLike) st.identifier = true;
+  if (digitFirst) st.figures = true;
+  const b = CUE_WORD_HASHES.get(h);
+  if (b !== undefined) {
+    st.bits |= b & ~(IMPERATIVE_VERB | QUESTION_WORD);
+    if ((b & IMPERATIVE_VERB) !== 0 && (st.sentenceStart || st.afterPlease)) st.bits |= IMPERATIVE_VERB;
+    if ((b & QUESTION_WORD) !== 0 && st.first) st.bits |= QUESTION_WORD;
+  }
+  if (st.prev !== 0 && PAIR_FIRST.has(st.prev)) {
+    const pb = CUE_PAIR_HASHES.get(pairKey(st.prev, h));
+    if (pb !== undefined) st.bits |= pb;
+  }
+  if (st.distinct < WORDS_CAP && addDistinct(h)) {
+    st.distinct++;
+    if (st.technical < TECHNICAL_CAP && (stem || TECHNICAL_HASHES.has(h))) st.technical++;
+  }
+  st.afterPlease = h === PLEASE && st.sentenceStart;
+  st.sentenceStart = false;
+  st.first = false;
+  st.prev = h;
+}
+
 /** One pass over the words of the prose: cue bits, distinct words, technical terms, identifiers, figures. */
 function readCues(text: string): Cues {
-  const seen = new Set<string>();
-  let bits = 0;
-  let technical = 0;
-  let identifier = false;
-  let figures = false;
-  let prev = "";
-  let sentenceStart = true;
-  let afterPlease = false;
-  const visit = (raw: string, start: number, end: number): void => {
-    const w = raw.toLowerCase();
-    if (!identifier) {
-      // snake_case, camelCase, call(), a.b
-      const next = text.charCodeAt(end);
-      if (raw.includes("_") || /[a-z][A-Z]/.test(raw) || next === 40 || (next === 46 && isAlnum(text.charCodeAt(end + 1)))) identifier = true;
-    }
-    if (!figures && raw.charCodeAt(0) >= 48 && raw.charCodeAt(0) <= 57) figures = true;
-    const b = CUE_WORDS.get(w);
-    if (b !== undefined) {
-      bits |= b & ~(IMPERATIVE_VERB | QUESTION_WORD);
-      if ((b & IMPERATIVE_VERB) !== 0 && (sentenceStart || afterPlease)) bits |= IMPERATIVE_VERB;
-      if ((b & QUESTION_WORD) !== 0 && start === firstWordAt) bits |= QUESTION_WORD;
-    }
-    if (prev.length > 0) {
-      const pb = CUE_PAIRS.get(`${prev} ${w}`);
-      if (pb !== undefined) bits |= pb;
-    }
-    if (seen.size < WORDS_CAP && !seen.has(w)) {
-      seen.add(w);
-      if (technical < TECHNICAL_CAP && isTechnical(w)) technical++;
-    }
-    afterPlease = w === "please" && sentenceStart;
-    sentenceStart = false;
-    prev = w;
-  };
-  let firstWordAt = -1;
+  generation = (generation + 1) >>> 0 || 1;
+  const st: ScanState = { bits: 0, distinct: 0, technical: 0, identifier: false, figures: false, prev: 0, sentenceStart: true, afterPlease: false, first: true };
   const ascii = ASCII_ONLY.test(text);
   if (ascii) {
-    let i = 0;
     const n = text.length;
+    let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isAlnum(c)) {
-        let j = i + 1;
-        while (j < n) {
-          const d = text.charCodeAt(j);
-          if (isAlnum(d) || d === 39 || d === 95 || d === 45) j++;
-          else break;
-        }
-        if (firstWordAt < 0) firstWordAt = i;
-        visit(text.slice(i, j), i, j);
-        i = j;
-      } else {
-        if (SENTENCE_END.test(text[i]!)) {
-          sentenceStart = true;
-          prev = "";
+      if (!isAlnum(c)) {
+        if (c === 46 || c === 33 || c === 63 || c === 10) {
+          st.sentenceStart = true;
+          st.prev = 0;
         }
         i++;
+        continue;
       }
+      let h = FNV_OFFSET;
+      let stem = false;
+      let underscore = false;
+      let camel = false;
+      let lastLower = false;
+      let len = 0;
+      let j = i;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (!(isAlnum(d) || d === 39 || d === 95 || d === 45)) break;
+        if (d === 95) underscore = true;
+        const upper = d >= 65 && d <= 90;
+        if (upper && lastLower) camel = true;
+        lastLower = d >= 97 && d <= 122;
+        h = Math.imul(h ^ lowerCode(d), FNV_PRIME) >>> 0;
+        len++;
+        if (!stem && len < 16 && STEM_LENGTH_TABLE[len] === 1 && TECHNICAL_STEM_HASHES.has(h)) stem = true;
+        j++;
+      }
+      const next = text.charCodeAt(j);
+      const call = next === 40 || (next === 46 && isAlnum(text.charCodeAt(j + 1)));
+      visitWord(st, h, stem, c >= 48 && c <= 57, underscore || camel || call);
+      i = j;
     }
   } else {
     UNICODE_WORD.lastIndex = 0;
@@ -205,23 +277,26 @@ function readCues(text: string): Cues {
     let last = 0;
     while ((m = UNICODE_WORD.exec(text)) !== null) {
       if (SENTENCE_END.test(text.slice(last, m.index))) {
-        sentenceStart = true;
-        prev = "";
+        st.sentenceStart = true;
+        st.prev = 0;
       }
-      if (firstWordAt < 0) firstWordAt = m.index;
-      const raw = m[0].replace(/’/g, "'");
-      visit(raw, m.index, m.index + m[0].length);
-      last = m.index + m[0].length;
+      const w = m[0];
+      const lower = w.toLowerCase();
+      let stem = false;
+      for (const L of STEM_LENGTHS) if (lower.length >= L && TECHNICAL_STEM_HASHES.has(hashWord(lower.slice(0, L)))) stem = true;
+      const end = m.index + w.length;
+      const next = text.charCodeAt(end);
+      const call = next === 40 || (next === 46 && isAlnum(text.charCodeAt(end + 1)));
+      const c0 = w.charCodeAt(0);
+      visitWord(st, hashWord(lower), stem, c0 >= 48 && c0 <= 57, w.includes("_") || /[a-z][A-Z]/.test(w) || call);
+      last = end;
     }
-  }
-  let distinct = seen.size;
-  if (!ascii) {
     const cjk = text.match(CJK);
-    if (cjk && cjk.length > 0) distinct = Math.max(distinct, Math.round(cjk.length / 2));
+    if (cjk && cjk.length > 0) st.distinct = Math.max(st.distinct, Math.round(cjk.length / 2));
+    if (/[👍🎉🚀❤]/u.test(text)) st.bits |= THANKS;
   }
-  if (/:\)|:-\)/.test(text)) bits |= SOCIAL;
-  if (/[👍🎉🚀❤]/u.test(text) && !ascii) bits |= THANKS;
-  return { bits, distinct, technical, identifier, figures };
+  if (text.includes(":)") || text.includes(":-)")) st.bits |= SOCIAL;
+  return { bits: st.bits, distinct: st.distinct, technical: st.technical, identifier: st.identifier, figures: st.figures };
 }
 
 /**
@@ -254,11 +329,11 @@ const TECHNICAL_STEMS: readonly string[] = [
   "sync", "thread",
 ];
 
-function isTechnical(word: string): boolean {
-  if (TECHNICAL_WORDS.has(word)) return true;
-  for (const stem of TECHNICAL_STEMS) if (word.startsWith(stem)) return true;
-  return false;
-}
+const TECHNICAL_HASHES = new Set<number>([...TECHNICAL_WORDS].map(hashWord));
+const TECHNICAL_STEM_HASHES = new Set<number>(TECHNICAL_STEMS.map(hashWord));
+const STEM_LENGTHS = new Set<number>(TECHNICAL_STEMS.map((x) => x.length));
+const STEM_LENGTH_TABLE = new Uint8Array(16);
+for (const L of STEM_LENGTHS) if (L < 16) STEM_LENGTH_TABLE[L] = 1;
 const TECHNICAL_CAP = 12;
 
 export interface UnitInput {
@@ -277,9 +352,14 @@ export function unitFeatures(
   u: UnitInput,
   category?: CommentCategoryResult,
   out: Float64Array = new Float64Array(FEATURE_COUNT),
-): { x: Float64Array; text: UnitText; content: boolean; praiseOnly: boolean } {
+): { x: Float64Array; text: UnitText; content: boolean; praiseOnly: boolean; claim: boolean } {
   out.fill(0);
   const cat = category ?? categorizeComment(u.body);
+  // Praise and empty bodies carry no cue worth reading: skip the scan.
+  if ((cat.category === "praise" || cat.category === "approval-only") && !cat.finding) {
+    if (u.state === "APPROVED") out[17] = 1;
+    return { x: out, text: cat.norm, content: false, praiseOnly: cat.category === "praise", claim: false };
+  }
   const t = cat.norm;
   const p = t.prose;
   const c = readCues(p);
@@ -311,7 +391,7 @@ export function unitFeatures(
   out[10] = cat.nitPrefix ? 1 : 0;
   out[11] = cat.category === "nit" && cat.recognised && !cat.nitPrefix ? 1 : 0;
   out[12] = praise ? 1 : 0;
-  out[13] = has(PROCESS) || p.trimStart().startsWith("/") ? 1 : 0;
+  out[13] = has(PROCESS) || SLASH_COMMAND.test(p) ? 1 : 0;
   out[14] = t.links > 0 && words < 6 ? 1 : 0;
   out[15] = has(CURIOUS) ? 1 : 0;
   out[16] = words >= 4 && has(VERIFIED) ? 1 : 0;
@@ -319,11 +399,13 @@ export function unitFeatures(
   out[18] = u.state === "CHANGES_REQUESTED" && (reason || modal || finding || design) ? 1 : 0;
   out[19] = content && u.ledToChange === true ? 1 : 0;
   out[20] = content ? Math.min(Math.max(u.replies ?? 0, 0), 3) / 3 : 0;
-  out[21] = u.ledToChange === false ? 1 : 0;
+  out[21] = content && u.ledToChange === false ? 1 : 0;
   out[22] = Math.log1p(c.technical);
   out[23] = has(ALREADY) ? 1 : 0;
   out[24] = has(PREFERENCE) ? 1 : 0;
   out[25] = has(SOCIAL) ? 1 : 0;
   out[26] = c.figures ? 1 : 0;
-  return { x: out, text: t, content, praiseOnly: praise && !content };
+  // A claim about the code (not just a pointer at it), and not a remark its reviewer filed as style.
+  const claim = (finding || design || modal || reason || question || imperative) && !(cat.category === "nit" && cat.recognised && !finding);
+  return { x: out, text: t, content, praiseOnly: praise && !content, claim };
 }

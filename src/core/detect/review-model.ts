@@ -4,8 +4,8 @@
  * combined into the probability that the review as a whole is substantive.
  *
  * Combination (a noisy-OR with a cap on minor remarks): units whose own probability is at
- * least ½ count as findings and each can make the review substantive; all the others
- * together count only as much as the best of them — ten nits are worth one nit.
+ * least ½ count as findings and each can make the review substantive; the others count only
+ * when there is no finding, and then only as much as the best of them — ten nits are worth one.
  *
  * The weights are data (review-weights.json), learned from the tuning half of the labelled
  * review sets by bench/eval/train-reviews.ts; nothing in this file names a word of those sets.
@@ -27,6 +27,8 @@ export interface ModelUnit {
   body: string;
   x: Float64Array;
   content: boolean;
+  /** Makes a claim about the code (a finding, a reason, an obligation, a question, a request) and is not a style remark. */
+  claim: boolean;
 }
 
 export interface ModelUnitInput {
@@ -77,7 +79,7 @@ export function reviewUnits(comments: readonly ModelUnitInput[], body: string, s
     const f = unitFeatures({ body: text, ledToChange: c.ledToChange, replies: c.replies }, pre?.categories[i]);
     // Praise, thanks and LGTM say nothing about depth: they are not units at all.
     if (f.praiseOnly) continue;
-    units.push({ index: i, body: text, x: f.x, content: f.content });
+    units.push({ index: i, body: text, x: f.x, content: f.content, claim: f.claim });
   }
   const verdict = state === "APPROVED" || state === "CHANGES_REQUESTED" ? state : null;
   let bodyCounts = body.trim().length > 0;
@@ -91,7 +93,7 @@ export function reviewUnits(comments: readonly ModelUnitInput[], body: string, s
       if (verdict === null) return units;
       f = unitFeatures({ body: "", state: verdict });
     }
-    units.push({ index: -1, body, x: f.x, content: f.content });
+    units.push({ index: -1, body, x: f.x, content: f.content, claim: f.claim });
   }
   return units;
 }
@@ -106,15 +108,21 @@ export function logitOf(x: Float64Array, m: { bias: number; w: Float64Array } = 
   return z;
 }
 
-/** Noisy-OR over findings (p ≥ ½), the best minor remark counted once. */
+/**
+ * Noisy-OR over findings (p ≥ ½); without a finding, the best minor remark alone. Minor remarks
+ * never add to a review that has a finding, and never add up among themselves.
+ */
 export function combine(probabilities: readonly number[]): number {
   let none = 1;
+  let findings = 0;
   let bestMinor = 0;
   for (const p of probabilities) {
-    if (p >= 0.5) none *= 1 - p;
-    else if (p > bestMinor) bestMinor = p;
+    if (p >= 0.5) {
+      none *= 1 - p;
+      findings++;
+    } else if (p > bestMinor) bestMinor = p;
   }
-  return 1 - none * (1 - bestMinor);
+  return findings > 0 ? 1 - none : bestMinor;
 }
 
 export interface Contribution {
@@ -145,7 +153,8 @@ export interface UnitSubstance {
   /** Index into the review's comments, or -1 for the body/verdict. */
   index: number;
   probability: number;
-  contributions: Contribution[];
+  /** The unit's features (FEATURES order), for its contributions: topContributions(x). */
+  x: Float64Array;
 }
 
 export interface ReviewSubstance {
@@ -169,7 +178,8 @@ export const NEWCOMER_EXPLANATION_LOGIT = 0.4;
 
 /**
  * Two rules the model is not left to learn (the sets hold too few such items to learn them, and
- * the label rules state them): a unit with content that led to a change found something, and a
+ * the label rules state them): a comment making a claim about the code (not a style remark) that
+ * led to a change found something, and a
  * body that says what the reviewer verified is substantive. Each sets a floor on the unit's logit.
  */
 export const LED_CONTENT_FLOOR = 0.25;
@@ -191,11 +201,11 @@ export function reviewSubstance(
     let z = logitOf(u.x);
     if (u.index >= 0 && comments[u.index]?.isReply === true) z += REPLY_LOGIT;
     z += adjust(u);
-    if (u.content && u.index >= 0 && comments[u.index]?.ledToChange === true && comments[u.index]?.isReply !== true) z = Math.max(z, LED_CONTENT_FLOOR);
+    if (u.claim && u.index >= 0 && comments[u.index]?.ledToChange === true && comments[u.index]?.isReply !== true) z = Math.max(z, LED_CONTENT_FLOOR);
     if (u.index < 0 && verified) z = Math.max(z, verified.figures ? VERIFIED_FIGURES_FLOOR : VERIFIED_FLOOR);
     const probability = sigmoid(z);
     if (probability >= 0.5) findings++;
-    out.push({ index: u.index, probability, contributions: topContributions(u.x) });
+    out.push({ index: u.index, probability, x: u.x });
   }
   out.sort((a, b) => b.probability - a.probability);
   return { probability: out.length === 0 ? 0 : combine(out.map((u) => u.probability)), findings, units: out };

@@ -2,7 +2,7 @@
  * The evidence sentences of a review's score (see score-review.ts).
  */
 import type { CommentCategory, ReviewLevel } from "../model.js";
-import { describeContributions, type ReviewSubstance } from "./review-model.js";
+import { describeContributions, topContributions, type ReviewSubstance } from "./review-model.js";
 import type { ReviewCommentInput, ReviewInput, ScoredComment } from "./score-review.js";
 import { plural, quote } from "./text.js";
 
@@ -70,7 +70,8 @@ export function explainReview(x: ExplainInput): string[] {
     const shown = units.filter((u, i) => i === 0 || u.probability >= 0.5).slice(0, 3);
     const what = shown.map((u) => {
       const at = u.index < 0 ? "the review body" : `the comment ${where(x.commentsIn[u.index]!)}`;
-      const why = u.contributions.length > 0 ? ` (${describeContributions(u.contributions)})` : "";
+      const contributions = topContributions(u.x);
+      const why = contributions.length > 0 ? ` (${describeContributions(contributions)})` : "";
       return `${at} ${Math.round(u.probability * 100)}%${why}`;
     });
     out.push(`Substance ${Math.round(x.substance.probability * 100)}% by the review-depth model; ${what.join("; ")}.`);
