@@ -86,14 +86,14 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
   const here: AffectedPullRequest[] = row.is_pull_request ? [{ repositoryId: row.repository_id, number: row.issue_number }] : [];
   if (row.deleted_at) {
     const gone = await db.updateTable("annotations").set({ deleted_at: row.deleted_at }).where("id", "=", id).returning("link").execute();
-    return { outcome: "withdrawn", affects: await withLinked(db, here, gone.map((g) => g.link)) };
+    return { outcome: "withdrawn", affects: await withLinked(db, job.repositoryId, here, gone.map((g) => g.link)) };
   }
   if (row.is_bot) return { outcome: "ignored", affects: [] };
   const parsed = parseCommand(row.body);
   if (!parsed.ok) {
     // An edit that removed or broke the command withdraws what it had said.
     const gone = await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).returning("link").execute();
-    const affects = await withLinked(db, gone.length ? here : [], gone.map((g) => g.link));
+    const affects = await withLinked(db, job.repositoryId, gone.length ? here : [], gone.map((g) => g.link));
     if (parsed.error === null) return { outcome: "ignored", affects };
     return { outcome: "invalid", refusal: { reason: "malformed", problem: parsed.problem, verb: parsed.verb }, affects };
   }
@@ -123,14 +123,26 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
   const refuse = async (outcome: CommandOutcome, refusal: Refusal): Promise<CommandResult> => {
     // A command edited into one that is refused no longer stands.
     const gone = await db.updateTable("annotations").set({ deleted_at: row.updated_at }).where("id", "=", id).where("deleted_at", "is", null).returning("link").execute();
-    return { outcome, command: cmd.kind, refusal, affects: await withLinked(db, gone.length ? here : [], gone.map((g) => g.link)) };
+    return { outcome, command: cmd.kind, refusal, affects: await withLinked(db, job.repositoryId, gone.length ? here : [], gone.map((g) => g.link)) };
   };
   let subject = { id: row.author_id, login: row.author_login };
   if (cmd.kind === "endorse") {
+    // Only someone with a record in this organisation, who has not opted out: the answer must not
+    // tell whether a login was seen in another tenant, and an opt-out stops any new record about them.
     const p = await db
       .selectFrom("people")
       .select(["id", "login"])
       .where(sql`lower(login)`, "=", cmd.login.toLowerCase())
+      .where(
+        sql<boolean>`exists (select 1 from repositories r
+          where r.installation_id is not distinct from (select installation_id from repositories where id = ${job.repositoryId})
+            and (exists (select 1 from contributions c where c.person_id = people.id and c.repository_id = r.id)
+              or exists (select 1 from pull_requests pr where pr.author_id = people.id and pr.repository_id = r.id)
+              or exists (select 1 from reviews rv where rv.reviewer_id = people.id and rv.repository_id = r.id)
+              or exists (select 1 from issues i where i.author_id = people.id and i.repository_id = r.id)
+              or exists (select 1 from issue_comments ic where ic.author_id = people.id and ic.repository_id = r.id)))`,
+      )
+      .where(sql<boolean>`not exists (select 1 from opt_outs o where o.person_id = people.id and o.opted_out)`)
       .orderBy("seen_at", "desc")
       .executeTakeFirst();
     if (!p) return refuse("unknown-person", { reason: "unknown-person", login: cmd.login });
@@ -139,7 +151,7 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
     subject = p;
   }
   if (cmd.kind === "claim" || cmd.kind === "dispute") {
-    const target = await linkedRepository(db, cmd.link);
+    const target = await linkedRepository(db, cmd.link, job.repositoryId);
     if (target && target.id !== row.repository_id && target.private) {
       const may = access ? await mayReadRepository(access, { ...target, removed: false }, row.author_login) : "unchecked";
       if (may === "no") return refuse("refused", { reason: "no-access" });
@@ -170,7 +182,7 @@ export async function recordCommandDetailed(db: Kysely<DB>, job: CommandJob, acc
     author_association: row.author_association,
   };
   await recordAnnotation(db, values);
-  return { outcome: "recorded", command: cmd.kind, affects: await withLinked(db, here, [values.link]) };
+  return { outcome: "recorded", command: cmd.kind, affects: await withLinked(db, job.repositoryId, here, [values.link]) };
 }
 
 /** One annotation as stored: a slash command's, or one written on the web dashboard. */
@@ -198,9 +210,13 @@ async function commentsNaming(db: Kysely<DB>, personId: number): Promise<Affecte
   const rows = await sql<{ repository_id: number; pr_number: number }>`
     select pc.repository_id, pc.pr_number from pr_comments pc
     where pc.status = 'posted' and (
-      exists (select 1 from contributions c where c.person_id = ${personId} and c.source_key = 'pr:' || pc.repository_id::text || ':' || pc.pr_number::text)
+      -- Credited anywhere in the repository (a pull request's comment also names the triage of the issues it closes).
+      exists (select 1 from contributions c where c.person_id = ${personId} and c.repository_id = pc.repository_id)
       or exists (select 1 from pull_requests p where p.repository_id = pc.repository_id and p.number = pc.pr_number and p.author_id = ${personId})
-      or exists (select 1 from annotations a where (a.author_id = ${personId} or a.subject_person_id = ${personId}) and a.repository_id = pc.repository_id and a.deleted_at is null))
+      -- Said in the repository, or elsewhere about this pull request.
+      or exists (select 1 from annotations a where (a.author_id = ${personId} or a.subject_person_id = ${personId}) and a.deleted_at is null
+        and (a.repository_id = pc.repository_id
+          or a.link = (select p.html_url from pull_requests p where p.repository_id = pc.repository_id and p.number = pc.pr_number))))
     limit 10000`.execute(db);
   return rows.rows.map((r) => ({ repositoryId: Number(r.repository_id), number: r.pr_number }));
 }
@@ -216,7 +232,9 @@ async function uninvolved(db: Kysely<DB>, link: string, repositoryId: number | n
   const credited = await db.selectFrom("contributions").select("person_id").distinct().where("subject_url", "=", url).execute();
   if (credited.some((c) => c.person_id === personId)) return false;
   const m = /\/(pull|issues)\/(\d{1,9})$/.exec(url);
-  if (!m || repositoryId === null) return credited.length > 0;
+  // A repository unknown here (or another organisation's): nothing to say about it.
+  if (repositoryId === null) return false;
+  if (!m) return credited.length > 0;
   const number = Number(m[2]);
   const pr = await db.selectFrom("pull_requests").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
   const issue = pr ? undefined : await db.selectFrom("issues").select("author_id").where("repository_id", "=", repositoryId).where("number", "=", number).executeTakeFirst();
@@ -242,8 +260,12 @@ function subjectUrl(link: string): string {
   }
 }
 
-/** The stored repository a link points into (https://HOST/OWNER/REPO/…), or null. */
-async function linkedRepository(db: Kysely<DB>, link: string) {
+/**
+ * The stored repository a link points into (https://HOST/OWNER/REPO/…), or null — only among the
+ * repositories of the installation that `fromRepositoryId` belongs to: another organisation's
+ * repositories are unknown here, so no answer tells whether one exists.
+ */
+async function linkedRepository(db: Kysely<DB>, link: string, fromRepositoryId: number) {
   let u: URL;
   try {
     u = new URL(link);
@@ -256,18 +278,19 @@ async function linkedRepository(db: Kysely<DB>, link: string) {
     .selectFrom("repositories")
     .select(["id", "owner_login", "name", "full_name", "private", "installation_id"])
     .where(sql`lower(html_url)`, "=", `${u.origin}/${owner}/${name}`.toLowerCase())
+    .where(sql<boolean>`installation_id is not distinct from (select installation_id from repositories where id = ${fromRepositoryId})`)
     .executeTakeFirst();
   return r ? { id: r.id, ownerLogin: r.owner_login, name: r.name, fullName: r.full_name, private: r.private, installationId: r.installation_id } : null;
 }
 
 /** `base` plus the stored pull requests the links point at (…/OWNER/REPO/pull/N). */
-async function withLinked(db: Kysely<DB>, base: AffectedPullRequest[], links: (string | null)[]): Promise<AffectedPullRequest[]> {
+async function withLinked(db: Kysely<DB>, fromRepositoryId: number, base: AffectedPullRequest[], links: (string | null)[]): Promise<AffectedPullRequest[]> {
   const out = new Map(base.map((a) => [`${a.repositoryId}:${a.number}`, a]));
   for (const link of links) {
     if (!link) continue;
     const m = /^\/[^/]+\/[^/]+\/pull\/(\d{1,9})(?:[/?#]|$)/.exec(safePath(link));
     if (!m) continue;
-    const repo = await linkedRepository(db, link);
+    const repo = await linkedRepository(db, link, fromRepositoryId);
     if (repo) out.set(`${repo.id}:${m[1]}`, { repositoryId: repo.id, number: Number(m[1]) });
   }
   return [...out.values()];

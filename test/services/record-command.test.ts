@@ -109,6 +109,80 @@ describe("recordCommand", () => {
     expect(await annotation(self.commentId)).toBeUndefined();
   });
 
+  it("endorses only people with a record in this organisation who have not opted out, and says no more than 'unknown' otherwise", async () => {
+    const db = database.db;
+    // Zed was seen only in another organisation's repository; Quinn works here but opted out.
+    const ZED = { id: 9011, login: "zed" };
+    const QUINN = { id: 9012, login: "quinn" };
+    await db
+      .insertInto("repositories")
+      .values({ id: 590, installation_id: 2, owner_login: "initech", name: "secret", full_name: "initech/secret", private: true, default_branch: "main", html_url: "https://github.com/initech/secret", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
+      .execute();
+    await db
+      .insertInto("people")
+      .values([ZED, QUINN].map((p) => ({ ...p, type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: "[]", seen_at: "2026-01-01T00:00:00Z" })))
+      .execute();
+    await db
+      .insertInto("issue_comments")
+      .values({ id: 69_001, repository_id: 590, issue_number: 1, is_pull_request: false, author_id: ZED.id, body: "hi", html_url: "https://github.com/initech/secret/issues/1#issuecomment-69001", author_association: "MEMBER", created_at: "2026-01-05T00:00:00Z", updated_at: "2026-01-05T00:00:00Z", deleted_at: null })
+      .execute();
+    await comment(QUINN, "an ordinary comment");
+    const zed = await comment(MAYA, "/unsung endorse @zed Great work");
+    expect(await recordCommandDetailed(db, zed)).toMatchObject({ outcome: "unknown-person", refusal: { reason: "unknown-person", login: "zed" } });
+    const quinnBefore = await comment(MAYA, "/unsung endorse @quinn Great work");
+    expect(await recordCommand(db, quinnBefore)).toBe("recorded");
+    await db.insertInto("opt_outs").values({ person_id: QUINN.id, login: QUINN.login, opted_out: true, updated_at: "2026-02-01T09:00:00.000Z" }).execute();
+    const quinnAfter = await comment(MAYA, "/unsung endorse @quinn Great work");
+    expect(await recordCommandDetailed(db, quinnAfter)).toMatchObject({ outcome: "unknown-person", refusal: { reason: "unknown-person", login: "quinn" } });
+    expect(await annotation(quinnAfter.commentId)).toBeUndefined();
+  });
+
+  it("an opt-out asks again for every posted evidence comment that may name the person: issue triage and claims made elsewhere included", async () => {
+    const db = database.db;
+    const RIA = { id: 9021, login: "ria" };
+    await db.insertInto("people").values({ ...RIA, type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: "[]", seen_at: "2026-01-01T00:00:00Z" }).execute();
+    const posted = (n: number) => ({ repository_id: REPO, pr_number: n, installation_id: 1, comment_id: 800 + n, body_hash: "h", status: "posted" as const, lease_owner: null, lease_until: null, last_error: null, updated_at: "2026-02-01T00:00:00Z" });
+    await db.insertInto("pr_comments").values([posted(41), posted(42), posted(43)]).execute();
+    // #41 closes an issue Ria triaged (her contribution is the issue's, not the pull request's).
+    await db
+      .insertInto("contributions")
+      .values({
+        key: "triage:ria:7", kind: "triage", person_id: RIA.id, person_login: RIA.login, repository_id: REPO, repository_full_name: "acme/api", repository_private: false,
+        subject_type: "issue", subject_id: "7", subject_title: "Crash on start", subject_url: "https://github.com/acme/api/issues/7", occurred_at: "2026-01-20T00:00:00Z",
+        score: 60, confidence: 0.8, level: null, dynamics: "neutral", evidence: "[]", formula: "{}", detail: "{}", detector: "triage", detector_version: 1,
+        source_key: `issue:${REPO}:7`, computed_at: "2026-01-20T00:00:00Z", match_url: null, comment_count: null, comments_led_to_change: null,
+      } as never)
+      .execute();
+    // #42 is claimed by Ria from another repository's conversation (the claim's repository is not #42's).
+    await db
+      .insertInto("pull_requests")
+      .values({
+        id: 4242, repository_id: REPO, number: 42, title: "t", body: "", html_url: "https://github.com/acme/api/pull/42", state: "closed", draft: false, merged: true,
+        merged_at: "2026-01-21T00:00:00Z", merged_by_id: null, author_id: null, author_association: "MEMBER", additions: 1, deletions: 1, changed_files: 1, commit_count: 1,
+        head_sha: "h", head_ref: "x", base_sha: "b", base_ref: "main", labels: "[]", created_at: "2026-01-20T00:00:00Z", closed_at: "2026-01-21T00:00:00Z", updated_at: "2026-01-21T00:00:00Z", enriched_at: null,
+      } as never)
+      .execute();
+    await db
+      .insertInto("annotations")
+      .values({
+        id: "comment:claim-elsewhere", kind: "claim", author_id: RIA.id, author_login: RIA.login, subject_person_id: RIA.id, subject_person_login: RIA.login, contribution_key: null,
+        link: "https://github.com/acme/api/pull/42", text: "paired on it", source_url: "https://github.com/acme/web/issues/1#issuecomment-1", repository_id: 599,
+        repository_full_name: "acme/web", repository_private: false, created_at: "2026-01-22T00:00:00Z", deleted_at: null, author_association: "MEMBER", installation_id: null,
+      } as never)
+      .execute();
+    const out = await comment(RIA, "/unsung opt-out", "2026-02-05T10:00:00.000Z");
+    const result = await recordCommandDetailed(db, out);
+    expect(result.outcome).toBe("recorded");
+    // #43 too: credited in its repository, she may be named in any of its comments (a comment whose
+    // text does not change is not written again, so asking again costs a job, not a write).
+    expect(result.affects.map((a) => a.number).sort()).toEqual([41, 42, 43]);
+    // Someone credited nowhere here is asked about for nothing.
+    const NEO = { id: 9022, login: "neo" };
+    await db.insertInto("people").values({ ...NEO, type: "User", is_bot: false, is_ghost: false, name: null, previous_logins: "[]", seen_at: "2026-01-01T00:00:00Z" }).execute();
+    const neo = await comment(NEO, "/unsung opt-out", "2026-02-05T11:00:00.000Z");
+    expect((await recordCommandDetailed(db, neo)).affects).toEqual([]);
+  });
+
   it("opts out and back in, the later comment winning whatever order the jobs run in", async () => {
     const optOut = await comment(OMAR, "/unsung opt-out", "2026-02-02T10:00:00.000Z");
     const optIn = await comment(OMAR, "/unsung opt-in", "2026-02-03T10:00:00.000Z");
@@ -264,6 +338,22 @@ describe("recordCommandDetailed: what the answer needs", () => {
     const allowed = await comment(MAYA, link);
     expect(await recordCommandDetailed(database.db, allowed, asks("read"))).toMatchObject({ outcome: "recorded", command: "claim" });
     expect(await annotation(allowed.commentId)).toMatchObject({ kind: "claim", link: "https://github.com/acme/vault/pull/2" });
+  });
+
+  it("a link into another organisation's private repository is answered as a link to something unknown: no answer tells it exists", async () => {
+    await database.db
+      .insertInto("repositories")
+      .values({ id: 591, installation_id: 3, owner_login: "globex", name: "vault", full_name: "globex/vault", private: true, default_branch: "main", html_url: "https://github.com/globex/vault", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
+      .execute();
+    const known = await comment(MAYA, "/unsung claim https://github.com/globex/vault/pull/3 I fixed their vault");
+    const unknown = await comment(MAYA, "/unsung claim https://github.com/globex/no-such-repo/pull/3 I fixed their vault");
+    const a = await recordCommandDetailed(database.db, known);
+    const b = await recordCommandDetailed(database.db, unknown);
+    expect(a).toMatchObject({ outcome: "recorded", command: "claim" });
+    expect({ ...a, affects: [] }).toEqual({ ...b, affects: [] });
+    expect(a.affects).toEqual(b.affects);
+    const dispute = await comment(MAYA, "/unsung dispute https://github.com/globex/vault/pull/3 not mine");
+    expect(await recordCommandDetailed(database.db, dispute)).toMatchObject({ outcome: "recorded", command: "dispute" });
   });
 
   it("an edit into a refused command withdraws what the comment had recorded", async () => {
