@@ -93,18 +93,27 @@ onScrape(async (db) => {
 
 // Liveness (src/services/liveness-metrics.ts): jobs that used up their attempts, redeliveries asked
 // for by the sweeper, live worker ids — read from the database, since sweeper and workers run elsewhere.
-const liveness = new Map<string, Gauge<string>>();
+const liveness = {
+  unsung_jobs_failed: new Gauge<"task">({
+    name: "unsung_jobs_failed",
+    help: "Queue jobs that used up their attempts (unsung jobs --failed), by task.",
+    labelNames: ["task"],
+    registers: [registry],
+  }),
+  unsung_redeliveries: new Gauge<"reason" | "outcome">({
+    name: "unsung_redeliveries",
+    help: "Redeliveries the sweeper asked GitHub for, by reason (failed, never-stored) and answer (requested, not-found, refused, error).",
+    labelNames: ["reason", "outcome"],
+    registers: [registry],
+  }),
+  unsung_worker_ids: new Gauge({ name: "unsung_worker_ids", help: "Queue worker ids registered as alive.", registers: [registry] }),
+};
 onScrape(async (db) => {
   const figures = await readLivenessGauges(db);
-  for (const g of liveness.values()) g.reset();
+  for (const g of Object.values(liveness)) g.reset();
   for (const f of figures) {
-    let gauge = liveness.get(f.name);
-    if (!gauge) {
-      const labelNames = Object.keys(f.labels ?? {});
-      gauge = new Gauge<string>({ name: f.name, help: f.help, labelNames: f.name === "unsung_jobs_failed" ? ["task"] : f.name === "unsung_redeliveries" ? ["reason", "outcome"] : labelNames, registers: [registry] });
-      liveness.set(f.name, gauge);
-    }
-    if (f.labels && Object.keys(f.labels).length) gauge.set(f.labels, f.value);
+    const gauge: Gauge<string> = liveness[f.name];
+    if (f.labels) gauge.set(f.labels, f.value);
     else gauge.set(f.value);
   }
 });

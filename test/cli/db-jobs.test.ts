@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enqueue, TASK } from "../../src/queue/queue.js";
+import { renderMetrics } from "../../src/server/metrics.js";
 import { readLivenessGauges } from "../../src/services/liveness-metrics.js";
 import { createCliDatabase, type CliDatabase } from "./run-cli.js";
 
@@ -92,6 +93,18 @@ describe("liveness figures for /metrics", () => {
       `unsung_jobs_failed{"task":"process-delivery"} 1`,
       `unsung_redeliveries{"reason":"failed","outcome":"requested"} 1`,
       `unsung_redeliveries{"reason":"never-stored","outcome":"refused"} 1`,
+      "unsung_worker_ids 0",
+    ]);
+  });
+
+  it("serves them on /metrics with their labels", async () => {
+    const { body } = await cli.withDb((db) => renderMetrics(db));
+    const lines = body.split("\n").filter((l) => /^unsung_(jobs_failed|redeliveries|worker_ids)[{ ]/.test(l));
+    expect(lines).toEqual([
+      'unsung_jobs_failed{task="enrich-pull-request"} 1',
+      'unsung_jobs_failed{task="process-delivery"} 1',
+      'unsung_redeliveries{reason="failed",outcome="requested"} 1',
+      'unsung_redeliveries{reason="never-stored",outcome="refused"} 1',
       "unsung_worker_ids 0",
     ]);
   });
