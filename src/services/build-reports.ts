@@ -117,6 +117,12 @@ export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: n
   return p;
 }
 
+/** A person by GitHub user id (what a signed-in user is: logins change hands, ids never do), or null. */
+export async function findPersonById(db: Kysely<DB>, id: number): Promise<{ id: number; login: string; name: string | null } | null> {
+  const p = await db.selectFrom("people").select(["id", "login", "name"]).where("id", "=", id).executeTakeFirst();
+  return p ? { id: Number(p.id), login: p.login, name: p.name } : null;
+}
+
 /**
  * The tenant's configuration as last fetched: its `.github` repository's, then its other
  * repositories' teams. Never another organisation's.
@@ -265,10 +271,12 @@ async function contributionsOf(
   return [...detailed.map(lightContribution), ...counted.map(countedContribution)];
 }
 
-export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<PersonReport> {
+/** A person's evidence packet: by login (the CLI), or by GitHub user id (a signed-in user's own). */
+export async function personReport(db: Kysely<DB>, who: string | { id: number }, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<PersonReport> {
   const coverage = await reportCoverage(db, audience, options);
   const tenant = coverage.tenant;
-  const person = await findPerson(db, login);
+  const person = typeof who === "string" ? await findPerson(db, who) : await findPersonById(db, who.id);
+  if (!person) throw new ReportError("no one with that GitHub user id has been seen in this organisation");
   const config = await reportConfig(db, tenant);
   const prev = previousPeriod(period);
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
