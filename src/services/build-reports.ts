@@ -22,13 +22,15 @@ import { accessNote, readableRepositories, ReaderAccessError, type ReaderAccessC
 import { resolveTenant, tenantRepositories, TenantError, type Tenant, type TenantRepository, type TenantSelector } from "./tenants.js";
 import { periodCounts, reviewTally } from "../store/review-tallies.js";
 import { toContribution } from "../store/upsert-contributions.js";
+import { ReportError } from "./report-error.js";
+import { findPerson, findPersonById, unseenNote, withoutOptedOut } from "./report-people.js";
+
+export { findPerson, findPersonById } from "./report-people.js";
 
 /** Who will read the report: decides which private repositories it may cover. */
 export type Audience = { kind: "public" } | { kind: "all" } | { kind: "reader"; login: string } | { kind: "repos"; fullNames: string[] };
 
-export class ReportError extends Error {
-  override name = "ReportError";
-}
+export { ReportError };
 
 /** Which organisation a report is about, and what deciding a reader's access needs. */
 export interface ReportOptions {
@@ -102,25 +104,6 @@ export async function reportCoverage(db: Kysely<DB>, audience: Audience, options
 /** The covered repositories alone (see reportCoverage). */
 export async function coveredRepositories(db: Kysely<DB>, audience: Audience, options: ReportOptions = {}): Promise<CoveredRepository[]> {
   return (await reportCoverage(db, audience, options)).covered;
-}
-
-export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: number; login: string; name: string | null }> {
-  const l = login.replace(/^@/, "").toLowerCase();
-  const p =
-    (await db.selectFrom("people").select(["id", "login", "name"]).where(sql`lower(login)`, "=", l).orderBy("seen_at", "desc").executeTakeFirst()) ??
-    (await db
-      .selectFrom("people")
-      .select(["id", "login", "name"])
-      .where(sql<boolean>`previous_logins @> ${JSON.stringify([login.replace(/^@/, "")])}::jsonb`)
-      .executeTakeFirst());
-  if (!p) throw new ReportError(`no one with the login "${login.slice(0, 60)}" has been seen in this organisation`);
-  return p;
-}
-
-/** A person by GitHub user id (what a signed-in user is: logins change hands, ids never do), or null. */
-export async function findPersonById(db: Kysely<DB>, id: number): Promise<{ id: number; login: string; name: string | null } | null> {
-  const p = await db.selectFrom("people").select(["id", "login", "name"]).where("id", "=", id).executeTakeFirst();
-  return p ? { id: Number(p.id), login: p.login, name: p.name } : null;
 }
 
 /**
@@ -341,6 +324,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const { tenant, covered } = coverage;
   const config = await reportConfig(db, tenant);
   let people: { id: number; login: string; name: string | null }[];
+  let configNote: string | null = null;
   if (selector.kind === "people") {
     people = [];
     for (const l of selector.logins) people.push(await findPerson(db, l));
@@ -350,8 +334,15 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
       const known = Object.keys(config?.teams ?? {});
       throw new ReportError(`no team "${selector.slug.slice(0, 60)}" in ${tenant.login}'s .github/unsung.yml${known.length ? ` (known: ${known.join(", ")})` : " (no teams are configured)"}`);
     }
+    // A configured login Unsung has never seen is a note about the configuration, not a failure.
     people = [];
-    for (const l of logins) people.push(await findPerson(db, l));
+    const unseen: string[] = [];
+    for (const l of logins) {
+      const p = await findPerson(db, l).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
+      if (p) people.push(p);
+      else unseen.push(l);
+    }
+    configNote = unseenNote(selector.slug, unseen);
   } else {
     // The organisation: every person (not a bot) with a contribution in the period, in a repository the reader may see.
     const visible = covered.map((c) => c.fullName);
@@ -375,6 +366,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
           .execute()
       : [];
   }
+  people = await withoutOptedOut(db, people, config);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
   const [contributions, previousContributions, previousCounts, reviewsTallied, begin, reviews] = await Promise.all([
@@ -409,7 +401,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     rubric: rubricOf(config),
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
-    coverageNote: coverage.note,
+    coverageNote: [coverage.note, configNote].filter((n) => n !== null).join(" ") || null,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
     reviewTally: reviewsTallied,
     previousCounts,
