@@ -14,7 +14,12 @@ export interface FakeComment {
   issue: string;
   body: string;
   user: { login: string; type: string };
+  /** The GitHub App that wrote it (GitHub sets this on every comment an app's installation token creates). */
+  performed_via_github_app?: { id: number; slug: string } | null;
 }
+
+/** The app the fake writes as: its comments carry this id and are written by `<slug>[bot]`. */
+export const FAKE_APP = { id: 4242, slug: "unsung" } as const;
 
 export interface FakeFault {
   status: number;
@@ -41,7 +46,7 @@ export class FakeGitHubComments {
   threads = new Map<string, unknown[]>();
   private nextId = 5_000_000;
 
-  constructor(readonly appLogin = "unsung[bot]") {}
+  constructor(readonly app: { id: number; slug: string } = FAKE_APP) {}
 
   /**
    * Registers the interceptors: persisted and optional (a test asserts the routes it needs through
@@ -78,7 +83,7 @@ export class FakeGitHubComments {
     });
     scope.post(/^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/).optionally().reply(async (uri, body) => this.write(`POST ${uri}`, () => {
       const issue = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\//.exec(uri)!;
-      const c: FakeComment = { id: ++this.nextId, issue: `${issue[1]}#${issue[2]}`, body: (body as { body: string }).body, user: { login: this.appLogin, type: "Bot" } };
+      const c: FakeComment = { id: ++this.nextId, issue: `${issue[1]}#${issue[2]}`, body: (body as { body: string }).body, user: { login: `${this.app.slug}[bot]`, type: "Bot" }, performed_via_github_app: { ...this.app } };
       this.comments.push(c);
       return [201, c];
     }));

@@ -14,7 +14,7 @@ import { readEnv } from "../../src/config/env.js";
 import type { GitHub } from "../../src/github/clients.js";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import { syncPrComment } from "../../src/services/sync-pr-comment.js";
-import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, FakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { pullRequestStory, type Delivery, type FixturePerson, type FixtureRepo } from "../helpers/tenant-fixture.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
@@ -40,7 +40,7 @@ const unmatched: string[] = [];
 const client = () =>
   new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
 // The fixture's pull requests were merged in August 2026: new comments on them are allowed here.
-const WRITES = { spacingMs: 0, newCommentMaxAgeDays: 3650 };
+const WRITES = { spacingMs: 0, appId: FAKE_APP.id, newCommentMaxAgeDays: 3650 };
 const deps = () => workerDeps(rt, async () => client(), { debounceSeconds: 0, githubWrites: WRITES });
 const drain = () => drainQueue(rt, deps());
 

@@ -4,7 +4,7 @@ import { ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { GitHub } from "../../src/github/clients.js";
 import { answerCommand, type AnswerJob } from "../../src/services/answer-command.js";
-import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, FakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const INSTALLATION = 98_100_001;
@@ -14,7 +14,7 @@ let fake: FakeGitHubComments;
 const unmatched: string[] = [];
 const client = () =>
   new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
-const deps = () => ({ db: database.db, clients: async () => client(), now: () => new Date(), writes: { spacingMs: 0 } });
+const deps = () => ({ db: database.db, clients: async () => client(), now: () => new Date(), writes: { spacingMs: 0, appId: FAKE_APP.id } });
 
 beforeAll(async () => {
   database = await createTestDatabase();
