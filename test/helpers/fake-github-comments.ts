@@ -6,6 +6,9 @@
  * told to fail the next writes (a secondary rate limit, a 429).
  */
 import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { GitHub } from "../../src/github/clients.js";
 
 export const API = "https://api.github.com";
 
@@ -123,4 +126,36 @@ export class FakeGitHubComments {
     if (fault) return [fault.status, { message: fault.message }, fault.headers ?? {}];
     return ok();
   }
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An installation client as the jobs get one, without retries or throttling waits: its requests go to nock. */
+export function nockedClient(): GitHub {
+  return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: silent }) as unknown as GitHub;
+}
+
+/**
+ * One test file's fake GitHub: no network (loopback too when `loopback`), the fake's routes
+ * installed before the file's tests and removed after them; after each test every request matched
+ * a mocked route and no required scope is left unused.
+ */
+export function useFakeGitHubComments(options: { loopback?: boolean } = {}): FakeGitHubComments {
+  const fake = new FakeGitHubComments();
+  const unmatched: string[] = [];
+  beforeAll(() => {
+    nock.disableNetConnect();
+    if (options.loopback) nock.enableNetConnect("127.0.0.1");
+    nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
+    fake.install();
+  });
+  afterAll(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  afterEach(() => {
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+  return fake;
 }

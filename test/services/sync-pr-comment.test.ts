@@ -3,27 +3,20 @@
  * finding its comment by marker when the id was lost, a comment someone deleted, old pull requests,
  * summary and off modes, looking again when a flaky-test fix is too early to tell, and spacing writes.
  */
-import nock from "nock";
 import { sql } from "kysely";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GitHub } from "../../src/github/clients.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isOwnEvidenceComment, queuePrCommentsClosing, syncPrComment, type PrCommentDeps } from "../../src/services/sync-pr-comment.js";
 import { liveWriteSettings } from "../../src/services/github-writes.js";
 import { EVIDENCE_MARKER } from "../../src/render/render-pr-comment.js";
-import { FAKE_APP, FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const INSTALLATION = 97_100_001;
 const REPO = 97_200_001;
 const NOW = new Date("2026-09-01T12:00:00Z");
 let database: TestDatabase;
-let fake: FakeGitHubComments;
-const unmatched: string[] = [];
 
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
-const deps = (over: Partial<PrCommentDeps> = {}): PrCommentDeps => ({ db: database.db, clients: async () => client(), now: () => NOW, writes: { spacingMs: 0, appId: FAKE_APP.id }, ...over });
+const deps = (over: Partial<PrCommentDeps> = {}): PrCommentDeps => ({ db: database.db, clients: async () => nockedClient(), now: () => NOW, writes: { spacingMs: 0, appId: FAKE_APP.id }, ...over });
 const job = (number: number) => ({ installationId: INSTALLATION, repositoryId: REPO, number });
 
 beforeAll(async () => {
@@ -33,20 +26,11 @@ beforeAll(async () => {
     .values({ id: REPO, installation_id: INSTALLATION, owner_login: "acme", name: "api", full_name: "acme/api", private: false, default_branch: "main", html_url: "https://github.com/acme/api", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
     .execute();
   await config(null);
-  nock.disableNetConnect();
-  nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
-  fake = new FakeGitHubComments();
-  fake.install();
 });
 afterAll(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await database?.drop();
 });
-afterEach(() => {
-  expect(unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const fake = useFakeGitHubComments();
 
 /** The repository's configuration, as the config loader caches it (fresh: no GitHub call). */
 async function config(value: unknown): Promise<void> {
