@@ -10,7 +10,7 @@ import { createQuietLogger } from "../server/quiet-log.js";
 import { createDashboard } from "../web/dashboard.js";
 import { createDeliveryRecorder } from "../services/record-delivery.js";
 import { openIntakeDb } from "../store/open-database.js";
-import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
+import { liveWriteSettings } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
 import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
@@ -71,7 +71,7 @@ export const run: CommandRunner = async (args, io) => {
   io.stdout.write(`Unsung listening on http://${env.HOST}:${port} (webhooks at ${WEBHOOKS_PATH}, dashboard at /; ${rt.database.embedded ? `embedded database in ${env.dataDir}` : "PostgreSQL"})\n`);
 
   const worker = env.UNSUNG_RUN_WORKER
-    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true })
+    ? await runWorker(rt, workerDeps(rt, clients, env.hasGitHubCredentials ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: liveWriteSettings(env.APP_ID!) } : {}), { cron: true })
     : null;
 
   await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { createQuietLogger } from "../server/quiet-log.js";
 import { Probot } from "probot";
 import { apiBaseUrl } from "../github/api-client.js";
 import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
-import { DEFAULT_WRITE_SPACING_MS } from "../services/github-writes.js";
+import { liveWriteSettings } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CliIo, CommandRunner } from "./io.js";
 import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
@@ -28,7 +28,7 @@ export const run: CommandRunner = async (args, io) => {
     ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, log: createQuietLogger({ level: env.LOG_LEVEL }), baseUrl: apiBaseUrl(env) })
     : null;
   const clients = probot ? liveClientFactory(probot) : await offlineClients(env, io.cwd);
-  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: { spacingMs: DEFAULT_WRITE_SPACING_MS } } : {}), { cron: true, log: stderrLog(io) });
+  const worker = await runWorker(rt, workerDeps(rt, clients, probot ? { backfillAuth: probotBackfillAuth(probot), appAuth: probotAppJwt(probot), githubWrites: liveWriteSettings(env.APP_ID!) } : {}), { cron: true, log: stderrLog(io) });
   io.stdout.write(`worker running (concurrency ${env.UNSUNG_WORKER_CONCURRENCY})\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

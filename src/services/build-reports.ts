@@ -22,13 +22,15 @@ import { accessNote, readableRepositories, ReaderAccessError, type ReaderAccessC
 import { resolveTenant, tenantRepositories, TenantError, type Tenant, type TenantRepository, type TenantSelector } from "./tenants.js";
 import { periodCounts, reviewTally } from "../store/review-tallies.js";
 import { toContribution } from "../store/upsert-contributions.js";
+import { ReportError } from "./report-error.js";
+import { findPerson, findPersonById, unseenNote, withoutOptedOut } from "./report-people.js";
+
+export { findPerson, findPersonById } from "./report-people.js";
 
 /** Who will read the report: decides which private repositories it may cover. */
 export type Audience = { kind: "public" } | { kind: "all" } | { kind: "reader"; login: string } | { kind: "repos"; fullNames: string[] };
 
-export class ReportError extends Error {
-  override name = "ReportError";
-}
+export { ReportError };
 
 /** Which organisation a report is about, and what deciding a reader's access needs. */
 export interface ReportOptions {
@@ -102,19 +104,6 @@ export async function reportCoverage(db: Kysely<DB>, audience: Audience, options
 /** The covered repositories alone (see reportCoverage). */
 export async function coveredRepositories(db: Kysely<DB>, audience: Audience, options: ReportOptions = {}): Promise<CoveredRepository[]> {
   return (await reportCoverage(db, audience, options)).covered;
-}
-
-export async function findPerson(db: Kysely<DB>, login: string): Promise<{ id: number; login: string; name: string | null }> {
-  const l = login.replace(/^@/, "").toLowerCase();
-  const p =
-    (await db.selectFrom("people").select(["id", "login", "name"]).where(sql`lower(login)`, "=", l).orderBy("seen_at", "desc").executeTakeFirst()) ??
-    (await db
-      .selectFrom("people")
-      .select(["id", "login", "name"])
-      .where(sql<boolean>`previous_logins @> ${JSON.stringify([login.replace(/^@/, "")])}::jsonb`)
-      .executeTakeFirst());
-  if (!p) throw new ReportError(`no one with the login "${login.slice(0, 60)}" has been seen in this organisation`);
-  return p;
 }
 
 /**
@@ -265,10 +254,12 @@ async function contributionsOf(
   return [...detailed.map(lightContribution), ...counted.map(countedContribution)];
 }
 
-export async function personReport(db: Kysely<DB>, login: string, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<PersonReport> {
+/** A person's evidence packet: by login (the CLI), or by GitHub user id (a signed-in user's own). */
+export async function personReport(db: Kysely<DB>, who: string | { id: number }, period: Period, audience: Audience, now: Date, options: ReportOptions = {}): Promise<PersonReport> {
   const coverage = await reportCoverage(db, audience, options);
   const tenant = coverage.tenant;
-  const person = await findPerson(db, login);
+  const person = typeof who === "string" ? await findPerson(db, who) : await findPersonById(db, who.id);
+  if (!person) throw new ReportError("no one with that GitHub user id has been seen in this organisation");
   const config = await reportConfig(db, tenant);
   const prev = previousPeriod(period);
   const [contributions, previousContributions, annotationRows, begin] = await Promise.all([
@@ -333,6 +324,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
   const { tenant, covered } = coverage;
   const config = await reportConfig(db, tenant);
   let people: { id: number; login: string; name: string | null }[];
+  let configNote: string | null = null;
   if (selector.kind === "people") {
     people = [];
     for (const l of selector.logins) people.push(await findPerson(db, l));
@@ -342,8 +334,15 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
       const known = Object.keys(config?.teams ?? {});
       throw new ReportError(`no team "${selector.slug.slice(0, 60)}" in ${tenant.login}'s .github/unsung.yml${known.length ? ` (known: ${known.join(", ")})` : " (no teams are configured)"}`);
     }
+    // A configured login Unsung has never seen is a note about the configuration, not a failure.
     people = [];
-    for (const l of logins) people.push(await findPerson(db, l));
+    const unseen: string[] = [];
+    for (const l of logins) {
+      const p = await findPerson(db, l).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
+      if (p) people.push(p);
+      else unseen.push(l);
+    }
+    configNote = unseenNote(selector.slug, unseen);
   } else {
     // The organisation: every person (not a bot) with a contribution in the period, in a repository the reader may see.
     const visible = covered.map((c) => c.fullName);
@@ -367,6 +366,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
           .execute()
       : [];
   }
+  people = await withoutOptedOut(db, people, config);
   const prev = previousPeriod(period);
   const ids = people.map((p) => p.id);
   const [contributions, previousContributions, previousCounts, reviewsTallied, begin, reviews] = await Promise.all([
@@ -401,7 +401,7 @@ export async function teamReport(db: Kysely<DB>, selector: TeamSelector, period:
     rubric: rubricOf(config),
     ranking: reportSettingsOf(config).ranking,
     coveredRepositories: covered,
-    coverageNote: coverage.note,
+    coverageNote: [coverage.note, configNote].filter((n) => n !== null).join(" ") || null,
     reviewsByReviewer: reviews.map((r) => ({ personId: r.reviewer_id!, reviews: r.n })),
     reviewTally: reviewsTallied,
     previousCounts,

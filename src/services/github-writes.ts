@@ -15,6 +15,11 @@ import type { DB } from "../store/schema.js";
 export interface GitHubWriteSettings {
   spacingMs: number;
   /**
+   * The GitHub App's id (APP_ID). A comment is taken for the app's own only when GitHub says this
+   * app wrote it, as its bot: a copy of a hidden marker by anyone else is never edited or deleted.
+   */
+  appId: number;
+  /**
    * A pull request merged longer ago than this gets no new evidence comment (history a backfill
    * read must not flood old pull requests); one that has a comment keeps it up to date. Default 7.
    */
@@ -25,6 +30,14 @@ export const DEFAULT_NEW_COMMENT_MAX_AGE_DAYS = 7;
 
 /** ~450 writes an hour per installation at most: under GitHub's hourly content-creation limit. */
 export const DEFAULT_WRITE_SPACING_MS = 8_000;
+
+/** The live app's write settings: its APP_ID (validated digits at start-up) and the default spacing. */
+export function liveWriteSettings(appId: string): GitHubWriteSettings {
+  // Digits only: Number() would read "1e3" as 1000 and " " as 0.
+  const id = /^\d{1,15}$/.test(appId) ? Number(appId) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error("APP_ID must be the numeric GitHub App id");
+  return { spacingMs: DEFAULT_WRITE_SPACING_MS, appId: id };
+}
 
 /** A write must wait until `untilMs` (spacing, or GitHub's rate limit). */
 export class WriteLater extends Error {

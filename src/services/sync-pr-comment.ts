@@ -10,7 +10,8 @@
  * again a little later, so the newest state is always written last. The
  * comment is found by its hidden marker when its id is not stored yet (a
  * crash between creating it and storing the id), so a rerun edits it rather
- * than adding a second one. A comment someone deleted is not written again.
+ * than adding a second one — only a comment GitHub says this app wrote
+ * (isOwnEvidenceComment): a copy of the marker by anyone else is left alone. A comment someone deleted is not written again.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
@@ -199,7 +200,7 @@ export async function syncPrComment(deps: PrCommentDeps, job: PrCommentJob): Pro
       outcome = "too-old";
     } else {
       await takeWriteSlot(db, job.installationId, deps.now(), deps.writes.spacingMs);
-      outcome = await write(deps, gh, job, where, state.comment_id, built.body, hash);
+      outcome = await write(deps, gh, job, where, state.comment_id ?? (await findOwnComment(gh, where, deps.writes.appId)), built.body, hash);
     }
     if (built.plan?.recheck && built.mergedAt && Date.parse(built.mergedAt) + (built.ciDaysAfter + 1) * 86_400_000 > deps.now().getTime()) {
       // The flaky-test fix's CI outcome becomes measurable later: run the detectors again then (this job follows).
@@ -236,11 +237,11 @@ async function write(
   gh: GitHub,
   job: PrCommentJob,
   where: { owner: string; repo: string; number: number },
-  storedId: number | null,
+  /** The comment's id: stored, or found by its marker; null when the app has none there. */
+  id: number | null,
   body: string | null,
   hash: string | null,
 ): Promise<PrCommentOutcome> {
-  const id = storedId ?? (await findOwnComment(gh, where));
   if (body === null) {
     // Nothing notable any more (an item disputed away, a person who opted out): the comment goes.
     if (id !== null) await ignoreGone(gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: where.owner, repo: where.repo, comment_id: id }));
@@ -267,15 +268,30 @@ async function write(
 }
 
 /** The app's evidence comment on the pull request, by its marker (the app's own, not a copy someone pasted). */
-async function findOwnComment(gh: GitHub, where: { owner: string; repo: string; number: number }): Promise<number | null> {
+async function findOwnComment(gh: GitHub, where: { owner: string; repo: string; number: number }, appId: number): Promise<number | null> {
   for (let page = 1; page <= 10; page++) {
     const res = await gh.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: where.owner, repo: where.repo, issue_number: where.number, per_page: 100, page });
-    const list = Array.isArray(res.data) ? (res.data as { id?: unknown; body?: unknown; user?: { type?: unknown } | null }[]) : [];
-    const own = list.find((c) => typeof c.id === "number" && typeof c.body === "string" && c.body.startsWith(EVIDENCE_MARKER) && c.user?.type === "Bot");
-    if (own) return own.id as number;
+    const list: unknown[] = Array.isArray(res.data) ? res.data : [];
+    const own = list.find((c) => isOwnEvidenceComment(c, appId)) as { id: number } | undefined;
+    if (own) return own.id;
     if (list.length < 100) return null;
   }
   return null;
+}
+
+/**
+ * A listed comment is this app's evidence comment when it starts with the marker and GitHub says
+ * this app wrote it as its own bot: `performed_via_github_app.id` is the app's id and the author is
+ * the Bot `<slug>[bot]`. A marker pasted by a person, another app's bot, or a person writing
+ * through the app's sign-in is someone else's: it is never edited or deleted, and a comment of
+ * the app's own is made beside it.
+ */
+export function isOwnEvidenceComment(comment: unknown, appId: number): boolean {
+  const c = comment as { id?: unknown; body?: unknown; user?: { login?: unknown; type?: unknown } | null; performed_via_github_app?: { id?: unknown; slug?: unknown } | null } | null;
+  if (!c || typeof c.id !== "number" || typeof c.body !== "string" || !c.body.startsWith(EVIDENCE_MARKER)) return false;
+  const app = c.performed_via_github_app;
+  if (!app || app.id !== appId || typeof app.slug !== "string" || app.slug === "") return false;
+  return c.user?.type === "Bot" && typeof c.user.login === "string" && c.user.login.toLowerCase() === `${app.slug}[bot]`.toLowerCase();
 }
 
 async function ignoreGone(p: Promise<unknown>): Promise<void> {

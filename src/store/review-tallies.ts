@@ -42,13 +42,16 @@ function coveredNames(covered: readonly CoveredRepository[]): { all: string[]; p
   return { all: [...byName.keys()], private: [...byName].filter(([, p]) => p).map(([n]) => n) };
 }
 
-/** Whose work: these people, or "everyone" (the whole organisation: people, not bots, as the report lists them). */
+/** Whose work: these people, or "everyone" (the whole organisation: people, not bots, not opted out, as the report lists them). */
 export type Whose = readonly number[] | "everyone";
 
 /** `alias`.person_id is one of these people. */
 function whoseIs(whose: Whose, alias: string) {
   const col = sql.ref(`${alias}.person_id`);
-  return whose === "everyone" ? sql`${col} not in (select id from people where is_bot)` : sql`${col} = any(${[...whose]}::bigint[])`;
+  // Everyone: people, not bots, and none who opted out (their record waits for its erasure).
+  return whose === "everyone"
+    ? sql`${col} not in (select id from people where is_bot) and ${col} not in (select person_id from opt_outs where opted_out)`
+    : sql`${col} = any(${[...whose]}::bigint[])`;
 }
 
 /** `alias`'s repository is one the reader may see (with its visibility). */

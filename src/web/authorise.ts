@@ -4,8 +4,11 @@
  *
  * - tenants: the stored, live installations of this app that GitHub lists for the user
  *   (`/user/installations`); never another installation's data;
+ * - identity: the GitHub user id the session was opened for, checked against `/user` (which also
+ *   gives the login now: a login can change hands, an id never does, so no decision rests on the
+ *   login the session was opened with);
  * - role: an organisation owner (`/user/memberships/orgs/{org}` role `admin`, state `active`; for an
- *   installation on a user account, that user) sees the organisation, every configured team and
+ *   installation on a user account, the user whose id is that account's) sees the organisation, every configured team and
  *   every person; a maintainer of a team configured in `.github/unsung.yml` (that GitHub team's
  *   membership role `maintainer`) sees that team and its people; everyone sees their own packet;
  *   anything else is "not found", whether or not it exists;
@@ -16,7 +19,7 @@ import type { Kysely } from "kysely";
 import { reportConfig } from "../services/build-reports.js";
 import { listTenants, tenantRepositories, type Tenant, type TenantRepository } from "../services/tenants.js";
 import type { DB } from "../store/schema.js";
-import type { UserApi } from "./github-user.js";
+import { TokenRejectedError, type UserApi } from "./github-user.js";
 
 export type Role = "owner" | "member";
 
@@ -79,9 +82,17 @@ export interface AccessDeps {
   ttlMs?: number;
 }
 
+/** Who the signed-in user is now, by GitHub's answer, and what they may see in each organisation. */
+export interface ViewerAccess {
+  userId: number;
+  /** The user's login now (GitHub's answer, not the one the session was opened with). */
+  login: string;
+  tenants: TenantAccess[];
+}
+
 /** Resolves (and briefly caches, per user) what GitHub says a user may see. Failures are never cached. */
 export class AccessResolver {
-  private readonly cache = new Map<number, { at: number; value: TenantAccess[] }>();
+  private readonly cache = new Map<number, { at: number; value: ViewerAccess }>();
   private readonly ttl: number;
 
   constructor(private readonly deps: AccessDeps) {
@@ -92,7 +103,7 @@ export class AccessResolver {
     this.cache.delete(userId);
   }
 
-  async resolve(viewer: { userId: number; login: string; token: string }): Promise<TenantAccess[]> {
+  async resolve(viewer: { userId: number; token: string }): Promise<ViewerAccess> {
     const now = this.deps.now().getTime();
     const hit = this.cache.get(viewer.userId);
     if (hit && now - hit.at < this.ttl) return hit.value;
@@ -102,8 +113,11 @@ export class AccessResolver {
     return value;
   }
 
-  private async ask(viewer: { userId: number; login: string; token: string }): Promise<TenantAccess[]> {
+  private async ask(viewer: { userId: number; token: string }): Promise<ViewerAccess> {
     const { db, api } = this.deps;
+    const me = await api.user(viewer.token);
+    // A token that now speaks for another account: the session is not this user's any more.
+    if (me.id !== viewer.userId) throw new TokenRejectedError("the sign-in belongs to another account");
     const theirs = new Map((await api.installations(viewer.token)).map((i) => [i.id, i]));
     const tenants = (await listTenants(db)).filter((t) => t.installationId !== null && t.deletedAt === null && theirs.has(t.installationId));
     const out: TenantAccess[] = [];
@@ -111,7 +125,8 @@ export class AccessResolver {
       const installation = theirs.get(tenant.installationId!)!;
       let role: Role = "member";
       if (installation.accountType === "User") {
-        if (same(installation.accountLogin, viewer.login)) role = "owner";
+        // Installed on a user account: its owner is the user with that account's id (not its login).
+        if (installation.accountId === me.id) role = "owner";
       } else {
         const m = await api.orgMembership(viewer.token, tenant.login);
         if (m && m.state === "active" && m.role === "admin") role = "owner";
@@ -124,7 +139,7 @@ export class AccessResolver {
         const queue = Object.keys(teams);
         const worker = async () => {
           for (let slug = queue.shift(); slug !== undefined; slug = queue.shift()) {
-            const m = await api.teamMembership(viewer.token, tenant.login, slug, viewer.login);
+            const m = await api.teamMembership(viewer.token, tenant.login, slug, me.login);
             if (m && m.state === "active" && m.role === "maintainer") maintains.push(slug);
           }
         };
@@ -138,6 +153,6 @@ export class AccessResolver {
       const readable = repos.filter((r) => !r.private || privateIds.has(r.id));
       out.push({ tenant, role, maintains, teams, readable });
     }
-    return out;
+    return { userId: me.id, login: me.login, tenants: out };
   }
 }

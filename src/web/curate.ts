@@ -10,14 +10,13 @@ import { randomUUID } from "node:crypto";
 import { parseCommand } from "../core/commands/parse-command.js";
 import type { PersonReport } from "../core/report/report-model.js";
 import { cleanInline, escapeHtml, safeUrl } from "../render/escape.js";
-import { findPerson, ReportError } from "../services/build-reports.js";
 import { recordAnnotation } from "../services/record-command.js";
 import { mayOpen } from "./authorise.js";
 import type { RequestContext, WebContext } from "./context.js";
 import { readForm, redirect } from "./http.js";
 import { csrfField } from "./layout.js";
 import { href, messagePage, notFound } from "./pages.js";
-import { knownHere, orgParam, type Viewing } from "./report-pages.js";
+import { knownHere, orgParam, subjectOf, type Viewing } from "./report-pages.js";
 import { sameToken } from "./sessions.js";
 
 const FACETS: Record<string, string> = { friction: "Friction before", change: "What changed", outcome: "Outcome", helped: "Who it helped" };
@@ -98,8 +97,10 @@ export async function curate(w: WebContext, c: RequestContext, v: Viewing, login
   }
   const form = read.form;
   if (!csrfOk(c, form)) return;
-  if (!mayOpen(v.access, v.login, { kind: "person", login })) return notFound(c);
-  const own = login.toLowerCase() === v.login.toLowerCase();
+  // Whose packet this is, by GitHub user id (report-pages.ts subjectOf), not by the login in the address.
+  const target = await subjectOf(w, v, login);
+  const own = target.own;
+  if (!own && !mayOpen(v.access, v.login, { kind: "person", login })) return notFound(c);
   const kind = form.get("kind") ?? "";
   const allowed = own ? ["note", "claim", "dispute", "log"] : ["endorse"];
   if (!allowed.includes(kind)) {
@@ -137,7 +138,7 @@ export async function curate(w: WebContext, c: RequestContext, v: Viewing, login
       .execute();
     subject = { id: v.userId, login: v.login };
   } else {
-    const p = await findPerson(w.db, login).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
+    const p = target.person;
     if (!p || !(await knownHere(w, v.access, p))) return notFound(c);
     const optedOut = await w.db.selectFrom("opt_outs").select("opted_out").where("person_id", "=", p.id).executeTakeFirst();
     if (optedOut?.opted_out || p.id === v.userId) return notFound(c);

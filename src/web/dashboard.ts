@@ -17,7 +17,7 @@ import type { Kysely } from "kysely";
 import type { GitHubClientFactory } from "../github/clients.js";
 import { isGitHubLogin } from "../services/reader-access.js";
 import type { DB } from "../store/schema.js";
-import { AccessResolver, chooseTenant, openablePages, type TenantAccess } from "./authorise.js";
+import { AccessResolver, chooseTenant, openablePages, type ViewerAccess } from "./authorise.js";
 import type { RequestContext, WebContext } from "./context.js";
 import { curate, csrfOk } from "./curate.js";
 import { gitHubEndpoints, GitHubUnavailableError, TokenRejectedError, userApi, type UserApi } from "./github-user.js";
@@ -197,9 +197,9 @@ function methodNotAllowed(c: RequestContext, allow: string): void {
 /** The user's access now; answers itself (sign in again, 404, 503) when there is none. */
 async function viewingOf(w: WebContext, c: RequestContext): Promise<Viewing | null> {
   const s = c.session!;
-  let all: TenantAccess[];
+  let resolved: ViewerAccess;
   try {
-    all = await w.access.resolve({ userId: s.userId, login: s.login, token: s.token });
+    resolved = await w.access.resolve({ userId: s.userId, token: s.token });
   } catch (err) {
     if (err instanceof TokenRejectedError) {
       // Revoked or expired on GitHub's side: the session is over.
@@ -219,6 +219,7 @@ async function viewingOf(w: WebContext, c: RequestContext): Promise<Viewing | nu
     }
     throw err;
   }
+  const all = resolved.tenants;
   const access = chooseTenant(all, c.url.searchParams.get("org"));
   if (!access) {
     if (c.url.pathname === "/" && !c.url.searchParams.get("org")) {
@@ -228,7 +229,8 @@ async function viewingOf(w: WebContext, c: RequestContext): Promise<Viewing | nu
     notFound(c);
     return null;
   }
-  return { access, all, login: s.login, userId: s.userId, csrf: s.csrfToken };
+  // The login GitHub gives now (a session's may have been renamed away, even taken by someone else).
+  return { access, all, login: resolved.login, userId: resolved.userId, csrf: s.csrfToken };
 }
 
 function whatNext(v: Viewing): string {

@@ -76,6 +76,8 @@ export interface GitHubUser {
 
 export interface UserInstallation {
   id: number;
+  /** The GitHub id of the account the app is installed on (null when GitHub's answer lacks it). */
+  accountId: number | null;
   accountLogin: string;
   accountType: string;
 }
@@ -161,7 +163,7 @@ export function userApi(ep: GitHubEndpoints): UserApi {
         const id = num(x.id);
         const account = x.account as Record<string, unknown> | null | undefined;
         const login = str(account?.login);
-        return id && login ? { id, accountLogin: login, accountType: str(account?.type) ?? "Organization" } : null;
+        return id && login ? { id, accountId: num(account?.id), accountLogin: login, accountType: str(account?.type) ?? "Organization" } : null;
       }),
     installationRepositories: (token, installationId) =>
       pages(token, `/user/installations/${installationId}/repositories`, "repositories", (x) => {

@@ -10,7 +10,7 @@ import { parsePeriod, type Period } from "../core/report/period.js";
 import type { PersonReport, ReportModel } from "../core/report/report-model.js";
 import { renderReport, type ReportFormat } from "../render/index.js";
 import { cleanInline, escapeHtml } from "../render/escape.js";
-import { findPerson, personReport, ReportError, teamReport, type Audience, type TeamSelector } from "../services/build-reports.js";
+import { findPerson, findPersonById, personReport, ReportError, teamReport, type Audience, type TeamSelector } from "../services/build-reports.js";
 import { mayOpen, type Page, type TenantAccess } from "./authorise.js";
 import type { RequestContext, WebContext } from "./context.js";
 import { curateSection, flashOf } from "./curate.js";
@@ -112,30 +112,49 @@ export async function knownHere(w: WebContext, access: TenantAccess, person: { i
   return r.rows[0]?.found === true;
 }
 
+/** Whose packet a page is about: the signed-in user's own, or someone else's (null: nobody Unsung knows). */
+export interface Subject {
+  own: boolean;
+  person: { id: number; login: string; name: string | null } | null;
+}
+
+/**
+ * Resolves the login of a packet's address as the signed-in user sees it. One's own packet is
+ * decided by GitHub user id: under one's own login it is always the record with one's id (or none
+ * yet), never a record that still carries that login for someone who gave it up; under another
+ * login (one's own before a rename) it is one's own only when that login leads to one's id.
+ */
+export async function subjectOf(w: WebContext, v: Pick<Viewing, "login" | "userId">, login: string): Promise<Subject> {
+  if (login.toLowerCase() === v.login.toLowerCase()) return { own: true, person: await findPersonById(w.db, v.userId) };
+  const person = await findPerson(w.db, login).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
+  return { own: person !== null && person.id === v.userId, person };
+}
+
 /** GET /people/<login> (and `/`, for one's own packet). */
 export async function personPage(w: WebContext, c: RequestContext, v: Viewing, login: string, opts: { home?: string } = {}): Promise<void> {
   const page: Page = { kind: "person", login };
-  if (!mayOpen(v.access, v.login, page)) return notFound(c);
-  const own = login.toLowerCase() === v.login.toLowerCase();
+  const { own, person } = await subjectOf(w, v, login);
+  if (!own && !mayOpen(v.access, v.login, page)) return notFound(c);
   const format = formatOf(c);
   if (format === "bad") return messagePage(c, 400, "Unknown format", "format must be html, md, csv or json.");
   const now = w.now();
   const period = periodOf(c, now);
   if (!period.ok) return messagePage(c, 400, "That period cannot be shown", period.error);
-  const person = await findPerson(w.db, login).catch((e: unknown) => (e instanceof ReportError ? null : Promise.reject(e)));
   if (person && !own && !(await knownHere(w, v.access, person))) return notFound(c);
+  // One's own packet lives at one's login now, whatever login the record still carries.
+  const path = personPath(own ? v.login : (person?.login ?? login));
   if (!person || (await optedOut(w, person.id))) {
     // Someone else's: no hint whether they exist. One's own: say why it is empty.
     if (!own || format) return notFound(c);
     const why = person
       ? "You have opted out, so Unsung keeps nothing about you. Comment /unsung opt-in on any issue or pull request to start again."
       : "Unsung has recorded no activity of yours in this organisation yet.";
-    const body = `${orgSwitcher(v, "/")}${opts.home ?? ""}<main><h1>Your evidence packet</h1><p>${escapeHtml(why)}</p>${person ? "" : curateSection({ own: true, csrf: v.csrf, action: personPath(login), org: orgParam(v), report: null, flash: flashOf(c) })}</main>`;
+    const body = `${orgSwitcher(v, "/")}${opts.home ?? ""}<main><h1>Your evidence packet</h1><p>${escapeHtml(why)}</p>${person ? "" : curateSection({ own: true, csrf: v.csrf, action: path, org: orgParam(v), report: null, flash: flashOf(c) })}</main>`;
     return sendHtml(c.res, 200, layout("Your evidence packet", { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
   }
-  const model: PersonReport = await personReport(w.db, person.login, period.period, audienceOf(v.access), now, { tenant: v.access.tenant });
-  if (format) return download(c, model, format, person.login);
-  const path = personPath(person.login);
+  // By id: a login may be carried by more than one stored record (renames), an id by one.
+  const model: PersonReport = await personReport(w.db, { id: person.id }, period.period, audienceOf(v.access), now, { tenant: v.access.tenant });
+  if (format) return download(c, model, format, own ? v.login : person.login);
   const org = orgParam(v);
   const body = [
     orgSwitcher(v, path),
@@ -180,15 +199,4 @@ export async function teamPage(w: WebContext, c: RequestContext, v: Viewing, pag
   ].join("\n");
   const title = page.kind === "org" ? `Organisation ${v.access.tenant.login}` : `Team ${page.slug}`;
   sendHtml(c.res, 200, layout(title, { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
-}
-
-/** People of the tenant the signed-in user may endorse or view: used by curate.ts. */
-export async function personId(w: WebContext, login: string): Promise<{ id: number; login: string } | null> {
-  const p = await w.db
-    .selectFrom("people")
-    .select(["id", "login"])
-    .where(sql`lower(login)`, "=", login.toLowerCase())
-    .orderBy("seen_at", "desc")
-    .executeTakeFirst();
-  return p ? { id: Number(p.id), login: p.login } : null;
 }

@@ -6,6 +6,9 @@
  * told to fail the next writes (a secondary rate limit, a 429).
  */
 import nock from "nock";
+import { ProbotOctokit } from "probot";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { GitHub } from "../../src/github/clients.js";
 
 export const API = "https://api.github.com";
 
@@ -14,7 +17,12 @@ export interface FakeComment {
   issue: string;
   body: string;
   user: { login: string; type: string };
+  /** The GitHub App that wrote it (GitHub sets this on every comment an app's installation token creates). */
+  performed_via_github_app?: { id: number; slug: string } | null;
 }
+
+/** The app the fake writes as: its comments carry this id and are written by `<slug>[bot]`. */
+export const FAKE_APP = { id: 4242, slug: "unsung" } as const;
 
 export interface FakeFault {
   status: number;
@@ -41,7 +49,7 @@ export class FakeGitHubComments {
   threads = new Map<string, unknown[]>();
   private nextId = 5_000_000;
 
-  constructor(readonly appLogin = "unsung[bot]") {}
+  constructor(readonly app: { id: number; slug: string } = FAKE_APP) {}
 
   /**
    * Registers the interceptors: persisted and optional (a test asserts the routes it needs through
@@ -78,7 +86,7 @@ export class FakeGitHubComments {
     });
     scope.post(/^\/repos\/[^/]+\/[^/]+\/issues\/\d+\/comments$/).optionally().reply(async (uri, body) => this.write(`POST ${uri}`, () => {
       const issue = /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\//.exec(uri)!;
-      const c: FakeComment = { id: ++this.nextId, issue: `${issue[1]}#${issue[2]}`, body: (body as { body: string }).body, user: { login: this.appLogin, type: "Bot" } };
+      const c: FakeComment = { id: ++this.nextId, issue: `${issue[1]}#${issue[2]}`, body: (body as { body: string }).body, user: { login: `${this.app.slug}[bot]`, type: "Bot" }, performed_via_github_app: { ...this.app } };
       this.comments.push(c);
       return [201, c];
     }));
@@ -118,4 +126,36 @@ export class FakeGitHubComments {
     if (fault) return [fault.status, { message: fault.message }, fault.headers ?? {}];
     return ok();
   }
+}
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** An installation client as the jobs get one, without retries or throttling waits: its requests go to nock. */
+export function nockedClient(): GitHub {
+  return new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: silent }) as unknown as GitHub;
+}
+
+/**
+ * One test file's fake GitHub: no network (loopback too when `loopback`), the fake's routes
+ * installed before the file's tests and removed after them; after each test every request matched
+ * a mocked route and no required scope is left unused.
+ */
+export function useFakeGitHubComments(options: { loopback?: boolean } = {}): FakeGitHubComments {
+  const fake = new FakeGitHubComments();
+  const unmatched: string[] = [];
+  beforeAll(() => {
+    nock.disableNetConnect();
+    if (options.loopback) nock.enableNetConnect("127.0.0.1");
+    nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
+    fake.install();
+  });
+  afterAll(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  afterEach(() => {
+    expect(unmatched).toEqual([]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+  return fake;
 }

@@ -14,7 +14,7 @@ export interface Persona {
   login: string;
   name?: string;
   /** Installations GitHub lists for the user, with the repository ids they can read in each. */
-  installations: { id: number; account: string; type?: "Organization" | "User"; repositories: { id: number; fullName: string; private: boolean }[] }[];
+  installations: { id: number; account: string; type?: "Organization" | "User"; accountId?: number; repositories: { id: number; fullName: string; private: boolean }[] }[];
   /** Organisation membership roles: org → "admin" | "member". */
   orgs: Record<string, "admin" | "member">;
   /** Team roles: "org/slug" → "maintainer" | "member". */
@@ -28,12 +28,17 @@ export interface FakeGitHubWeb {
   /** A token for a persona, as if they had signed in (for tests that skip the browser dance). */
   tokenFor(login: string): string;
   revoke(token: string): void;
+  /** The persona renames their account (their tokens keep working; the old login is free to take). */
+  rename(from: string, to: string): void;
+  /** Someone new appears on GitHub (possibly under a login another persona gave up). */
+  add(persona: Persona): void;
   calls: string[];
   close(): Promise<void>;
 }
 
 export async function startFakeGitHubWeb(personas: Persona[], clientId: string, clientSecret: string): Promise<FakeGitHubWeb> {
-  const byLogin = new Map(personas.map((p) => [p.login.toLowerCase(), p]));
+  // Copies: a rename in one test leaves the shared personas alone.
+  const byLogin = new Map(personas.map((p) => [p.login.toLowerCase(), { ...p }]));
   const codes = new Map<string, Persona>();
   const tokens = new Map<string, Persona>();
   let current: string | null = null;
@@ -91,7 +96,7 @@ export async function startFakeGitHubWeb(personas: Persona[], clientId: string, 
     const slice = <T>(list: T[]) => list.slice((page - 1) * per, page * per);
     if (path === "/user") return json(res, 200, { id: p.id, login: p.login, name: p.name ?? null });
     if (path === "/user/installations") {
-      const list = p.installations.map((i) => ({ id: i.id, account: { login: i.account, type: i.type ?? "Organization" } }));
+      const list = p.installations.map((i) => ({ id: i.id, account: { id: i.accountId ?? 90_000_000 + i.id, login: i.account, type: i.type ?? "Organization" } }));
       return json(res, 200, { total_count: list.length, installations: slice(list) });
     }
     let m = /^\/user\/installations\/(\d+)\/repositories$/.exec(path);
@@ -108,7 +113,9 @@ export async function startFakeGitHubWeb(personas: Persona[], clientId: string, 
     }
     m = /^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/.exec(path);
     if (m) {
-      const role = decodeURIComponent(m[3]!).toLowerCase() === p.login.toLowerCase() ? p.teams?.[`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`] : undefined;
+      // GitHub answers for whoever holds the login named now, not for the token's owner.
+      const member = byLogin.get(decodeURIComponent(m[3]!).toLowerCase());
+      const role = member?.teams?.[`${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`];
       return role ? json(res, 200, { state: "active", role }) : json(res, 404, { message: "Not Found" });
     }
     json(res, 404, { message: "Not Found" });
@@ -121,6 +128,14 @@ export async function startFakeGitHubWeb(personas: Persona[], clientId: string, 
     signInAs: (login) => void (current = login),
     tokenFor,
     revoke: (t) => void tokens.delete(t),
+    rename: (from, to) => {
+      const p = byLogin.get(from.toLowerCase());
+      if (!p) throw new Error(`no persona ${from}`);
+      byLogin.delete(from.toLowerCase());
+      p.login = to;
+      byLogin.set(to.toLowerCase(), p);
+    },
+    add: (p) => void byLogin.set(p.login.toLowerCase(), p),
     calls,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

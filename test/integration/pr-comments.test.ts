@@ -6,15 +6,14 @@
  */
 import nock from "nock";
 import { sql } from "kysely";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { unsungApp } from "../../src/app.js";
 import { drainQueue, workerDeps, type Runtime } from "../../src/cli/runtime.js";
 import { readEnv } from "../../src/config/env.js";
-import type { GitHub } from "../../src/github/clients.js";
 import { recordDelivery } from "../../src/services/record-delivery.js";
 import { syncPrComment } from "../../src/services/sync-pr-comment.js";
-import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { pullRequestStory, type Delivery, type FixturePerson, type FixtureRepo } from "../helpers/tenant-fixture.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
@@ -33,15 +32,11 @@ const BOT = { id: 96_300_009, login: "renovate[bot]", type: "Bot" };
 let database: TestDatabase;
 let probot: Probot;
 let rt: Runtime;
-let fake: FakeGitHubComments;
 let n = 0;
-const unmatched: string[] = [];
 
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
 // The fixture's pull requests were merged in August 2026: new comments on them are allowed here.
-const WRITES = { spacingMs: 0, newCommentMaxAgeDays: 3650 };
-const deps = () => workerDeps(rt, async () => client(), { debounceSeconds: 0, githubWrites: WRITES });
+const WRITES = { spacingMs: 0, appId: FAKE_APP.id, newCommentMaxAgeDays: 3650 };
+const deps = () => workerDeps(rt, async () => nockedClient(), { debounceSeconds: 0, githubWrites: WRITES });
 const drain = () => drainQueue(rt, deps());
 
 beforeAll(async () => {
@@ -52,21 +47,13 @@ beforeAll(async () => {
   rt = { env: readEnv({ UNSUNG_WORKER_CONCURRENCY: "1" }), database, close: async () => {} };
   probot = new Probot({ githubToken: "unused", secret: "s", logLevel: "fatal" });
   await probot.load(unsungApp({ record: (d) => recordDelivery(database.db, d, 3) }), { cwd: process.cwd(), addHandler: () => {} });
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
-  fake = new FakeGitHubComments();
-  fake.install();
 });
 afterAll(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await database?.drop();
 });
+// Every request matched a mocked route, and no required scope is left unused (checked after each test).
+const fake = useFakeGitHubComments({ loopback: true });
 afterEach(() => {
-  // Every request matched a mocked route, and no required scope is left unused.
-  expect(unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
   expect(nock.isDone()).toBe(true);
 });
 
@@ -165,12 +152,12 @@ describe("the evidence comment", () => {
   it("two workers writing the same pull request's comment at once make one comment", async () => {
     // The facts first, with nothing written to GitHub.
     await receive(story(SHOP, 8, OMAR, 96_400_200));
-    await drainQueue(rt, workerDeps(rt, async () => client(), { debounceSeconds: 0 }));
+    await drainQueue(rt, workerDeps(rt, async () => nockedClient(), { debounceSeconds: 0 }));
     expect(fake.evidenceOn(shop(8))).toHaveLength(0);
     fake.writeDelayMs = 300;
     try {
       const job = { installationId: INSTALLATION, repositoryId: SHOP.id, number: 8 };
-      const writer = { db: database.db, clients: async () => client(), now: () => new Date(), writes: WRITES };
+      const writer = { db: database.db, clients: async () => nockedClient(), now: () => new Date(), writes: WRITES };
       const outcomes = await Promise.all([syncPrComment(writer, job), syncPrComment(writer, job)]);
       expect(outcomes.sort()).toEqual(["busy", "created"]);
     } finally {

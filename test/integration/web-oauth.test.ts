@@ -143,13 +143,29 @@ describe("sign-in", () => {
     nock("https://api.github.com").get("/user").reply(200, { id: 4343, login: "revoked-rita" });
     expect((await b.get(`/login/callback?code=code-r&state=${state}`)).status).toBe(303);
     expect((await sessionRows()).some((s) => s.login === "revoked-rita")).toBe(true);
-    nock("https://api.github.com").get(/\/user\/installations.*/).reply(401, { message: "Bad credentials" });
+    // Every visit asks GitHub who the token speaks for: a revoked one gets 401.
+    nock("https://api.github.com").get("/user").reply(401, { message: "Bad credentials" });
     const page = await b.get("/org?quarter=2026Q3");
     expect(page.status).toBe(302);
     expect(page.headers.location).toBe(`/login?next=${encodeURIComponent("/org?quarter=2026Q3")}`);
     expect((await sessionRows()).some((s) => s.login === "revoked-rita")).toBe(false);
     expect(b.cookies.has("unsung_session")).toBe(false);
     expect((await b.get("/org?format=csv")).status).toBe(401);
+  });
+
+  it("ends the session when its token now speaks for another GitHub account (decided by user id, not login)", async () => {
+    const b = await serve();
+    const { state } = await startLogin(b, "/");
+    githubAccepts("code-swap");
+    nock("https://api.github.com").get("/user").reply(200, { id: 4545, login: "swap-sue" });
+    expect((await b.get(`/login/callback?code=code-swap&state=${state}`)).status).toBe(303);
+    // Same login, another id: not the user the session was opened for.
+    nock("https://api.github.com").get("/user").reply(200, { id: 4546, login: "swap-sue" });
+    const page = await b.get("/org?quarter=2026Q3");
+    expect(page.status).toBe(302);
+    expect(page.headers.location).toBe(`/login?next=${encodeURIComponent("/org?quarter=2026Q3")}`);
+    expect((await sessionRows()).some((s) => s.login === "swap-sue")).toBe(false);
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it("uses GitHub Enterprise's addresses with GHE_HOST, and UNSUNG_PUBLIC_URL for the callback (Secure, __Host- cookies behind TLS)", async () => {
@@ -253,15 +269,20 @@ describe("sign-in", () => {
     githubAccepts("c-shape2");
     nock("https://api.github.com").get("/user").reply(200, { id: 4848, login: "shape-sid" });
     expect((await b.get(`/login/callback?code=c-shape2&state=${state}`)).status).toBe(303);
+    const me = () => nock("https://api.github.com").get("/user").reply(200, { id: 4848, login: "shape-sid" });
+    me();
     nock("https://api.github.com").get(/\/user\/installations.*/).reply(200, { installations: "all of them" });
     const odd = await b.get("/");
     expect(odd.status).toBe(503);
     expect(odd.body).toContain("GitHub did not answer");
+    me();
     nock("https://api.github.com").get(/\/user\/installations.*/).reply(502, "bad gateway");
     expect((await b.get("/org")).status).toBe(503);
+    me();
     nock("https://api.github.com").get(/\/user\/installations.*/).replyWithError({ code: "ECONNRESET", message: "socket hang up" });
     expect((await b.get("/org")).status).toBe(503);
     // A failure is not cached, and the session survives it.
+    me();
     nock("https://api.github.com").get(/\/user\/installations.*/).reply(200, { total_count: 0, installations: [] });
     expect((await b.get("/")).body).toContain("Unsung is not installed on any organisation you belong to");
   });

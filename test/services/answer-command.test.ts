@@ -1,20 +1,13 @@
 /** Answering one command twice at once (a job that ran twice) replies once. */
-import nock from "nock";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GitHub } from "../../src/github/clients.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerCommand, type AnswerJob } from "../../src/services/answer-command.js";
-import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const INSTALLATION = 98_100_001;
 const REPO = 98_200_001;
 let database: TestDatabase;
-let fake: FakeGitHubComments;
-const unmatched: string[] = [];
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
-const deps = () => ({ db: database.db, clients: async () => client(), now: () => new Date(), writes: { spacingMs: 0 } });
+const deps = () => ({ db: database.db, clients: async () => nockedClient(), now: () => new Date(), writes: { spacingMs: 0, appId: FAKE_APP.id } });
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -22,20 +15,11 @@ beforeAll(async () => {
     .insertInto("repositories")
     .values({ id: REPO, installation_id: INSTALLATION, owner_login: "acme", name: "api", full_name: "acme/api", private: false, default_branch: "main", html_url: "https://github.com/acme/api", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
     .execute();
-  nock.disableNetConnect();
-  nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
-  fake = new FakeGitHubComments();
-  fake.install();
 });
 afterAll(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await database?.drop();
 });
-afterEach(() => {
-  expect(unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const fake = useFakeGitHubComments();
 
 describe("answerCommand", () => {
   it("two answers of one command at once: one reply, the other waits and then finds it answered", async () => {

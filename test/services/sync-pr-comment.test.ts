@@ -3,26 +3,20 @@
  * finding its comment by marker when the id was lost, a comment someone deleted, old pull requests,
  * summary and off modes, looking again when a flaky-test fix is too early to tell, and spacing writes.
  */
-import nock from "nock";
 import { sql } from "kysely";
-import { ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { GitHub } from "../../src/github/clients.js";
-import { queuePrCommentsClosing, syncPrComment, type PrCommentDeps } from "../../src/services/sync-pr-comment.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isOwnEvidenceComment, queuePrCommentsClosing, syncPrComment, type PrCommentDeps } from "../../src/services/sync-pr-comment.js";
+import { liveWriteSettings } from "../../src/services/github-writes.js";
 import { EVIDENCE_MARKER } from "../../src/render/render-pr-comment.js";
-import { FakeGitHubComments } from "../helpers/fake-github-comments.js";
+import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const INSTALLATION = 97_100_001;
 const REPO = 97_200_001;
 const NOW = new Date("2026-09-01T12:00:00Z");
 let database: TestDatabase;
-let fake: FakeGitHubComments;
-const unmatched: string[] = [];
 
-const client = () =>
-  new ProbotOctokit({ auth: { token: "t" }, retry: { enabled: false }, throttle: { enabled: false }, log: { debug() {}, info() {}, warn() {}, error() {} } }) as unknown as GitHub;
-const deps = (over: Partial<PrCommentDeps> = {}): PrCommentDeps => ({ db: database.db, clients: async () => client(), now: () => NOW, writes: { spacingMs: 0 }, ...over });
+const deps = (over: Partial<PrCommentDeps> = {}): PrCommentDeps => ({ db: database.db, clients: async () => nockedClient(), now: () => NOW, writes: { spacingMs: 0, appId: FAKE_APP.id }, ...over });
 const job = (number: number) => ({ installationId: INSTALLATION, repositoryId: REPO, number });
 
 beforeAll(async () => {
@@ -32,20 +26,11 @@ beforeAll(async () => {
     .values({ id: REPO, installation_id: INSTALLATION, owner_login: "acme", name: "api", full_name: "acme/api", private: false, default_branch: "main", html_url: "https://github.com/acme/api", archived: false, removed_at: null, updated_at: "2026-01-01T00:00:00Z" })
     .execute();
   await config(null);
-  nock.disableNetConnect();
-  nock.emitter.on("no match", (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`));
-  fake = new FakeGitHubComments();
-  fake.install();
 });
 afterAll(async () => {
-  nock.cleanAll();
-  nock.enableNetConnect();
   await database?.drop();
 });
-afterEach(() => {
-  expect(unmatched).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const fake = useFakeGitHubComments();
 
 /** The repository's configuration, as the config loader caches it (fresh: no GitHub call). */
 async function config(value: unknown): Promise<void> {
@@ -129,13 +114,44 @@ describe("syncPrComment", () => {
     await mergedPr(1);
     await contribution(1, "review", "maya", 1);
     fake.comments.push({ id: 11, issue: "acme/api#1", body: `${EVIDENCE_MARKER}\ncopied by a person`, user: { login: "mallory", type: "User" } });
-    fake.comments.push({ id: 12, issue: "acme/api#1", body: `${EVIDENCE_MARKER}\nold text`, user: { login: "unsung[bot]", type: "Bot" } });
+    fake.comments.push({ id: 12, issue: "acme/api#1", body: `${EVIDENCE_MARKER}\nold text`, user: { login: "unsung[bot]", type: "Bot" }, performed_via_github_app: { ...FAKE_APP } });
     expect(await syncPrComment(deps(), job(1))).toBe("updated");
     expect(fake.writes).toEqual(["PATCH /repos/acme/api/issues/comments/12"]);
     expect(fake.comments.find((c) => c.id === 12)!.body).toContain("[maya]");
     expect(fake.comments.find((c) => c.id === 11)!.body).toContain("copied by a person");
     expect(await syncPrComment(deps(), job(1))).toBe("unchanged");
     expect(fake.writes).toHaveLength(1);
+  });
+
+  it("a copy of the marker that this app did not write is never taken for its comment: another app's bot, a person, a mismatched author", async () => {
+    await mergedPr(41);
+    await contribution(41, "review", "maya", 1);
+    const copies = [
+      // Another GitHub App's bot pasting the marker.
+      { id: 21, issue: "acme/api#41", body: `${EVIDENCE_MARKER}\ncopied by another app`, user: { login: "mimic[bot]", type: "Bot" }, performed_via_github_app: { id: 9_999, slug: "mimic" } },
+      // A bot account that claims our login but was not written through this app.
+      { id: 22, issue: "acme/api#41", body: `${EVIDENCE_MARKER}\nno app behind it`, user: { login: "unsung[bot]", type: "Bot" }, performed_via_github_app: null },
+      // A person writing through this app's sign-in (a user token): the app is ours, the author is not.
+      { id: 23, issue: "acme/api#41", body: `${EVIDENCE_MARKER}\na person via the app`, user: { login: "mallory", type: "User" }, performed_via_github_app: { ...FAKE_APP } },
+      // Our app id, someone else's bot login.
+      { id: 24, issue: "acme/api#41", body: `${EVIDENCE_MARKER}\nmismatched author`, user: { login: "mimic[bot]", type: "Bot" }, performed_via_github_app: { ...FAKE_APP } },
+    ];
+    fake.comments.push(...copies.map((c) => ({ ...c })));
+    const writes = fake.writes.length;
+    expect(await syncPrComment(deps(), job(41))).toBe("created");
+    expect(fake.writes.slice(writes)).toEqual(["POST /repos/acme/api/issues/41/comments"]);
+    const ours = fake.comments.filter((c) => c.issue === "acme/api#41" && !copies.some((x) => x.id === c.id));
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain("[maya]");
+    // The id is lost (a crash before it was stored) and there is more to say: ours is found and edited, past the copies.
+    await database.db.updateTable("pr_comments").set({ comment_id: null, status: "none", body_hash: null }).where("repository_id", "=", REPO).where("pr_number", "=", 41).execute();
+    await contribution(41, "docs", "lee", 2, { detail: JSON.stringify({ lines: 40, share: 0.5 }) });
+    expect(await syncPrComment(deps(), job(41))).toBe("updated");
+    expect(fake.writes.slice(writes)).toEqual(["POST /repos/acme/api/issues/41/comments", `PATCH /repos/acme/api/issues/comments/${ours[0]!.id}`]);
+    for (const c of copies) {
+      expect(fake.comments.find((x) => x.id === c.id)!.body).toBe(c.body);
+      expect(fake.history.get(c.id)).toBeUndefined();
+    }
   });
 
   it("holds only what was said on GitHub in this installation: no dashboard words, nothing from another organisation", async () => {
@@ -196,7 +212,7 @@ describe("syncPrComment", () => {
     await mergedPr(2, "2026-07-01T10:00:00Z");
     await contribution(2, "review", "maya", 1);
     expect(await syncPrComment(deps(), job(2))).toBe("too-old");
-    expect(await syncPrComment(deps({ writes: { spacingMs: 0, newCommentMaxAgeDays: 90 } }), job(2))).toBe("created");
+    expect(await syncPrComment(deps({ writes: { spacingMs: 0, appId: FAKE_APP.id, newCommentMaxAgeDays: 90 } }), job(2))).toBe("created");
     expect(evidence(2)).toHaveLength(1);
   });
 
@@ -234,7 +250,7 @@ describe("syncPrComment", () => {
     await mergedPr(7);
     await contribution(6, "review", "maya", 1);
     await contribution(7, "review", "maya", 1);
-    const spaced = deps({ now: () => new Date(), writes: { spacingMs: 60_000, newCommentMaxAgeDays: 3650 } });
+    const spaced = deps({ now: () => new Date(), writes: { spacingMs: 60_000, appId: FAKE_APP.id, newCommentMaxAgeDays: 3650 } });
     expect(await syncPrComment(spaced, job(6))).toBe("created");
     const before = Date.now();
     expect(await syncPrComment(spaced, job(7))).toBe("later");
@@ -271,5 +287,45 @@ describe("syncPrComment", () => {
     expect(body).toContain("[sofia](https://github.com/sofia)** · Issue clarification — Clarified the issue this pull request closes before the work started: added acceptance criteria to the description.");
     expect(body).toContain("(https://github.com/acme/api/issues/40)");
     expect(body).not.toContain("late-larry");
+  });
+});
+
+describe("whose comment it is", () => {
+  const ours = { id: 1, body: `${EVIDENCE_MARKER}\ntext`, user: { login: "unsung[bot]", type: "Bot" }, performed_via_github_app: { id: FAKE_APP.id, slug: "unsung" } };
+
+  it("only the app's own bot, by app id and login, with the marker first", () => {
+    expect(isOwnEvidenceComment(ours, FAKE_APP.id)).toBe(true);
+    // GitHub logins are case-insensitive.
+    expect(isOwnEvidenceComment({ ...ours, user: { login: "Unsung[bot]", type: "Bot" } }, FAKE_APP.id)).toBe(true);
+    expect(isOwnEvidenceComment(ours, FAKE_APP.id + 1)).toBe(false);
+    expect(isOwnEvidenceComment({ ...ours, body: `quoted: ${EVIDENCE_MARKER}` }, FAKE_APP.id)).toBe(false);
+    expect(isOwnEvidenceComment({ ...ours, user: { login: "unsung", type: "User" } }, FAKE_APP.id)).toBe(false);
+    expect(isOwnEvidenceComment({ ...ours, performed_via_github_app: { id: String(FAKE_APP.id), slug: "unsung" } }, FAKE_APP.id)).toBe(false);
+  });
+
+  it("malformed entries of a comment list are nobody's", () => {
+    const hostile: unknown[] = [
+      null,
+      undefined,
+      42,
+      "text",
+      [],
+      {},
+      { ...ours, id: "1" },
+      { ...ours, body: null },
+      { ...ours, body: { toString: () => EVIDENCE_MARKER } },
+      { ...ours, user: null },
+      { ...ours, user: { login: ["unsung[bot]"], type: "Bot" } },
+      { ...ours, performed_via_github_app: null },
+      { ...ours, performed_via_github_app: { id: FAKE_APP.id } },
+      { ...ours, performed_via_github_app: { id: FAKE_APP.id, slug: "" }, user: { login: "[bot]", type: "Bot" } },
+      { ...ours, performed_via_github_app: { id: FAKE_APP.id, slug: "x".repeat(100_000) } },
+    ];
+    for (const c of hostile) expect(isOwnEvidenceComment(c, FAKE_APP.id)).toBe(false);
+  });
+
+  it("the live app's settings take APP_ID's number, and refuse anything else", () => {
+    expect(liveWriteSettings("12345")).toMatchObject({ appId: 12345 });
+    for (const bad of ["", "0", "-1", "1e3", "abc", "99999999999999999999"]) expect(() => liveWriteSettings(bad)).toThrow(/APP_ID/);
   });
 });
