@@ -18,11 +18,16 @@ export const EVAL_DIR = join(REPO_ROOT, "bench", "eval");
 export const CACHE_DIR = join(REPO_ROOT, ".eval-cache");
 export const FIXTURE_PATH = join(REPO_ROOT, "test", "fixtures", "eval", "commits-fixture.jsonl");
 
-/** The commit sets, in the order they are printed. */
-export const COMMIT_SETS: readonly { name: string; file: string }[] = [
+/**
+ * The commit sets, in the order they are printed. A `tuningOnly` set is never split: all of it is
+ * tuning data (it was drawn to give the tagger more to learn from), so the report halves stay
+ * those of the split sets.
+ */
+export const COMMIT_SETS: readonly { name: string; file: string; tuningOnly?: boolean }[] = [
   { name: "flaky-dev", file: "flaky-dev.jsonl" },
   { name: "flaky-commits-1", file: "flaky-commits-1.jsonl" },
   { name: "flaky-commits-2", file: "flaky-commits-2.jsonl" },
+  { name: "flaky-commits-3", file: "flaky-commits-3.jsonl", tuningOnly: true },
 ];
 
 export const LABEL_KINDS = ["test", "docs", "runbook", "ci", "template", "build", "code"] as const;

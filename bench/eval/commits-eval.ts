@@ -149,8 +149,12 @@ export interface HalfCounts {
 }
 
 /** Scores items split into halves; `onItem` sees every prediction (for error listings). */
-export function evaluateItems(items: readonly EvalItem[], onItem?: (half: "tuning" | "report", item: EvalItem, p: Prediction) => void): HalfCounts {
-  const { tuning, report } = splitHalves(items);
+export function evaluateItems(
+  items: readonly EvalItem[],
+  onItem?: (half: "tuning" | "report", item: EvalItem, p: Prediction) => void,
+  tuningOnly = false,
+): HalfCounts {
+  const { tuning, report } = tuningOnly ? { tuning: [...items], report: [] } : splitHalves(items);
   const run = (half: "tuning" | "report", xs: EvalItem[]) =>
     countPredictions(
       xs.map((x) => {
@@ -184,7 +188,7 @@ export interface CommitEvalOptions {
 /** Loads the sets (or the fixture), scores both halves of each and prints the figures. */
 export async function runCommitEval(options: CommitEvalOptions): Promise<void> {
   const { print } = options;
-  const sets: { name: string; items: EvalItem[] }[] = [];
+  const sets: { name: string; items: EvalItem[]; tuningOnly?: boolean }[] = [];
   if (options.fixture) {
     sets.push({ name: "fixture", items: loadFixture() });
   } else {
@@ -197,19 +201,27 @@ export async function runCommitEval(options: CommitEvalOptions): Promise<void> {
         continue;
       }
       print(`${s.name}: ${labels.length} labelled commits, inputs from ${src.from === "cache" ? ".eval-cache" : `the mirrors in ${mirrorRoot()}`}`);
-      sets.push({ name: s.name, items: labels.map((label, i) => ({ set: s.name, label, change: src.changes[i]! })) });
+      sets.push({ name: s.name, tuningOnly: s.tuningOnly, items: labels.map((label, i) => ({ set: s.name, label, change: src.changes[i]! })) });
     }
   }
   print("Commits: flaky-test fixes, mitigations and change kinds (labels made blind; each set split by a hash of repo+sha, stratified by repository and label)");
   const all: HalfCounts[] = [];
   for (const s of sets) {
-    const h = evaluateItems(s.items, options.onItem);
+    const h = evaluateItems(s.items, options.onItem, s.tuningOnly === true);
     all.push(h);
+    if (s.tuningOnly) {
+      for (const line of formatCounts(`${s.name} / all tuning (never reported)`, h.tuning)) print(line);
+      continue;
+    }
     for (const line of formatCounts(`${s.name} / tuning half`, h.tuning)) print(line);
     for (const line of formatCounts(`${s.name} / report half`, h.report)) print(line);
   }
   if (sets.length > 1) {
-    for (const line of formatCounts("all sets / tuning half", sumCounts(all.map((h) => h.tuning)))) print(line);
+    const split = all.filter((_, i) => sets[i]!.tuningOnly !== true);
+    for (const line of formatCounts("all sets / tuning half", sumCounts(split.map((h) => h.tuning)))) print(line);
+    if (split.length < all.length) {
+      for (const line of formatCounts("all tuning data (tuning halves and tuning-only sets)", sumCounts(all.map((h) => h.tuning)))) print(line);
+    }
     for (const line of formatCounts("all sets / report half", sumCounts(all.map((h) => h.report)))) print(line);
   }
 }

@@ -7,6 +7,8 @@ export const help = `Usage: unsung rescore [--since YYYY-MM-DD]
 
 Re-runs the detectors over stored facts (after upgrading Unsung or changing
 .github/unsung.yml). Idempotent: each subject's contributions are replaced.
+Evidence comments on merged pull requests whose text changed are queued for the
+worker to rewrite in place (a recent pull request without one may get one).
   --since D   only subjects updated on or after D (pull requests, issues, and
               workflows re-run by hand since D, by calendar month)`;
 
@@ -21,7 +23,8 @@ export const run: CommandRunner = async (args, io) => {
       r.rerunMonths > 0
         ? `${r.pullRequests} pull requests, ${r.issues} issues and ${r.rerunMonths} workflow-months of manual re-runs`
         : `${r.pullRequests} pull requests and ${r.issues} issues`;
-    io.stdout.write(`rescored ${what}: ${r.contributions} contributions\n`);
+    const comments = r.comments > 0 ? `; ${r.comments} evidence comments queued to be rewritten` : "";
+    io.stdout.write(`rescored ${what}: ${r.contributions} contributions${comments}\n`);
     return 0;
   } finally {
     await rt.close();

@@ -19,6 +19,7 @@ import { findIssueBundle, findPullRequestBundle, findRerunMonths, findWorkflowRe
 import type { DB } from "../store/schema.js";
 import { replaceContributions } from "../store/upsert-contributions.js";
 import { loadRepoConfig } from "./load-repo-config.js";
+import { mergedPullRequestsClosing, queueChangedPrComments } from "./sync-pr-comment.js";
 
 export interface DetectorDeps {
   db: Kysely<DB>;
@@ -176,15 +177,18 @@ export interface RescoreResult {
   /** (repository, workflow, month) groups of manual re-runs. */
   rerunMonths: number;
   contributions: number;
+  /** Evidence comments whose text changed, queued to be rewritten. */
+  comments: number;
 }
 
 /**
  * Re-runs the detectors over every subject with activity since `since` (all when null): pull
  * requests and issues updated since then, and every (repository, workflow, month) with manual
- * re-runs since then — plus the re-run months around any flaky-test fix found on the way.
+ * re-runs since then — plus the re-run months around any flaky-test fix found on the way. Then the
+ * evidence comments whose text changed are queued to be rewritten (queueChangedPrComments).
  */
 export async function rescore(deps: DetectorDeps, since: string | null, onProgress?: (done: number, total: number) => void): Promise<RescoreResult> {
-  let prs = deps.db.selectFrom("pull_requests").select(["repository_id", "number"]);
+  let prs = deps.db.selectFrom("pull_requests").select(["repository_id", "number", "merged"]);
   let issues = deps.db.selectFrom("issues").select(["repository_id", "number"]);
   if (since) {
     prs = prs.where("updated_at", ">=", since);
@@ -199,7 +203,10 @@ export async function rescore(deps: DetectorDeps, since: string | null, onProgre
   let done = 0;
   let contributions = 0;
   const fixes: FixRef[] = [];
+  // The merged pull requests whose evidence comment may now say something else: the ones rescored, and those closing a rescored issue.
+  const commented: { repositoryId: number; number: number }[] = [];
   for (const r of prRows) {
+    if (r.merged) commented.push({ repositoryId: r.repository_id, number: r.number });
     const out = await detectPullRequestService(deps, r.repository_id, r.number, { refreshReruns: false });
     contributions += out.length;
     fixes.push(...flakyFixesOf(out));
@@ -207,6 +214,7 @@ export async function rescore(deps: DetectorDeps, since: string | null, onProgre
   }
   for (const r of issueRows) {
     contributions += (await detectIssueService(deps, r.repository_id, r.number)).length;
+    for (const number of await mergedPullRequestsClosing(deps.db, r.repository_id, r.number)) commented.push({ repositoryId: r.repository_id, number });
     onProgress?.(++done, total);
   }
   // After the pull requests, so every month sees the flaky-test fixes as they are now.
@@ -218,5 +226,6 @@ export async function rescore(deps: DetectorDeps, since: string | null, onProgre
     onProgress?.(++done, total + extra);
   }
   await sql`analyze contributions`.execute(deps.db);
-  return { pullRequests: prRows.length, issues: issueRows.length, rerunMonths: months.size, contributions };
+  const comments = await queueChangedPrComments(deps, commented);
+  return { pullRequests: prRows.length, issues: issueRows.length, rerunMonths: months.size, contributions, comments };
 }

@@ -72,6 +72,13 @@ export async function queuePrComment(db: Kysely<DB>, repositoryId: number, numbe
 
 /** Queues the comment jobs of the merged pull requests that close an issue (its triage is on their comments). */
 export async function queuePrCommentsClosing(db: Kysely<DB>, repositoryId: number, issueNumber: number): Promise<number> {
+  const prs = await mergedPullRequestsClosing(db, repositoryId, issueNumber);
+  for (const number of prs) await queuePrComment(db, repositoryId, number);
+  return prs.length;
+}
+
+/** The merged pull requests (at most 20) that close an issue: their comments show its triage. */
+export async function mergedPullRequestsClosing(db: Kysely<DB>, repositoryId: number, issueNumber: number): Promise<number[]> {
   const prs = await db
     .selectFrom("pull_requests")
     .select("number")
@@ -81,8 +88,43 @@ export async function queuePrCommentsClosing(db: Kysely<DB>, repositoryId: numbe
     .where(sql<boolean>`body ~* ${`\\m(close[sd]?|fix(e[sd])?|resolve[sd]?)\\s*:?\\s+#${issueNumber}\\M`}`)
     .limit(20)
     .execute();
-  for (const pr of prs) await queuePrComment(db, repositoryId, pr.number);
-  return prs.length;
+  return prs.map((p) => p.number);
+}
+
+/** The hash of a comment's text, as `pr_comments.body_hash` keeps it. */
+function bodyHash(body: string | null): string | null {
+  return body === null ? null : createHash("sha256").update(body).digest("hex");
+}
+
+/**
+ * After the detectors ran again over stored facts (`unsung rescore`): queues the comment job — the
+ * same job key, so the same lease and writer as every other change — of each merged pull request
+ * whose comment would now say something else. That is a posted comment whose text changed (or that
+ * would now go), or no comment yet where one would now be written and the pull request is recent
+ * enough to get a new one (as the job itself decides: older ones are not woken up). A comment
+ * someone deleted stays deleted. Returns how many were queued.
+ */
+export async function queueChangedPrComments(
+  deps: Pick<PrCommentDeps, "db" | "clients" | "now">,
+  pullRequests: Iterable<{ repositoryId: number; number: number }>,
+  newCommentMaxAgeDays = DEFAULT_NEW_COMMENT_MAX_AGE_DAYS,
+): Promise<number> {
+  let queued = 0;
+  const seen = new Set<string>();
+  for (const pr of pullRequests) {
+    const key = prCommentJobKey(pr.repositoryId, pr.number);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const built = await buildPrComment(deps, pr.repositoryId, pr.number);
+    if (!built) continue;
+    const state = await deps.db.selectFrom("pr_comments").select(["status", "body_hash"]).where("repository_id", "=", pr.repositoryId).where("pr_number", "=", pr.number).executeTakeFirst();
+    const changed =
+      state?.status === "posted"
+        ? state.body_hash !== bodyHash(built.body)
+        : state?.status !== "deleted" && built.body !== null && !isOld(built.mergedAt, deps.now(), newCommentMaxAgeDays);
+    if (changed && (await queuePrComment(deps.db, pr.repositoryId, pr.number))) queued += 1;
+  }
+  return queued;
 }
 
 /** What the comment would say now (null: no comment), read from the database. Also used by the demo. */
@@ -187,7 +229,7 @@ export async function syncPrComment(deps: PrCommentDeps, job: PrCommentJob): Pro
     const built = await buildPrComment(deps, job.repositoryId, job.number);
     if (!built) return "gone";
     const state = await db.selectFrom("pr_comments").selectAll().where("repository_id", "=", job.repositoryId).where("pr_number", "=", job.number).executeTakeFirstOrThrow();
-    const hash = built.body === null ? null : createHash("sha256").update(built.body).digest("hex");
+    const hash = bodyHash(built.body);
     const where = { owner: repo.owner_login, repo: repo.name, number: job.number };
     let outcome: PrCommentOutcome;
     if (state.status === "deleted") outcome = "unchanged";

@@ -6,13 +6,11 @@
  */
 import nock from "nock";
 import { sql } from "kysely";
-import { Probot } from "probot";
+import type { Probot } from "probot";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { unsungApp } from "../../src/app.js";
 import { drainQueue, workerDeps, type Runtime } from "../../src/cli/runtime.js";
-import { readEnv } from "../../src/config/env.js";
-import { recordDelivery } from "../../src/services/record-delivery.js";
 import { syncPrComment } from "../../src/services/sync-pr-comment.js";
+import { startCommentApp } from "../helpers/comment-app.js";
 import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
 import { pullRequestStory, type Delivery, type FixturePerson, type FixtureRepo } from "../helpers/tenant-fixture.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
@@ -41,12 +39,7 @@ const drain = () => drainQueue(rt, deps());
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  // One job at a time: two detector runs of one pull request at once can leave the older run's
-  // contributions last (outside the comment job), which would make what the comment says depend on
-  // timing. Two writers racing on one comment are tested below with two calls at once.
-  rt = { env: readEnv({ UNSUNG_WORKER_CONCURRENCY: "1" }), database, close: async () => {} };
-  probot = new Probot({ githubToken: "unused", secret: "s", logLevel: "fatal" });
-  await probot.load(unsungApp({ record: (d) => recordDelivery(database.db, d, 3) }), { cwd: process.cwd(), addHandler: () => {} });
+  ({ rt, probot } = await startCommentApp(database));
 });
 afterAll(async () => {
   await database?.drop();
