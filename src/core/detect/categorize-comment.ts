@@ -4,7 +4,7 @@
  * replies are removed first, so identifiers like `null` in code never count.
  */
 import type { CommentCategory } from "../model.js";
-import { matchesUnnegated, normaliseText, prose, wordCount, type UnitText } from "./text.js";
+import { matchState, NO_MATCH, normaliseText, prose, UNNEGATED, wordCount, type UnitText } from "./text.js";
 
 /** The reviewer labelled it themselves: "nit:", "minor:", "style:", "optional:", "(nit)". */
 export const NIT_PREFIX = /^\s*(?:\*\*|_)?\(?(?:nit(?:pick)?s?|minor|style|optional|cosmetic|non-?blocking|tiny|super nit)\b\)?/i;
@@ -198,18 +198,22 @@ export function categorizeComment(body: string): CommentCategoryResult {
   let nitPrefix = false;
   const findingOf = (): CommentCategory | null => {
     for (const [cat, re] of FINDING_PATTERNS) {
-      if (!re.test(text)) continue;
-      if (matchesUnnegated(re, text).unnegated) return cat;
+      const state = matchState(re, text);
+      if (state === NO_MATCH) continue;
+      if (state === UNNEGATED) return cat;
       negated = true;
     }
     return null;
   };
+  // KNOWLEDGE is read at most once: by the category, and again by `explains`.
+  let knowledge: boolean | undefined;
+  const explainsKnowledge = (): boolean => (knowledge ??= words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text));
   const result = (category: CommentCategory, recognised = true): CommentCategoryResult => ({
     category,
     recognised,
     words,
     text,
-    explains: category === "knowledge-transfer" || (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)),
+    explains: category === "knowledge-transfer" || explainsKnowledge(),
     finding: finding !== null,
     negated: negated && finding === null,
     nitPrefix,
@@ -232,11 +236,10 @@ export function categorizeComment(body: string): CommentCategoryResult {
   finding = findingOf();
   if (finding !== null) return result(finding);
   if (NIT_WORDS.test(text)) return result("nit");
-  if (DESIGN.test(text)) {
-    if (matchesUnnegated(DESIGN, text).unnegated) return result("design");
-    negated = true;
-  }
-  if (words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text)) return result("knowledge-transfer");
+  const design = matchState(DESIGN, text);
+  if (design === UNNEGATED) return result("design");
+  if (design !== NO_MATCH) negated = true;
+  if (explainsKnowledge()) return result("knowledge-transfer");
   if (words >= 3 && (text.includes("?") || QUESTION_START.test(text))) return result("question");
   if (words <= 12 && PRAISE.test(text)) return result("praise");
   return result("nit", false);
@@ -256,9 +259,9 @@ const FIGURE = /\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|secs|seconds?|min|mins|minutes?|
 const VERIFICATION_OBJECT_WORDS = 4;
 
 /** What an approval body says was verified, or null. */
-export function verificationIn(text: string): { figures: boolean } | null {
+export function verificationIn(text: string, words?: number): { figures: boolean } | null {
   if (!VERIFICATION.test(text)) return null;
-  if (wordCount(text) < VERIFICATION_OBJECT_WORDS) return null;
+  if ((words ?? wordCount(text)) < VERIFICATION_OBJECT_WORDS) return null;
   return { figures: FIGURE.test(text) };
 }
 

@@ -9,7 +9,7 @@
  * presence is a feature; their words never match a finding).
  */
 import { categorizeComment, type CommentCategoryResult } from "./categorize-comment.js";
-import { WORDS_CAP, type UnitText } from "./text.js";
+import { plainText, WORDS_CAP, type UnitText } from "./text.js";
 
 /** Feature names, in the order of the vector and of the weights file. */
 export const FEATURES = [
@@ -143,23 +143,61 @@ function lowerCode(c: number): number {
 
 function hashWord(w: string): number {
   let h = FNV_OFFSET;
-  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ lowerCode(w.charCodeAt(i) === 0x2019 ? 39 : w.charCodeAt(i)), FNV_PRIME) >>> 0;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ lowerCode(w.charCodeAt(i) === 0x2019 ? 39 : w.charCodeAt(i)), FNV_PRIME);
   return h;
 }
 
 function pairKey(first: number, second: number): number {
-  return (Math.imul(first, 0x9e3779b1) ^ second) >>> 0;
+  return Math.imul(first, 0x9e3779b1) ^ second;
 }
 
-const CUE_WORD_HASHES = new Map<number, number>();
-const CUE_PAIR_HASHES = new Map<number, number>();
-const PAIR_FIRST = new Set<number>();
-for (const [w, bit] of CUE_WORDS) CUE_WORD_HASHES.set(hashWord(w), bit);
+/*
+ * Hashes are int32 (small, unboxed numbers) and are looked up in open-addressing tables of typed
+ * arrays rather than Maps: one probe per word answers every question about it (its cue bits,
+ * whether it is programming vocabulary, whether a cue pair starts with it, whether it is a
+ * technical stem when it is a prefix).
+ */
+const TECHNICAL_WORD = 1 << 12;
+const PAIR_START = 1 << 13;
+const TECHNICAL_STEM = 1 << 14;
+
+class HashTable {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly used: Uint8Array;
+  private readonly mask: number;
+  constructor(size: number) {
+    this.keys = new Int32Array(size);
+    this.values = new Int32Array(size);
+    this.used = new Uint8Array(size);
+    this.mask = size - 1;
+  }
+  /** ORs `flags` into the entry of `h`. */
+  add(h: number, flags: number): void {
+    let i = h & this.mask;
+    while (this.used[i] === 1 && this.keys[i] !== h) i = (i + 1) & this.mask;
+    this.used[i] = 1;
+    this.keys[i] = h;
+    this.values[i] = this.values[i]! | flags;
+  }
+  /** The flags of `h`, 0 when absent. */
+  get(h: number): number {
+    let i = h & this.mask;
+    while (this.used[i] === 1) {
+      if (this.keys[i] === h) return this.values[i]!;
+      i = (i + 1) & this.mask;
+    }
+    return 0;
+  }
+}
+
+const WORD_TABLE = new HashTable(4096);
+const PAIR_TABLE = new HashTable(1024);
+for (const [w, bit] of CUE_WORDS) WORD_TABLE.add(hashWord(w), bit);
 for (const [pair, bit] of CUE_PAIRS) {
   const [x, y] = pair.split(" ") as [string, string];
-  const k = pairKey(hashWord(x), hashWord(y));
-  CUE_PAIR_HASHES.set(k, (CUE_PAIR_HASHES.get(k) ?? 0) | bit);
-  PAIR_FIRST.add(hashWord(x));
+  PAIR_TABLE.add(pairKey(hashWord(x), hashWord(y)), bit);
+  WORD_TABLE.add(hashWord(x), PAIR_START);
 }
 
 /** Distinct-word table, reused across calls (open addressing; a generation stamp clears it). */
@@ -183,7 +221,6 @@ function addDistinct(h: number): boolean {
 }
 
 const SLASH_COMMAND = /^\s*\/[a-z]/i;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const UNICODE_WORD = /[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;
 const SENTENCE_END = /[.!?\n]/;
@@ -200,40 +237,53 @@ interface ScanState {
   identifier: boolean;
   figures: boolean;
   prev: number;
+  /** A cue pair starts with the previous word (and there is one). */
+  prevPairStart: boolean;
   sentenceStart: boolean;
   afterPlease: boolean;
   first: boolean;
 }
 const PLEASE = hashWord("please");
+const CUE_BITS = (1 << 12) - 1;
+const STATE: ScanState = { bits: 0, distinct: 0, technical: 0, identifier: false, figures: false, prev: 0, prevPairStart: false, sentenceStart: true, afterPlease: false, first: true };
 
 function visitWord(st: ScanState, h: number, stem: boolean, digitFirst: boolean, identifierLike: boolean): void {
   if (identifierLike) st.identifier = true;
   if (digitFirst) st.figures = true;
-  const b = CUE_WORD_HASHES.get(h);
-  if (b !== undefined) {
-    st.bits |= b & ~(IMPERATIVE_VERB | QUESTION_WORD);
+  const b = WORD_TABLE.get(h);
+  if ((b & CUE_BITS) !== 0) {
+    st.bits |= b & CUE_BITS & ~(IMPERATIVE_VERB | QUESTION_WORD);
     if ((b & IMPERATIVE_VERB) !== 0 && (st.sentenceStart || st.afterPlease)) st.bits |= IMPERATIVE_VERB;
     if ((b & QUESTION_WORD) !== 0 && st.first) st.bits |= QUESTION_WORD;
   }
-  if (st.prev !== 0 && PAIR_FIRST.has(st.prev)) {
-    const pb = CUE_PAIR_HASHES.get(pairKey(st.prev, h));
-    if (pb !== undefined) st.bits |= pb;
-  }
+  if (st.prevPairStart) st.bits |= PAIR_TABLE.get(pairKey(st.prev, h));
   if (st.distinct < WORDS_CAP && addDistinct(h)) {
     st.distinct++;
-    if (st.technical < TECHNICAL_CAP && (stem || TECHNICAL_HASHES.has(h))) st.technical++;
+    if (st.technical < TECHNICAL_CAP && (stem || (b & TECHNICAL_WORD) !== 0)) st.technical++;
   }
   st.afterPlease = h === PLEASE && st.sentenceStart;
   st.sentenceStart = false;
   st.first = false;
   st.prev = h;
+  st.prevPairStart = h !== 0 && (b & PAIR_START) !== 0;
 }
 
 /** One pass over the words of the prose: cue bits, distinct words, technical terms, identifiers, figures. */
 function readCues(text: string): Cues {
   generation = (generation + 1) >>> 0 || 1;
-  const st: ScanState = { bits: 0, distinct: 0, technical: 0, identifier: false, figures: false, prev: 0, sentenceStart: true, afterPlease: false, first: true };
-  const ascii = ASCII_ONLY.test(text);
+  const st = STATE;
+  st.bits = 0;
+  st.distinct = 0;
+  st.technical = 0;
+  st.identifier = false;
+  st.figures = false;
+  st.prev = 0;
+  st.prevPairStart = false;
+  st.sentenceStart = true;
+  st.afterPlease = false;
+  st.first = true;
+  // ASCII, or ASCII with dashes and curly quotes: the hand-written scan reads it as the Unicode one would.
+  const ascii = plainText(text);
   if (ascii) {
     const n = text.length;
     let i = 0;
@@ -243,6 +293,7 @@ function readCues(text: string): Cues {
         if (c === 46 || c === 33 || c === 63 || c === 10) {
           st.sentenceStart = true;
           st.prev = 0;
+          st.prevPairStart = false;
         }
         i++;
         continue;
@@ -256,14 +307,14 @@ function readCues(text: string): Cues {
       let j = i;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (!(isAlnum(d) || d === 39 || d === 95 || d === 45)) break;
+        if (!(isAlnum(d) || d === 39 || d === 0x2019 || d === 95 || d === 45)) break;
         if (d === 95) underscore = true;
         const upper = d >= 65 && d <= 90;
         if (upper && lastLower) camel = true;
         lastLower = d >= 97 && d <= 122;
-        h = Math.imul(h ^ lowerCode(d), FNV_PRIME) >>> 0;
+        h = Math.imul(h ^ (d === 0x2019 ? 39 : lowerCode(d)), FNV_PRIME);
         len++;
-        if (!stem && len < 16 && STEM_LENGTH_TABLE[len] === 1 && TECHNICAL_STEM_HASHES.has(h)) stem = true;
+        if (!stem && len < 16 && STEM_LENGTH_TABLE[len] === 1 && (WORD_TABLE.get(h) & TECHNICAL_STEM) !== 0) stem = true;
         j++;
       }
       const next = text.charCodeAt(j);
@@ -279,11 +330,12 @@ function readCues(text: string): Cues {
       if (SENTENCE_END.test(text.slice(last, m.index))) {
         st.sentenceStart = true;
         st.prev = 0;
+        st.prevPairStart = false;
       }
       const w = m[0];
       const lower = w.toLowerCase();
       let stem = false;
-      for (const L of STEM_LENGTHS) if (lower.length >= L && TECHNICAL_STEM_HASHES.has(hashWord(lower.slice(0, L)))) stem = true;
+      for (const L of STEM_LENGTHS) if (lower.length >= L && (WORD_TABLE.get(hashWord(lower.slice(0, L))) & TECHNICAL_STEM) !== 0) stem = true;
       const end = m.index + w.length;
       const next = text.charCodeAt(end);
       const call = next === 40 || (next === 46 && isAlnum(text.charCodeAt(end + 1)));
@@ -329,8 +381,8 @@ const TECHNICAL_STEMS: readonly string[] = [
   "sync", "thread",
 ];
 
-const TECHNICAL_HASHES = new Set<number>([...TECHNICAL_WORDS].map(hashWord));
-const TECHNICAL_STEM_HASHES = new Set<number>(TECHNICAL_STEMS.map(hashWord));
+for (const w of TECHNICAL_WORDS) WORD_TABLE.add(hashWord(w), TECHNICAL_WORD);
+for (const w of TECHNICAL_STEMS) WORD_TABLE.add(hashWord(w), TECHNICAL_STEM);
 const STEM_LENGTHS = new Set<number>(TECHNICAL_STEMS.map((x) => x.length));
 const STEM_LENGTH_TABLE = new Uint8Array(16);
 for (const L of STEM_LENGTHS) if (L < 16) STEM_LENGTH_TABLE[L] = 1;

@@ -225,12 +225,16 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   let questionsLedToChange = 0;
   let unclassifiedLed = 0;
 
+  const bodyText = input.body ?? "";
+  const bodyPresent = bodyText.trim().length > 0;
+  // A lone text (one comment and no body, or a body alone) cannot repeat anything: no key needed.
+  const needKeys = commentsIn.length + (bodyPresent ? 1 : 0) > 1;
   for (let i = 0; i < commentsIn.length; i++) {
     const cm = commentsIn[i]!;
     const body = typeof cm.body === "string" ? cm.body : "";
     const cat = categorizeComment(body);
     categories[i] = cat;
-    const key = duplicateKey(cat.text.length > 0 ? cat.text : body);
+    const key = needKeys ? duplicateKey(cat.text.length > 0 ? cat.text : body) : "";
     const duplicate = key.length > 0 && seen.has(key);
     if (key.length > 0) seen.add(key);
     const led = cm.ledToChange === true && !duplicate && cm.isReply !== true;
@@ -265,16 +269,15 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   let bodyResult: ReviewScore["body"] = null;
   let bodyCategory: CommentCategoryResult | null = null;
   let bodyDuplicate = false;
-  const bodyText = input.body ?? "";
   let verified = false;
   let verifiedFigures = false;
-  if (bodyText.trim().length > 0) {
+  if (bodyPresent) {
     const cat = categorizeComment(bodyText);
     bodyCategory = cat;
-    const key = duplicateKey(cat.text);
+    const key = needKeys ? duplicateKey(cat.text) : "";
     const duplicate = key.length > 0 && seen.has(key);
     bodyDuplicate = duplicate;
-    const v = verificationIn(cat.text);
+    const v = verificationIn(cat.text, cat.words);
     let points = duplicate ? 0 : pointsFor(cat.category, cat.words, false, 0);
     if (v) {
       verified = true;

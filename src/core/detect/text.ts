@@ -28,8 +28,49 @@ export function hasSuggestion(body: string): boolean {
   return body.includes("```") && SUGGESTION_BLOCK.test(body);
 }
 
+/**
+ * True when every character is ASCII or one of a few common non-letter marks (dashes, curly
+ * quotes, ellipsis, arrows, bullets): text on which the hand-written ASCII scans below give
+ * exactly what the Unicode regexes give. The right single quote ’ is a word character (as in
+ * WORD); the others separate words.
+ */
+export function plainText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) continue;
+    if (!PLAIN_MARKS.has(c)) return false;
+  }
+  return true;
+}
+/** — – ’ ‘ “ ” … • · → ← × and the no-break space. */
+const PLAIN_MARKS: ReadonlySet<number> = new Set([0x2014, 0x2013, 0x2019, 0x2018, 0x201c, 0x201d, 0x2026, 0x2022, 0xb7, 0x2192, 0x2190, 0xd7, 0xa0]);
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /** Number of words in a text (letters/digits runs). */
 export function wordCount(text: string): number {
+  if (plainText(text)) {
+    // WORD, by hand: a word starts at a letter or digit and runs on over letters, digits, ' ’ _ -.
+    let n = 0;
+    let i = 0;
+    const len = text.length;
+    while (i < len) {
+      if (!isAsciiAlnum(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
+      n++;
+      i++;
+      while (i < len) {
+        const d = text.charCodeAt(i);
+        if (!(isAsciiAlnum(d) || d === 39 || d === 0x2019 || d === 95 || d === 45)) break;
+        i++;
+      }
+    }
+    return n;
+  }
   let n = 0;
   WORD.lastIndex = 0;
   while (WORD.exec(text) !== null) n++;
@@ -41,7 +82,30 @@ export function wordCount(text: string): number {
  * digits and punctuation dropped, so "Typo: recieve" and "typo - recieve!" match.
  */
 export function duplicateKey(text: string): string {
-  return text.toLowerCase().replace(DIGITS, "").replace(NON_ALNUM, " ").trim();
+  if (!plainText(text)) return text.toLowerCase().replace(DIGITS, "").replace(NON_ALNUM, " ").trim();
+  // The same, in one pass: digits vanish, each run of anything else becomes one space, none at the ends.
+  const lower = text.toLowerCase();
+  let out = "";
+  let runStart = -1;
+  let gap = false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if (c >= 97 && c <= 122) {
+      if (runStart < 0) {
+        if (gap && out.length > 0) out += " ";
+        gap = false;
+        runStart = i;
+      }
+      continue;
+    }
+    if (runStart >= 0) {
+      out += lower.slice(runStart, i);
+      runStart = -1;
+    }
+    if (!(c >= 48 && c <= 57)) gap = true;
+  }
+  if (runStart >= 0) out += lower.slice(runStart);
+  return out;
 }
 
 const STOPWORDS = new Set([
@@ -79,7 +143,13 @@ export function quote(text: string, max = 120): string {
 
 /** "1 comment" / "3 comments". */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+  return `${groupedInteger(n)} ${n === 1 ? one : many}`;
+}
+
+/** `n.toLocaleString("en-US")`, without the cost of a locale lookup for the usual small whole numbers. */
+function groupedInteger(n: number): string {
+  if (Number.isInteger(n) && n >= 0 && n < 1000 && !Object.is(n, -0)) return String(n);
+  return n.toLocaleString("en-US");
 }
 
 /** Escapes a literal for use inside a RegExp. */
@@ -169,6 +239,16 @@ export function normaliseText(body: string): UnitText {
 
 /** True when `re` (non-global) matches somewhere in `text` not preceded by a negation in the same clause. */
 export function matchesUnnegated(re: RegExp, text: string): { any: boolean; unnegated: boolean } {
+  const state = matchState(re, text);
+  return { any: state !== NO_MATCH, unnegated: state === UNNEGATED };
+}
+
+export const NO_MATCH = 0;
+export const NEGATED_ONLY = 1;
+export const UNNEGATED = 2;
+
+/** matchesUnnegated in one scan and without an allocation: NO_MATCH, NEGATED_ONLY or UNNEGATED. */
+export function matchState(re: RegExp, text: string): 0 | 1 | 2 {
   const g = globalOf(re);
   g.lastIndex = 0;
   let any = false;
@@ -176,10 +256,10 @@ export function matchesUnnegated(re: RegExp, text: string): { any: boolean; unne
   let guard = 0;
   while ((m = g.exec(text)) !== null && guard++ < 50) {
     any = true;
-    if (!negatedBefore(text, m.index)) return { any, unnegated: true };
+    if (!negatedBefore(text, m.index)) return UNNEGATED;
     if (m[0].length === 0) g.lastIndex++;
   }
-  return { any, unnegated: false };
+  return any ? NEGATED_ONLY : NO_MATCH;
 }
 
 function negatedBefore(text: string, at: number): boolean {
