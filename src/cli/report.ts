@@ -79,7 +79,7 @@ export const run: CommandRunner = async (args, io) => {
 
   const rt = await openRuntime(io);
   try {
-    const options = { tenant, ...(audience.kind === "reader" ? { clients: await apiClients(rt.env, io.cwd) } : {}) };
+    const options = { tenant, enterpriseHost: rt.env.GHE_HOST ?? null, ...(audience.kind === "reader" ? { clients: await apiClients(rt.env, io.cwd) } : {}) };
     const model =
       what === "person"
         ? await personReport(rt.database.db, rest[0]!, period.period, audience, now, options)

@@ -16,6 +16,7 @@ import {
   type PersonReport,
   type TeamReport,
 } from "../core/report/index.js";
+import { repositoryHosts } from "../core/report/select-covered.js";
 import type { GitHubClientFactory } from "../github/clients.js";
 import type { DB } from "../store/schema.js";
 import { accessNote, readableRepositories, ReaderAccessError, type ReaderAccessCache } from "./reader-access.js";
@@ -39,6 +40,8 @@ export interface ReportOptions {
   /** Installation clients, to ask GitHub what a reader may see (without them: public repositories only). */
   clients?: GitHubClientFactory;
   accessCache?: ReaderAccessCache;
+  /** The GitHub Enterprise host the app runs against (GHE_HOST), whose links are held to coverage as github.com's are. */
+  enterpriseHost?: string | null;
 }
 
 /** What a report covers: repositories (names and ids), and a sentence when access could not be checked. */
@@ -312,6 +315,7 @@ export async function personReport(db: Kysely<DB>, who: string | { id: number },
     rubricOrder: [],
     coveredRepositories: coverage.covered,
     coverageNote: coverage.note,
+    repositoryHosts: repositoryHosts(options.enterpriseHost),
     recordsBegin: begin,
     now,
   });

@@ -29,6 +29,12 @@ export interface Viewing {
   csrf: string;
 }
 
+/** The GitHub Enterprise host signed-in users come from, or null on github.com. */
+export function enterpriseHostOf(w: WebContext): string | null {
+  const host = new URL(w.endpoints.webBase).host;
+  return host.toLowerCase() === "github.com" ? null : host;
+}
+
 export function audienceOf(access: TenantAccess): Audience {
   return { kind: "repos", fullNames: access.readable.map((r) => r.fullName) };
 }
@@ -153,7 +159,7 @@ export async function personPage(w: WebContext, c: RequestContext, v: Viewing, l
     return sendHtml(c.res, 200, layout("Your evidence packet", { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
   }
   // By id: a login may be carried by more than one stored record (renames), an id by one.
-  const model: PersonReport = await personReport(w.db, { id: person.id }, period.period, audienceOf(v.access), now, { tenant: v.access.tenant });
+  const model: PersonReport = await personReport(w.db, { id: person.id }, period.period, audienceOf(v.access), now, { tenant: v.access.tenant, enterpriseHost: enterpriseHostOf(w) });
   if (format) return download(c, model, format, own ? v.login : person.login);
   const org = orgParam(v);
   const body = [

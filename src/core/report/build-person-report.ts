@@ -69,6 +69,8 @@ export interface PersonReportInput {
   coveredRepositories: readonly CoveredRepository[];
   /** A sentence about coverage the report must add (e.g. access GitHub could not confirm). */
   coverageNote?: string | null;
+  /** Hosts whose links name repositories (select-covered.ts repositoryHosts); default github.com. */
+  repositoryHosts?: readonly string[];
   now: Date;
   /** Default DEFAULT_SCORE_THRESHOLD. */
   scoreThreshold?: number;
@@ -85,7 +87,7 @@ export function buildPersonReport(input: PersonReportInput): PersonReport {
   const { person, period } = input;
   const threshold = input.scoreThreshold ?? DEFAULT_SCORE_THRESHOLD;
   const prevPeriod = input.previousPeriod ?? previousPeriodOf(period);
-  const coverage = coverageOf(input.coveredRepositories);
+  const coverage = coverageOf(input.coveredRepositories, input.repositoryHosts);
   const coverageModel = describeCoverage(input.coveredRepositories, input.coverageNote ?? null);
 
   const current = selectCoveredContributions(input.contributions, coverage).filter(

@@ -1,0 +1,122 @@
+/**
+ * Which links a report may show: a link into a repository on GitHub — github.com or the GitHub
+ * Enterprise host the app runs against — only when the report covers that repository, however
+ * the link is spelt; links to other sites pass; a GitHub link that cannot be read is refused.
+ */
+import { describe, expect, it } from "vitest";
+import { coverageOf, githubRepositoryOf, repositoryHosts, selectCoveredAnnotations } from "../../../src/core/report/select-covered.js";
+import type { Annotation } from "../../../src/core/model.js";
+
+const GHE = "ghe.example.com";
+const COVERED = [{ fullName: "acme/website", private: false }];
+/** The reader cannot read acme/vault-keeper (private, not covered). */
+const onGhe = coverageOf(COVERED, repositoryHosts(`${GHE}:8443`));
+const onDotCom = coverageOf(COVERED);
+
+/** Spellings of a link into acme/vault-keeper on `host`. */
+const hostile = (host: string) => [
+  `https://${host}/acme/vault-keeper/pull/12`,
+  `HTTPS://${host.toUpperCase()}/ACME/VAULT-KEEPER/pull/12`,
+  `http://${host}/acme/vault-keeper`,
+  `https://www.${host}/acme/vault-keeper/issues/3`,
+  `http://WWW.${host}/acme/vault-keeper`,
+  `https://${host}./acme/vault-keeper`,
+  `https://${host}:443/acme/vault-keeper`,
+  `https://${host}:8443/acme/vault-keeper`,
+  `https://someone:secret@${host}/acme/vault-keeper`,
+  `https:\\\\${host}\\acme\\vault-keeper\\pull\\12`,
+  `https:${host}/acme/vault-keeper`,
+  `//${host}/acme/vault-keeper`,
+  `${host}/acme/vault-keeper/pull/12`,
+  `${host}:8443/acme/vault-keeper`,
+  `https://${host}//acme//vault-keeper//`,
+  `https://${host}/%61cme/vault%2Dkeeper/pull/12`,
+  `https://${host}/acme/vault-keeper.git`,
+  `https://${host}/acme/vault-keeper?tab=readme#top`,
+  `   https://${host}/acme/vault-keeper   `,
+  `git@${host}:acme/vault-keeper.git`,
+  `ssh://git@${host}/acme/vault-keeper.git`,
+  `git://${host}/acme/vault-keeper`,
+  `https://api.${host}/repos/acme/vault-keeper/pulls/12`,
+  `https://${host}/api/v3/repos/acme/vault-keeper/pulls/12`,
+  `https://raw.${host}/acme/vault-keeper/main/KEYS.md`,
+  `https://codeload.${host}/acme/vault-keeper/zip/main`,
+  `https://${host}/acme/vault-keeper/blob/main/${"x/".repeat(2000)}`,
+];
+
+describe("links a report may show", () => {
+  it("refuses every spelling of a link into an uncovered repository on the Enterprise host", () => {
+    for (const url of hostile(GHE)) expect(onGhe.allowsUrl(url), url).toBe(false);
+    // Full-width letters are the same host once the address is read.
+    expect(onGhe.allowsUrl("https://ｇｈｅ.example.com/acme/vault-keeper")).toBe(false);
+  });
+
+  it("refuses them on github.com too, wherever the app runs, raw and API addresses included", () => {
+    for (const url of [...hostile("github.com"), "https://raw.githubusercontent.com/acme/vault-keeper/main/KEYS.md", "https://api.github.com/repos/acme/vault-keeper"]) {
+      expect(onDotCom.allowsUrl(url), url).toBe(false);
+      expect(onGhe.allowsUrl(url), url).toBe(false);
+    }
+  });
+
+  it("allows links into a covered repository, however spelt", () => {
+    for (const url of hostile(GHE).map((u) => u.replace(/vault(-|%2D)keeper/gi, "website").replace(/VAULT-KEEPER/g, "WEBSITE"))) {
+      expect(onGhe.allowsUrl(url), url).toBe(true);
+    }
+  });
+
+  it("lets links to other sites pass, look-alike hosts included, and owner pages", () => {
+    for (const url of [
+      "https://example.org/acme/vault-keeper",
+      `https://${GHE}.evil.example/acme/vault-keeper`,
+      `https://evil${GHE}/acme/vault-keeper`,
+      "https://gitlab.com/acme/vault-keeper",
+      `https://${GHE}/acme`,
+      "https://github.com/",
+      "not a link at all",
+      "",
+      null,
+      undefined,
+    ]) {
+      expect(onGhe.allowsUrl(url), String(url)).toBe(true);
+    }
+    // Without GHE_HOST, the Enterprise host is just another site.
+    expect(onDotCom.allowsUrl(`https://${GHE}/acme/vault-keeper`)).toBe(true);
+  });
+
+  it("refuses GitHub links it cannot read: broken escapes, oversized", () => {
+    expect(onGhe.allowsUrl(`https://${GHE}/%E0%A4%A/vault-keeper`)).toBe(false);
+    expect(onGhe.allowsUrl(`https://github.com/acme/%ZZ`)).toBe(false);
+    expect(onGhe.allowsUrl(`https://${GHE}/acme/website/${"a".repeat(10_000)}`)).toBe(false);
+    expect(onGhe.allowsUrl(`https://example.org/${"a".repeat(10_000)}`)).toBe(true);
+  });
+
+  it("names the repository of a link, by the configured hosts", () => {
+    expect(githubRepositoryOf("https://www.github.com/Acme/Website.git")).toBe("Acme/Website");
+    expect(githubRepositoryOf(`https://${GHE}/acme/website`)).toBeNull();
+    expect(githubRepositoryOf(`https://${GHE}/acme/website`, repositoryHosts(GHE))).toBe("acme/website");
+    expect(repositoryHosts(" GHE.Example.COM.:8443 ")).toEqual(["github.com", GHE]);
+    expect(repositoryHosts(null)).toEqual(["github.com"]);
+  });
+
+  it("drops annotations (claims, endorsements) that link into an uncovered Enterprise repository", () => {
+    const a = (id: string, link: string): Annotation => ({
+      id,
+      kind: "claim",
+      authorId: 1,
+      authorLogin: "alice",
+      subjectPersonId: 1,
+      subjectPersonLogin: "alice",
+      contributionKey: null,
+      link,
+      text: "I did it",
+      sourceUrl: null,
+      repositoryId: null,
+      repositoryFullName: null,
+      repositoryPrivate: false,
+      createdAt: "2026-08-01T00:00:00Z",
+      authorAssociation: null,
+    });
+    const kept = selectCoveredAnnotations([a("in", `https://${GHE}/acme/website/pull/1`), a("out", `http://WWW.${GHE}./acme/vault-keeper/pull/12`)], onGhe);
+    expect(kept.map((k) => k.id)).toEqual(["in"]);
+  });
+});
