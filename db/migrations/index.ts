@@ -14,6 +14,7 @@ import * as retentionAndDispatch from "./2026-12-06-0010-retention-and-dispatch.
 import * as liveness from "./2026-12-06-0011-liveness.js";
 import * as prComments from "./2026-12-06-0012-pr-comments.js";
 import * as webSessions from "./2026-12-06-0013-web-sessions.js";
+import * as deliveryBatchJobs from "./2026-12-06-0014-delivery-batch-jobs.js";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-21-0001-foundation": foundation,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06-0011-liveness": liveness,
   "2026-12-06-0012-pr-comments": prComments,
   "2026-12-06-0013-web-sessions": webSessions,
+  "2026-12-06-0014-delivery-batch-jobs": deliveryBatchJobs,
 };

@@ -9,7 +9,12 @@ import { Logger, run, runMigrations, type Runner, type TaskList, type WorkerEven
 import { DEFAULT_LIVENESS, heartbeat, registerWorkerIds, releaseDeadWorkers, unregisterWorkerIds, type LivenessOptions } from "./worker-liveness.js";
 
 export const TASK = {
+  /** One delivery (replays, reprocessing, and a delivery handed off by a batch that failed). */
   processDelivery: "process-delivery",
+  /** The deliveries one intake commit (or a few) stored, by id, in one transaction. */
+  processDeliveries: "process-deliveries",
+  /** Every minute: pending deliveries nothing processed for a minute (their job was never added). */
+  processStaleDeliveries: "process-stale-deliveries",
   enrichPullRequest: "enrich-pull-request",
   detectPullRequest: "detect-pull-request",
   detectIssue: "detect-issue",

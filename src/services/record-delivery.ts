@@ -8,12 +8,18 @@
  * does not enqueue in that statement: enqueueing NOTIFYs, and PostgreSQL
  * serialises the commits of transactions that NOTIFY, so intake commits could
  * not share WAL flushes (measured: 8-row stores on 4 connections, ~1.25k rows/s
- * with the jobs in the statement, ~2.6k without). Stored deliveries are marked
- * `queued = false`; a dispatcher (`dispatchDeliveries`) adds their processing
- * jobs right after, many in one statement, and marks them queued. A delivery
- * stored by a process that died before dispatching is dispatched by the next
- * run (every recorder dispatches when it starts and every few seconds).
- * `recordDelivery` (one delivery) stores and enqueues in one statement.
+ * with the jobs in the statement, ~2.6k without). Instead, a moment after the
+ * commit the recorder adds one `process-deliveries` job per batch of new
+ * deliveries (their ids in its payload; several batches in one statement), and
+ * the delivery's row is not written again until it is processed.
+ *
+ * A stored delivery whose job was never added (its process died between the
+ * commit and the job, or could not reach the database again before it stopped)
+ * is still `pending` with no attempt: the worker's `process-stale-deliveries`
+ * job, every minute, processes those older than a minute
+ * (src/services/process-delivery-batch.ts).
+ *
+ * `recordDelivery` (one delivery: replays, tests) stores and enqueues in one statement.
  */
 import { sql, type Kysely } from "kysely";
 import { TASK } from "../queue/queue.js";
@@ -43,8 +49,9 @@ interface Row {
 
 function toRow(d: IncomingDelivery): Row {
   const p = (typeof d.payload === "object" && d.payload !== null ? d.payload : {}) as Record<string, unknown>;
+  let text = d.rawBody ?? JSON.stringify(d.payload);
   // PostgreSQL text cannot hold NUL; JSON escapes it, so only a raw body could carry one.
-  const text = (d.rawBody ?? JSON.stringify(d.payload)).replace(/\u0000/g, "");
+  if (text.includes("\u0000")) text = text.replace(/\u0000/g, "");
   return {
     id: d.id,
     event: d.event,
@@ -62,61 +69,55 @@ function toRow(d: IncomingDelivery): Row {
  * make the driver escape every quote of every payload into an array literal and
  * PostgreSQL parse it back, which cost more than the rest of the statement.
  */
-async function storeRows(db: Kysely<DB>, rows: Row[], maxAttempts: number, enqueue: boolean): Promise<Set<string>> {
-  const values = sql.join(
-    rows.map((r) => sql`(${r.id}, ${r.event}, ${r.action}, ${r.installation}::bigint, ${r.repository}::bigint, ${r.text}, ${r.bytes}::int, ${enqueue})`),
-  );
-  const insert = sql`insert into deliveries (id, event, action, installation_id, repository_id, payload, payload_bytes, queued)
+async function storeRows(db: Kysely<DB>, rows: Row[], maxAttempts: number, enqueue: boolean): Promise<string[]> {
+  const values = sql.join(rows.map((r) => sql`(${r.id}, ${r.event}, ${r.action}, ${r.installation}::bigint, ${r.repository}::bigint, ${r.text}, ${r.bytes}::int)`));
+  const insert = sql`insert into deliveries (id, event, action, installation_id, repository_id, payload, payload_bytes)
       values ${values}
       on conflict (id) do nothing
       returning id`;
   const r = enqueue
     ? await sql<{ ids: string[] }>`
         with ins as (${insert}),
-        jobs as (select count(*) from graphile_worker.add_jobs(array(select ${jobSpec(maxAttempts)} from ins)))
+        jobs as (select count(*) from graphile_worker.add_jobs(array(select ${deliveryJobSpec(maxAttempts)} from ins)))
         select array(select id from ins) as ids, (select * from jobs) as jobs`.execute(db)
     : await sql<{ ids: string[] }>`with ins as (${insert}) select array(select id from ins) as ids`.execute(db);
-  return new Set(r.rows[0]?.ids ?? []);
+  return r.rows[0]?.ids ?? [];
 }
 
 /** A process-delivery job spec for the row `id` of the query it is used in. */
-function jobSpec(maxAttempts: number) {
+function deliveryJobSpec(maxAttempts: number) {
   return sql`row(${TASK.processDelivery}::text, json_build_object('deliveryId', id), null, null, ${maxAttempts}::int, null, null, null)::graphile_worker.job_spec`;
 }
 
-/**
- * Adds the processing jobs of stored deliveries not yet queued (oldest first,
- * `batchSize` per statement, skipping rows another dispatcher holds) and marks
- * them queued, in the same statement; returns how many.
- */
-export async function dispatchDeliveries(db: Kysely<DB>, maxAttempts: number, batchSize = 1000): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const r = await sql<{ n: number }>`
-      with d as (
-        update deliveries set queued = true
-        where id in (select id from deliveries where not queued order by received_at limit ${batchSize} for update skip locked)
-        returning id)
-      select count(*)::int as n from graphile_worker.add_jobs(array(select ${jobSpec(maxAttempts)} from d))`.execute(db);
-    const n = Number(r.rows[0]?.n ?? 0);
-    total += n;
-    if (n < batchSize) return total;
-  }
+/** Deliveries one `process-deliveries` job covers, at most (they are processed in one transaction). */
+export const IDS_PER_JOB = 100;
+
+/** Adds one `process-deliveries` job per `IDS_PER_JOB` of `ids`, in one statement. */
+export async function addDeliveryJobs(db: Kysely<DB>, ids: readonly string[], maxAttempts: number): Promise<void> {
+  if (!ids.length) return;
+  const payloads: string[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_JOB) payloads.push(JSON.stringify({ deliveryIds: ids.slice(i, i + IDS_PER_JOB) }));
+  await sql`select count(*) from graphile_worker.add_jobs(array(
+      select row(${TASK.processDeliveries}::text, p, null, null, ${maxAttempts}::int, null, null, null)::graphile_worker.job_spec
+      from unnest(${payloads}::json[]) with ordinality as t(p, n) order by n))`.execute(db);
 }
 
 /** Stores one delivery and its job. */
 export async function recordDelivery(db: Kysely<DB>, delivery: IncomingDelivery, maxAttempts: number): Promise<RecordOutcome> {
   const stored = await storeRows(db, [toRow(delivery)], maxAttempts, true);
-  return stored.has(delivery.id) ? "stored" : "duplicate";
+  return stored.includes(delivery.id) ? "stored" : "duplicate";
 }
 
 export interface DeliveryRecorder {
   record(delivery: IncomingDelivery): Promise<RecordOutcome>;
-  /** Resolves when every delivery this recorder stored so far has its job (tests, the demo, shutdown). */
+  /** Resolves when every delivery this recorder stored so far has its job, or adding them failed (tests, the demo, shutdown). */
   flush(): Promise<void>;
-  /** Stops the periodic dispatch (after a last flush). */
+  /** Stops the periodic retry (after a last attempt to add what is waiting for its job). */
   close(): Promise<void>;
 }
+
+/** Ids stored but still without a job that a recorder keeps, at most; older ones are left to the stale-delivery sweep. */
+const MAX_WAITING_IDS = 100_000;
 
 /**
  * A recorder for the web process: concurrent deliveries share a statement
@@ -128,17 +129,34 @@ export function createDeliveryRecorder(
   options: {
     maxBatch?: number;
     maxInFlight?: number;
+    /** How often ids whose jobs could not be added are tried again. */
     dispatchEveryMs?: number;
-    /** How long after a store the dispatcher waits, so that one dispatch statement covers several stores. */
+    /** How long after a store the jobs are added, so that one statement (and one job) covers several stores. */
     dispatchDelayMs?: number;
     onDispatchError?: (err: unknown) => void;
   } = {},
 ): DeliveryRecorder {
   const maxBatch = options.maxBatch ?? 100;
   const maxInFlight = options.maxInFlight ?? 4;
+  /** Stored, job not yet added, oldest first. */
+  let waiting: string[] = [];
   // One dispatch at a time; a request during one runs once more after it.
   let dispatching: Promise<void> | null = null;
   let again = false;
+  const addJobs = async () => {
+    while (waiting.length) {
+      const ids = waiting;
+      waiting = [];
+      try {
+        await addDeliveryJobs(db, ids, maxAttempts);
+      } catch (err) {
+        // Still stored: tried again later (or, if this process stops first, swept as stale).
+        waiting = ids.concat(waiting);
+        if (waiting.length > MAX_WAITING_IDS) waiting = waiting.slice(waiting.length - MAX_WAITING_IDS);
+        throw err;
+      }
+    }
+  };
   const dispatch = (): Promise<void> => {
     if (dispatching) {
       again = true;
@@ -148,10 +166,9 @@ export function createDeliveryRecorder(
       try {
         do {
           again = false;
-          await dispatchDeliveries(db, maxAttempts);
+          await addJobs();
         } while (again);
       } catch (err) {
-        // The deliveries are stored; the next dispatch queues them.
         options.onDispatchError?.(err);
       } finally {
         dispatching = null;
@@ -168,9 +185,10 @@ export function createDeliveryRecorder(
       void dispatch();
     }, delay);
   };
-  const timer = setInterval(() => void dispatch(), options.dispatchEveryMs ?? 5_000);
+  const timer = setInterval(() => {
+    if (waiting.length) void dispatch();
+  }, options.dispatchEveryMs ?? 5_000);
   timer.unref();
-  void dispatch();
   type Item = { row: Row; resolve: (o: RecordOutcome) => void; reject: (e: unknown) => void };
   const queue: Item[] = [];
   let inFlight = 0;
@@ -180,8 +198,12 @@ export function createDeliveryRecorder(
     const first = new Map<string, Item>();
     for (const it of batch) if (!first.has(it.row.id)) first.set(it.row.id, it);
     const stored = await storeRows(db, [...first.values()].map((it) => it.row), maxAttempts, false);
-    for (const it of batch) it.resolve(first.get(it.row.id) === it && stored.has(it.row.id) ? "stored" : "duplicate");
-    if (stored.size) soon();
+    const isNew = new Set(stored);
+    for (const it of batch) it.resolve(first.get(it.row.id) === it && isNew.has(it.row.id) ? "stored" : "duplicate");
+    if (stored.length) {
+      for (const id of stored) waiting.push(id);
+      soon();
+    }
   };
 
   const pump = () => {
@@ -214,13 +236,17 @@ export function createDeliveryRecorder(
       }),
     flush: async () => {
       while (queue.length || inFlight) await new Promise((r) => setTimeout(r, 5));
+      if (pending) clearTimeout(pending);
+      pending = null;
       await dispatching;
       await dispatch();
     },
     close: async () => {
       clearInterval(timer);
       if (pending) clearTimeout(pending);
+      pending = null;
       await dispatching;
+      if (waiting.length) await dispatch();
     },
   };
 }

@@ -20,8 +20,6 @@ export interface DeliveriesTable {
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: Timestamp | null;
-  /** False from the web process's store until its processing job is added (src/services/record-delivery.ts). */
-  queued: Generated<boolean>;
 }
 
 export interface InstallationsTable {

@@ -9,7 +9,7 @@ import type { GitHubClientFactory } from "../github/clients.js";
 import { TASK } from "../queue/queue.js";
 import type { DB } from "../store/schema.js";
 import { enrichPullRequest, type EnrichJob } from "../services/enrich-pull-request.js";
-import { processDeliveryBatch, TakenByBatch } from "../services/process-delivery-batch.js";
+import { processDeliveryBatch, processDeliveryIds, processStaleDeliveries, TakenByBatch } from "../services/process-delivery-batch.js";
 import { recordCommandDetailed, type CommandJob } from "../services/record-command.js";
 import { DEFAULT_TEXT_RETENTION_DAYS, prunePayloads, pruneText } from "../services/prune-payloads.js";
 import { answerCommand, queueCommandFollowUps, type AnswerJob } from "../services/answer-command.js";
@@ -67,10 +67,17 @@ export function createTaskList(deps: WorkerDeps): TaskList {
   const writers = { db: deps.db, clients: deps.clients, now: deps.now, ...(deps.githubWrites ? { writes: deps.githubWrites } : {}) };
   const tasks: TaskList = {
     [TASK.processDelivery]: async (payload: unknown, helpers: JobHelpers) => {
+      const alone = (payload as { alone?: unknown } | null)?.alone === true;
       await processDeliveryBatch(deps, field<string>(payload, "deliveryId", "string"), {
         number: helpers.job.attempts,
         max: helpers.job.max_attempts,
-      }, deps.processBatchSize, taken);
+      }, deps.processBatchSize, taken, alone);
+    },
+    [TASK.processDeliveries]: async (payload: unknown, helpers: JobHelpers) => {
+      await processDeliveryIds(deps, deliveryIdsOf(payload), helpers.job.max_attempts);
+    },
+    [TASK.processStaleDeliveries]: async (_payload: unknown, helpers: JobHelpers) => {
+      await processStaleDeliveries(deps, helpers.job.max_attempts, deps.processBatchSize ? { batchSize: deps.processBatchSize } : {});
     },
     [TASK.enrichPullRequest]: async (payload: unknown) => {
       const job: EnrichJob = {
@@ -158,6 +165,15 @@ export function createTaskList(deps: WorkerDeps): TaskList {
   });
 }
 
+/** The delivery ids of a `process-deliveries` job (at most a thousand, each a short string). */
+export function deliveryIdsOf(payload: unknown): string[] {
+  const ids = (payload as { deliveryIds?: unknown } | null)?.deliveryIds;
+  if (!Array.isArray(ids) || ids.length > 1000 || !ids.every((id) => typeof id === "string" && id.length > 0 && id.length <= 200)) {
+    throw new Error("job payload has no list of delivery ids");
+  }
+  return ids as string[];
+}
+
 /** A queued answer, checked field by field. */
 function answerJobOf(payload: unknown): AnswerJob {
   const answer = (payload as { answer?: unknown } | null)?.answer as AnswerJob["answer"] | undefined;
@@ -196,5 +212,5 @@ function erasureEventOf(payload: unknown): ErasureEventFollowUp {
   }
 }
 
-/** Daily housekeeping, in graphile-worker's crontab format. */
-export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n15 * * * * ${TASK.erasureSweep}\n*/10 * * * * ${TASK.sweepDeliveries}\n`;
+/** Housekeeping, in graphile-worker's crontab format. */
+export const CRONTAB = `0 3 * * * ${TASK.prunePayloads}\n15 * * * * ${TASK.erasureSweep}\n*/10 * * * * ${TASK.sweepDeliveries}\n* * * * * ${TASK.processStaleDeliveries}\n`;
