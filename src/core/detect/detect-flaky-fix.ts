@@ -50,7 +50,7 @@ const ANY_ADDED = /^\+(?!\+\+ )\s*\S/m;
 
 const WEAK_KEYWORD =
   /\b(?:race condition|racy|data race|timing[- ](?:issue|dependent|sensitive|related)|order[- ]dependent|test pollution|leaks? between tests|unstable (?:test|spec|build)|occasionally fail\w*|sometimes fail\w*|fails? sometimes|random(?:ly)? fail\w*|times? out (?:sometimes|occasionally|on ci))\b/i;
-const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
+const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*|stabili[sz]\w*)\b/i;
 /** Titles that undo a mitigation: re-enabling a test is not a new skip. */
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
 /** A leading area or conventional-commit prefix: "store:", "fix(coverage):", "[CI]", "xds/kokoro:". */
@@ -103,7 +103,7 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   // The title first: what it names is what the change is about.
   const title = input.title ?? "";
   const t = c.flakyKeyword.exec(title);
-  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
+  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak|unflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
   // A race, hang or timing problem named in the title: about tests when a test is named beside it
   // ("Fix race in FlowControlHandlerTest"); otherwise only the diff can say so (test code mostly).
   const r = WEAK_KEYWORD.exec(title) ?? TITLE_RACE.exec(title);
@@ -115,7 +115,7 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
     const m = c.flakyKeyword.exec(text);
-    if (m) return { word: m[0], where, strong: true, aboutTests: /deflak/i.test(m[0]) || testsNear(text, m.index, m[0].length) };
+    if (m) return { word: m[0], where, strong: true, aboutTests: /deflak|unflak/i.test(m[0]) || testsNear(text, m.index, m[0].length) };
   }
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
@@ -123,6 +123,16 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
     if (m && TEST_CONTEXT.test(text)) return { word: m[0], where, strong: false, aboutTests: true };
   }
   return null;
+}
+
+/** True when the description or a commit message names a flaky test ("the flaky FooTest", "tests were flaky"). */
+function flakyTestsNamed(input: ChangeInput, c: CompiledConfig): boolean {
+  for (const text of [input.body, ...(input.commitMessages ?? [])]) {
+    if (typeof text !== "string" || text.length === 0) continue;
+    const m = c.flakyKeyword.exec(text.slice(0, 4000));
+    if (m && testsNear(text, m.index, m[0].length)) return true;
+  }
+  return false;
 }
 
 function findFlakyLabel(input: ChangeInput): string | null {
@@ -183,7 +193,7 @@ export function detectFlakyFix(
     if (scope) for (const h of mitigationsIn(patch, testLike)) hits.push({ ...h, path: f.path });
     if (QUARANTINE_FILE.test(f.path) && ANY_ADDED.test(patch)) hits.push({ kind: "skip", note: QUARANTINE_HIT, path: f.path });
   }
-  const hides = hits.filter((h) => h.kind === "skip" || h.kind === "retry" || h.kind === "assertion");
+  const hides = hits.filter((h) => h.kind === "skip" || h.kind === "retry" || h.kind === "assertion" || h.kind === "loosen");
 
   const ci = input.ci ?? null;
   const flips = ci && Array.isArray(ci.runs) ? findFlips(ci.runs, ci.mergedAt ?? null, cfg.windows.ciDaysBefore) : { check: null, flips: 0, failures: 0 };
@@ -197,7 +207,10 @@ export function detectFlakyFix(
   // title says is done about it: fixed, or worked around.
   // A flaky word in the title of a change that edits tests is about those tests ("fix flaky c8
   // coverage" with its test); elsewhere the words beside it, or a change mostly of tests, decide.
-  const aboutTests = keyword !== null && (keyword.aboutTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
+  // A race named in the title of a product change, and a flaky test named in its description or
+  // commits: the product race is the cause of that flaky test.
+  const messageTiesTests = keyword !== null && keyword.where === "title" && !keyword.strong && flakyTestsNamed(input, c);
+  const aboutTests = keyword !== null && (keyword.aboutTests || messageTiesTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
   const context = (keyword !== null && (keyword.strong || aboutTests)) || label !== null;
   const saysMitigation = MITIGATION_WORDS.exec(said);
   const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(said);
@@ -211,6 +224,9 @@ export function detectFlakyFix(
   // Dropping lines of a test (a racy assertion, a second request) with nothing added in their
   // place narrows what it checks: a workaround, not a fix.
   const narrowsTest = patterns.length === 0 && testDeleted > 2 * testAdded;
+  // A fix family beside a timeout or a retuned number: the fix is what the change does, the
+  // timing edit is incidental.
+  const incidentalTiming = patterns.length > 0 && hits.length > 0 && hits.every((h) => h.kind === "timeout" || h.kind === "retune");
   const fixSaid =
     bodyMitigation === null &&
     !narrowsTest &&
@@ -219,9 +235,9 @@ export function detectFlakyFix(
     aboutTests &&
     !mitigationSaid &&
     editedTestFiles > 0 &&
-    hits.length === 0;
+    (hits.length === 0 || incidentalTiming);
   const fixSaidInProduct =
-    !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
+    !fixSaid && fixVerb !== null && titleKeyword && ((keyword!.strong && keyword!.aboutTests) || messageTiesTests) && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
   // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
   // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
   const touchesTestsOrCi = files.some((f) => f.kind === "test" || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path) || TEST_HELPER_PATH.test(f.path));
@@ -337,6 +353,7 @@ const MITIGATION_NAMES: Record<MitigationHit["kind"], string> = {
   retune: "retunes a timing or load number",
   sleep: "adds a fixed sleep",
   assertion: "comments out an assertion",
+  loosen: "loosens an exact check into a bound",
 };
 
 /** Changed lines of one sign ("+" added, "-" removed) in a patch. */
