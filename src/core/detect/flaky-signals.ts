@@ -95,32 +95,21 @@ function numbersOf(line: string): number[] {
  * 3", "Sleep(100) → Sleep(300)"): a retune, the shape of a mitigation. Returns the first one.
  */
 export function retunedNumber(patch: string, anyLine = false): string | null {
-  const lines = patch.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const minus = lines[i]!;
-    if (!minus.startsWith("-") || minus.startsWith("---")) continue;
-    // Its replacement: the next added line within the same change block.
-    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
-      const plus = lines[j]!;
-      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (!plus.startsWith("+")) continue;
-      const a = minus.slice(1).trim();
-      const b = plus.slice(1).trim();
-      if (a === b || a.replace(NUMBER, "#") !== b.replace(NUMBER, "#")) continue;
-      // In test code any number outside an assertion is a knob of the test (requests sent, rounds,
-      // delays); elsewhere only numbers on timing or load lines are.
-      // Numbers inside an assertion are expected values, except a time bound ("elapsed < 5").
-      if (anyLine ? ASSERTION.test(b) && !TIME_BOUND.test(b) : !TUNABLE.test(b)) continue;
-      const na = numbersOf(a);
-      const nb = numbersOf(b);
-      if (na.length !== nb.length || na.every((n, k) => n === nb[k])) continue;
-      return b.length > 60 ? `${b.slice(0, 59)}…` : b;
-    }
+  for (const [a, b] of replacedLines(patch)) {
+    if (a === b || a.replace(NUMBER, "#") !== b.replace(NUMBER, "#")) continue;
+    // In test code any number outside an assertion is a knob of the test (requests sent, rounds,
+    // delays); elsewhere only numbers on timing or load lines are. Numbers inside an assertion
+    // are expected values, except a time bound ("elapsed < 5").
+    if (anyLine ? ASSERTION.test(b) && !TIME_BOUND.test(b) : !TUNABLE.test(b)) continue;
+    const na = numbersOf(a);
+    const nb = numbersOf(b);
+    if (na.length !== nb.length || na.every((n, k) => n === nb[k])) continue;
+    return b.length > 60 ? `${b.slice(0, 59)}…` : b;
   }
   return null;
 }
 
-/** Pairs of a removed line and the added line that replaces it within the same change block. */
+/** Each removed line with each added line of the same change block (up to 8 lines on), in order. */
 function replacedLines(patch: string): [string, string][] {
   const out: [string, string][] = [];
   const lines = patch.split("\n");
@@ -130,10 +119,7 @@ function replacedLines(patch: string): [string, string][] {
     for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
       const plus = lines[j]!;
       if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (plus.startsWith("+") && !plus.startsWith("+++")) {
-        out.push([minus.slice(1).trim(), plus.slice(1).trim()]);
-        break;
-      }
+      if (plus.startsWith("+") && !plus.startsWith("+++")) out.push([minus.slice(1).trim(), plus.slice(1).trim()]);
     }
   }
   return out;
