@@ -21,6 +21,8 @@ import {
   TEST_HELPER_PATH,
   mitigationsIn,
   retunedNumber,
+  loosenedIn,
+  loosenedPair,
   type MitigationHit,
 } from "./flaky-signals.js";
 
@@ -365,7 +367,7 @@ function fileLines(patch: string, sign: "+" | "-"): number {
 
 /** The patch without the lines of number-only retunes (their removed and added halves). */
 function withoutRetunes(patch: string): string {
-  if (!retunedNumber(patch)) return patch;
+  if (!retunedNumber(patch) && !loosenedIn(patch)) return patch;
   const lines = patch.split("\n");
   const drop = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
@@ -374,7 +376,7 @@ function withoutRetunes(patch: string): string {
     for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
       const plus = lines[j]!;
       if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (plus.startsWith("+") && !drop.has(j) && retunedNumber(`${minus}\n${plus}`)) {
+      if (plus.startsWith("+") && !drop.has(j) && (retunedNumber(`${minus}\n${plus}`) || loosenedPair(minus.slice(1).trim(), plus.slice(1).trim(), patch))) {
         drop.add(i);
         drop.add(j);
         break;

@@ -31,9 +31,9 @@ const TIMEOUT = String.raw`\btimeout\s*[:=(]\s*\d|setTimeout\(\s*\d{4,}|jest\.se
 /** Words of a line whose numbers are timing or load: retuning them is a mitigation. */
 const TUNABLE = /timeout|deadline|wait|sleep|delay|duration|interval|seconds?\b|millis|\bms\b|minutes?\b|\b\d+\s*\*\s*time\.|time\.(?:Second|Millisecond|Minute)|Duration|ofSeconds|ofMillis|atMost|TimeUnit|workers?|parallel|concurren|iterations?|attempts?|repeat|threads?|clients?|count\b|times\b|\b\w+\s*<=?\s*\d/i;
 /** A time bound or a comparison against a number: retuning it loosens what is checked. */
-const TIME_BOUND = /[<>]=?\s*[\d(]|\b(?:Less|Greater)\w*\(|\btoBe(?:Less|Greater)Than\w*\(|timeout|deadline|seconds?\b|millis|\bms\b|duration|elapsed|time\.(?:Second|Millisecond)|within\(|atMost|Duration\.|ofSeconds|ofMillis/i;
-const EQUALITY = /==|\b(?:assert_?[Ee]qual\w*|assertEquals|Equal\w*|toBe|toEqual|isEqualTo|eq|AreEqual)\b/;
-const INEQUALITY = /[<>]=?|!=|\b(?:assert_?(?:Less|Greater)\w*|(?:Less|Greater)\w*|toBe(?:Less|Greater)Than\w*|isLessThan\w*|isGreaterThan\w*|isBetween|isCloseTo|toBeCloseTo|assertAlmostEqual|InDelta|InEpsilon|be_within|assert_in_delta|be\s*[<>]=?)\b/;
+const TIME_BOUND = /[<>]=?\s*[\d(]|\bstart\b|Time\.now|time\.(?:time|monotonic|perf_counter)\(|Date\.now|System\.(?:currentTimeMillis|nanoTime)|Stopwatch|\bSince\(|\b(?:Less|Greater)\w*\(|\btoBe(?:Less|Greater)Than\w*\(|timeout|deadline|seconds?\b|millis|\bms\b|duration|elapsed|time\.(?:Second|Millisecond)|within\(|atMost|Duration\.|ofSeconds|ofMillis/i;
+const EQUALITY = /[!=]=|\b(?:assert_?[Ee]qual\w*|assertEquals|Equal\w*|toBe|toEqual|isEqualTo|eq|AreEqual)\b/;
+const INEQUALITY = /(?:^|[^-=<>])[<>]=?(?![-=>])|\b(?:assert_?(?:Less|Greater)\w*|(?:Less|Greater)\w*|toBe(?:Less|Greater)Than\w*|isLessThan\w*|isGreaterThan\w*|isBetween|isCloseTo|toBeCloseTo|assertAlmostEqual|InDelta|InEpsilon|be_within|assert_in_delta|be\s*[<>]=?)\b/;
 const IDENTIFIER = /^[A-Za-z_][\w.]*$/;
 const ADDED_LOOP = /^\+[^\n]*\b(?:while|until|loop|for\s*\(|for\s+\w+\s*(?::=|in|of)|\.times\b|repeat\s*\()/m;
 const ASSERTION = /\b(?:assert\w*|expect\w*|require\.\w+|should|must|verify|check\w*|Equal\w*|toBe\w*|isEqualTo|Is\.\w+|Assert\.\w+)\b/;
@@ -142,27 +142,41 @@ function differingMiddles(a: string, b: string): [string, string] {
  * named constant or a conditional ("sleep 1" → "sleep(jruby ? 3 : 1)"), and an exact assertion
  * loosened into a bound ("== 5" → "<= 5"). Returns the changed line, or null.
  */
-export function loosenedIn(patch: string): { kind: "retune" | "sleep" | "loosen"; note: string } | null {
-  const clip = (b: string) => (b.length > 60 ? `${b.slice(0, 59)}…` : b);
-  const sleep = new RegExp(SLEEP);
-  const timeout = new RegExp(TIMEOUT, "i");
+export function loosenedIn(patch: string): LooseHit | null {
   for (const [a, b] of replacedLines(patch)) {
-    if (a === b) continue;
-    const [ma, mb] = differingMiddles(a, b);
-    if (ma === "" || mb === "") continue;
-    // A number moved into a constant or a condition on a timing line.
-    if ((sleep.test(a) || timeout.test(a) || TUNABLE.test(a)) && /\d/.test(ma) && /\d/.test(mb)) {
-      // The new value keeps a number under a condition or a factor: a retune for some runs.
-      if ((sleep.test(b) || timeout.test(b)) && /[?:]|\bif\b|\bunless\b|\*/.test(mb) && !new RegExp(WAIT).test(b)) return { kind: sleep.test(b) ? "sleep" : "retune", note: clip(b) };
-    }
-    if ((sleep.test(a) || timeout.test(a)) && /^\d+(?:[._]\d+)*\s*(?:\*\s*[\w.]+)?$/.test(ma) && IDENTIFIER.test(mb) && /[A-Z]/.test(mb)) {
-      const declared = new RegExp(`^\\+[^\\n]*\\b${mb.replace(/\./g, "\\.")}\\b[^\\n]*=[^\\n]*\\d`, "m");
-      if (declared.test(patch)) return { kind: "retune", note: clip(b) };
-    }
-    // An exact check turned into a bound.
-    if (ASSERTION.test(a) && ASSERTION.test(b) && EQUALITY.test(ma) && !INEQUALITY.test(ma) && INEQUALITY.test(mb) && !/\bnil\b|\bnull\b|\bNone\b/.test(mb)) {
-      return { kind: "loosen", note: clip(b) };
-    }
+    const hit = loosenedPair(a, b, patch);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+type LooseHit = { kind: "retune" | "sleep" | "loosen"; note: string };
+const SLEEP_RE = new RegExp(SLEEP);
+const TIMEOUT_RE = new RegExp(TIMEOUT, "i");
+const WAIT_RE = new RegExp(WAIT);
+/** A check in test code: an assertion, or a Go-style "if got != want" guard. */
+const CHECK = /^if\b|^\}?\s*else if\b|^unless\b/;
+
+/** One removed line and its replacement: see loosenedIn. `patch` is searched for a constant's declaration. */
+export function loosenedPair(a: string, b: string, patch: string): LooseHit | null {
+  if (a === b) return null;
+  const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
+  const [ma, mb] = differingMiddles(a, b);
+  if (ma === "" || mb === "") return null;
+  const timing = SLEEP_RE.test(a) || TIMEOUT_RE.test(a) || TUNABLE.test(a);
+  // A number put under a condition or a factor on a sleep or timeout line: a retune for some runs.
+  if (timing && /\d/.test(ma) && /\d/.test(mb) && (SLEEP_RE.test(b) || TIMEOUT_RE.test(b)) && /[?:]|\bif\b|\bunless\b|\*/.test(mb) && !WAIT_RE.test(b)) {
+    return { kind: SLEEP_RE.test(b) ? "sleep" : "retune", note: clip(b) };
+  }
+  // A number moved into a named constant declared (with a number) in the same change.
+  if (timing && /^\d+(?:[._]\d+)*\s*(?:\*\s*[\w.]+)?$/.test(ma) && IDENTIFIER.test(mb)) {
+    const declared = new RegExp(`^\\+[^\\n]*\\b${mb.replace(/\./g, "\\.")}\\s*(?::=|=)[^\\n]*\\d`, "m");
+    if (declared.test(patch)) return { kind: "retune", note: clip(b) };
+  }
+  // An exact check turned into a bound.
+  const check = (t: string) => ASSERTION.test(t) || CHECK.test(t);
+  if (check(a) && check(b) && EQUALITY.test(ma) && !INEQUALITY.test(ma) && INEQUALITY.test(mb) && !/\bnil\b|\bnull\b|\bNone\b/.test(mb)) {
+    return { kind: "loosen", note: clip(b) };
   }
   return null;
 }
