@@ -252,7 +252,7 @@ export function detectFlakyFix(
   const bodyOnlyAside = keyword !== null && keyword.where !== "title" && label === null && counted > MAX_ASIDE_LINES;
 
   let conf = 0;
-  if (keyword) conf += keyword.strong ? 0.35 : 0.2;
+  if (keyword) conf += keyword.strong || messageTiesTests ? 0.35 : 0.2;
   if (label) conf += keyword ? 0.15 : 0.35;
   if (patterns.length > 0) conf += 0.25 + 0.05 * Math.min(patterns.length - 1, 2);
   if (fixSaid) conf += patterns.length > 0 ? 0.1 : 0.3;
@@ -291,6 +291,7 @@ export function detectFlakyFix(
   // Evidence, in the order a reader needs it.
   if (keyword) evidence.push(`The ${keyword.where} mentions “${keyword.word}”.`);
   if (label) evidence.push(label);
+  if (messageTiesTests) evidence.push("The description or a commit message names a flaky test: the race in the title is its cause.");
   if (testFiles > 0) {
     evidence.push(testOnly ? `Touches only test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).` : `Touches test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).`);
   }

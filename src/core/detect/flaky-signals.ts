@@ -165,7 +165,7 @@ export function loosenedPair(a: string, b: string, patch: string): LooseHit | nu
   if (ma === "" || mb === "") return null;
   const timing = SLEEP_RE.test(a) || TIMEOUT_RE.test(a) || TUNABLE.test(a);
   // A number put under a condition or a factor on a sleep or timeout line: a retune for some runs.
-  if (timing && /\d/.test(ma) && /\d/.test(mb) && (SLEEP_RE.test(b) || TIMEOUT_RE.test(b)) && /[?:]|\bif\b|\bunless\b|\*/.test(mb) && !WAIT_RE.test(b)) {
+  if (timing && /\d/.test(ma) && /\d/.test(mb) && (SLEEP_RE.test(b) || TIMEOUT_RE.test(b)) && /[?:]|\bif\b|\bunless\b|\*/.test(mb) && !WAIT_RE.test(b) && !/\b(?:until|while)\b/.test(b)) {
     return { kind: SLEEP_RE.test(b) ? "sleep" : "retune", note: clip(b) };
   }
   // A number moved into a named constant declared (with a number) in the same change.
