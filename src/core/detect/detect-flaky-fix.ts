@@ -165,6 +165,7 @@ export function detectFlakyFix(
   const patternFiles: string[] = [];
   const hits: (MitigationHit & { path: string })[] = [];
   let testLines = 0;
+  let helperLines = 0;
   let testFiles = 0;
   let editedTestFiles = 0;
   let testAdded = 0;
@@ -174,6 +175,8 @@ export function detectFlakyFix(
     if (testLike) {
       testLines += f.lines;
       testFiles++;
+      // Test helpers outside the test globs (testutil/, fixtures/) are counted as product code.
+      if (f.kind === "other") helperLines += f.lines;
     }
     const patch = f.patch;
     if (!patch) continue;
@@ -203,7 +206,7 @@ export function detectFlakyFix(
   const counted = shares.totalLines;
   const testOnly = testFiles > 0 && counted > 0 && testLines / counted >= 0.8;
   const testMostly = testFiles > 0 && counted > 0 && testLines / counted >= 0.5;
-  const productMostly = counted > 0 && shares.otherLines / counted > 0.5;
+  const productMostly = counted > 0 && Math.max(0, shares.otherLines - helperLines) / counted > 0.5;
 
   // Words: a flaky keyword (or a race/hang/timing word about tests), a flaky label; what the
   // title says is done about it: fixed, or worked around.

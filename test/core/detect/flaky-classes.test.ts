@@ -176,6 +176,15 @@ describe("flaky-test fix classes", () => {
     expect(verdict(change("transport: fix flaky TestKeepalive", "internal/transport/keepalive_test.go", GO_TIMEOUT_ONLY))).toBe("mitigation");
   });
 
+  it("a “fix flaky” change to a test helper outside the test globs is test code, not product code", () => {
+    const patch = `@@ -40,6 +40,9 @@ func (h *fakeHandshaker) reply() {\n+\tfor len(h.pending) < frameCount {\n+\t\th.readMore()\n+\t}\n \th.write(h.pending)`;
+    const files = (path: string) => [{ path, additions: 3, deletions: 0, patch }];
+    expect(verdict({ title: "alts: fix flaky handshake test", files: files("alts/internal/testutil/fake_handshaker.go") })).toBe("fix");
+    const r = classifyChange({ title: "alts: fix flaky handshake test", files: files("alts/internal/testutil/fake_handshaker.go") }).flakyFix;
+    expect(r.evidence.join(" ")).toContain("Touches only test code");
+    expect(verdict({ title: "alts: speed up the handshake test", files: files("alts/internal/testutil/fake_handshaker.go") })).toBe("neither");
+  });
+
   it("a product race is a fix when the message ties it to a flaky test, not otherwise", () => {
     const files = [{ path: "src/main/java/web/GracefulShutdown.java", additions: 3, deletions: 0, patch: PRODUCT_SHUTDOWN }];
     const tied = { title: "Eliminate race condition in graceful shutdown", body: "This made GracefulShutdownTests flaky on CI.", files };
