@@ -20,9 +20,7 @@ import {
   MITIGATION_WORDS,
   TEST_HELPER_PATH,
   mitigationsIn,
-  retunedNumber,
-  loosenedIn,
-  loosenedPair,
+  withoutRetunes,
   type MitigationHit,
 } from "./flaky-signals.js";
 
@@ -367,27 +365,6 @@ function fileLines(patch: string, sign: "+" | "-"): number {
   let n = 0;
   for (const line of patch.split("\n")) if (line.startsWith(sign) && !line.startsWith(sign.repeat(3)) && line.slice(1).trim() !== "") n++;
   return n;
-}
-
-/** The patch without the lines of number-only retunes (their removed and added halves). */
-function withoutRetunes(patch: string): string {
-  if (!retunedNumber(patch) && !loosenedIn(patch)) return patch;
-  const lines = patch.split("\n");
-  const drop = new Set<number>();
-  for (let i = 0; i < lines.length; i++) {
-    const minus = lines[i]!;
-    if (!minus.startsWith("-")) continue;
-    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
-      const plus = lines[j]!;
-      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (plus.startsWith("+") && !drop.has(j) && (retunedNumber(`${minus}\n${plus}`) || loosenedPair(minus.slice(1).trim(), plus.slice(1).trim(), patch))) {
-        drop.add(i);
-        drop.add(j);
-        break;
-      }
-    }
-  }
-  return lines.filter((_, k) => !drop.has(k)).join("\n");
 }
 
 function clamp(n: number): number {

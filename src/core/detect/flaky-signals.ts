@@ -225,3 +225,24 @@ export const FIX_VERB =
 /** A mitigation said in words: skip, disable, retry, more time, fewer workers, relaxed checks. */
 export const MITIGATION_WORDS =
   /\b(?:skip(?:s|ped|ping)?|disabl(?:e[sd]?|ing)|ignor(?:e[sd]?|ing)|quarantin\w*|xfail\w*|mark(?:s|ed)?\s+(?:\w+\s+){0,3}(?:as\s+)?flak\w*|re-?tr(?:y|ies|ied|ying)|re-?run\w*|relax\w*|loosen\w*|(?:toleran\w*|tolerat\w*|accept\w*|allow\w*|ignor\w*|catch\w*)\s+(?:\S+\s+){0,3}(?:errors?|exceptions?|failures?|timeouts?|responses?)|(?:increas|rais|bump|doubl|extend|lengthen|tweak|adjust|tun)\w*\s+(?:\S+\s+){0,4}(?:timeouts?|deadlines?|time\s*limits?|wait\w*|delays?|sleeps?|timings?)|(?:timeouts?|deadlines?|time\s*limits?)\s+(?:\w+\s+){0,2}(?:increas\w*|rais\w*|bump\w*|doubl\w*|extend\w*)|(?:longer|bigger|larger|more generous|more lenient|generous)\s+(?:\w+\s+){0,2}(?:timeouts?|deadlines?|waits?|time)|more time|(?:reduc|lower|decreas)\w*\s+(?:\w+\s+){0,3}(?:workers?|parallelism|concurrency|iterations?|frequency|clients?|threads?|load)|fewer\s+\w+|(?:don'?t|do not|not)\s+run\s+(?:\w+\s+){0,2}(?:in\s+)?parallel|run\s+(?:\w+\s+){0,3}(?:serially|sequentially))\b/i;
+
+/** The patch without the lines of number-only retunes (their removed and added halves). */
+export function withoutRetunes(patch: string): string {
+  if (!retunedNumber(patch) && !loosenedIn(patch)) return patch;
+  const lines = patch.split("\n");
+  const drop = new Set<number>();
+  for (let i = 0; i < lines.length; i++) {
+    const minus = lines[i]!;
+    if (!minus.startsWith("-")) continue;
+    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
+      const plus = lines[j]!;
+      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
+      if (plus.startsWith("+") && !drop.has(j) && (retunedNumber(`${minus}\n${plus}`) || loosenedPair(minus.slice(1).trim(), plus.slice(1).trim(), patch))) {
+        drop.add(i);
+        drop.add(j);
+        break;
+      }
+    }
+  }
+  return lines.filter((_, k) => !drop.has(k)).join("\n");
+}
