@@ -20,7 +20,7 @@ import {
   MITIGATION_WORDS,
   TEST_HELPER_PATH,
   mitigationsIn,
-  retunedNumber,
+  withoutRetunes,
   type MitigationHit,
 } from "./flaky-signals.js";
 
@@ -50,7 +50,7 @@ const ANY_ADDED = /^\+(?!\+\+ )\s*\S/m;
 
 const WEAK_KEYWORD =
   /\b(?:race condition|racy|data race|timing[- ](?:issue|dependent|sensitive|related)|order[- ]dependent|test pollution|leaks? between tests|unstable (?:test|spec|build)|occasionally fail\w*|sometimes fail\w*|fails? sometimes|random(?:ly)? fail\w*|times? out (?:sometimes|occasionally|on ci))\b/i;
-const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*)\b/i;
+const TITLE_RACE = /\b(?:races?|racy|racing|data races?|deadlock\w*|hangs?|hanging|timing|flapp\w+|unstable|order[- ]dependen\w*|interference|nondeterminis\w*|stabili[sz]\w*)\b/i;
 /** Titles that undo a mitigation: re-enabling a test is not a new skip. */
 const UNDOES_MITIGATION = /\b(?:re-?enabl\w*|unskip\w*|un-?ignor\w*|un-?quarantin\w*|un-?disabl\w*|revert\w*|restor\w*)\b/i;
 /** A leading area or conventional-commit prefix: "store:", "fix(coverage):", "[CI]", "xds/kokoro:". */
@@ -103,7 +103,7 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   // The title first: what it names is what the change is about.
   const title = input.title ?? "";
   const t = c.flakyKeyword.exec(title);
-  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
+  if (t) return { word: t[0], where: "title", strong: true, aboutTests: /deflak|unflak/i.test(t[0]) || testsNear(title, t.index, t[0].length) };
   // A race, hang or timing problem named in the title: about tests when a test is named beside it
   // ("Fix race in FlowControlHandlerTest"); otherwise only the diff can say so (test code mostly).
   const r = WEAK_KEYWORD.exec(title) ?? TITLE_RACE.exec(title);
@@ -115,7 +115,7 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
     const m = c.flakyKeyword.exec(text);
-    if (m) return { word: m[0], where, strong: true, aboutTests: /deflak/i.test(m[0]) || testsNear(text, m.index, m[0].length) };
+    if (m) return { word: m[0], where, strong: true, aboutTests: /deflak|unflak/i.test(m[0]) || testsNear(text, m.index, m[0].length) };
   }
   for (const [where, text] of sources) {
     if (typeof text !== "string" || text.length === 0) continue;
@@ -123,6 +123,16 @@ function findKeyword(input: ChangeInput, c: CompiledConfig): KeywordHit | null {
     if (m && TEST_CONTEXT.test(text)) return { word: m[0], where, strong: false, aboutTests: true };
   }
   return null;
+}
+
+/** True when the description or a commit message names a flaky test ("the flaky FooTest", "tests were flaky"). */
+function flakyTestsNamed(input: ChangeInput, c: CompiledConfig): boolean {
+  for (const text of [input.body, ...(input.commitMessages ?? [])]) {
+    if (typeof text !== "string" || text.length === 0) continue;
+    const m = c.flakyKeyword.exec(text.slice(0, 4000));
+    if (m && testsNear(text, m.index, m[0].length)) return true;
+  }
+  return false;
 }
 
 function findFlakyLabel(input: ChangeInput): string | null {
@@ -153,6 +163,7 @@ export function detectFlakyFix(
   const patternFiles: string[] = [];
   const hits: (MitigationHit & { path: string })[] = [];
   let testLines = 0;
+  let helperLines = 0;
   let testFiles = 0;
   let editedTestFiles = 0;
   let testAdded = 0;
@@ -162,6 +173,8 @@ export function detectFlakyFix(
     if (testLike) {
       testLines += f.lines;
       testFiles++;
+      // Test helpers outside the test globs (testutil/, fixtures/) are counted as product code.
+      if (f.kind === "other") helperLines += f.lines;
     }
     const patch = f.patch;
     if (!patch) continue;
@@ -183,7 +196,7 @@ export function detectFlakyFix(
     if (scope) for (const h of mitigationsIn(patch, testLike)) hits.push({ ...h, path: f.path });
     if (QUARANTINE_FILE.test(f.path) && ANY_ADDED.test(patch)) hits.push({ kind: "skip", note: QUARANTINE_HIT, path: f.path });
   }
-  const hides = hits.filter((h) => h.kind === "skip" || h.kind === "retry" || h.kind === "assertion");
+  const hides = hits.filter((h) => h.kind === "skip" || h.kind === "retry" || h.kind === "assertion" || h.kind === "loosen");
 
   const ci = input.ci ?? null;
   const flips = ci && Array.isArray(ci.runs) ? findFlips(ci.runs, ci.mergedAt ?? null, cfg.windows.ciDaysBefore) : { check: null, flips: 0, failures: 0 };
@@ -191,13 +204,16 @@ export function detectFlakyFix(
   const counted = shares.totalLines;
   const testOnly = testFiles > 0 && counted > 0 && testLines / counted >= 0.8;
   const testMostly = testFiles > 0 && counted > 0 && testLines / counted >= 0.5;
-  const productMostly = counted > 0 && shares.otherLines / counted > 0.5;
+  const productMostly = counted > 0 && Math.max(0, shares.otherLines - helperLines) / counted > 0.5;
 
   // Words: a flaky keyword (or a race/hang/timing word about tests), a flaky label; what the
   // title says is done about it: fixed, or worked around.
   // A flaky word in the title of a change that edits tests is about those tests ("fix flaky c8
   // coverage" with its test); elsewhere the words beside it, or a change mostly of tests, decide.
-  const aboutTests = keyword !== null && (keyword.aboutTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
+  // A race named in the title of a product change, and a flaky test named in its description or
+  // commits: the product race is the cause of that flaky test.
+  const messageTiesTests = keyword !== null && keyword.where === "title" && !keyword.strong && flakyTestsNamed(input, c);
+  const aboutTests = keyword !== null && (keyword.aboutTests || messageTiesTests || testMostly || (keyword.strong && keyword.where === "title" && editedTestFiles > 0));
   const context = (keyword !== null && (keyword.strong || aboutTests)) || label !== null;
   const saysMitigation = MITIGATION_WORDS.exec(said);
   const mitigationSaid = saysMitigation !== null && !UNDOES_MITIGATION.test(said);
@@ -211,6 +227,9 @@ export function detectFlakyFix(
   // Dropping lines of a test (a racy assertion, a second request) with nothing added in their
   // place narrows what it checks: a workaround, not a fix.
   const narrowsTest = patterns.length === 0 && testDeleted > 2 * testAdded;
+  // A fix family beside a timeout or a retuned number: the fix is what the change does, the
+  // timing edit is incidental.
+  const incidentalTiming = patterns.length > 0 && hits.length > 0 && hits.every((h) => h.kind === "timeout" || h.kind === "retune");
   const fixSaid =
     bodyMitigation === null &&
     !narrowsTest &&
@@ -219,9 +238,9 @@ export function detectFlakyFix(
     aboutTests &&
     !mitigationSaid &&
     editedTestFiles > 0 &&
-    hits.length === 0;
+    (hits.length === 0 || incidentalTiming);
   const fixSaidInProduct =
-    !fixSaid && fixVerb !== null && titleKeyword && keyword!.strong && keyword!.aboutTests && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
+    !fixSaid && fixVerb !== null && titleKeyword && ((keyword!.strong && keyword!.aboutTests) || messageTiesTests) && !mitigationSaid && hits.length === 0 && editedTestFiles === 0;
   // Without a flaky word, a workaround counts only when the title speaks of tests or CI and is not
   // a feature ("feat: retry option for tests") or a dependency ("Upgrade to Spring Retry").
   const touchesTestsOrCi = files.some((f) => f.kind === "test" || f.kind === "ci-config" || TEST_RUNNER_CONFIG.test(f.path) || TEST_HELPER_PATH.test(f.path));
@@ -234,7 +253,7 @@ export function detectFlakyFix(
   const bodyOnlyAside = keyword !== null && keyword.where !== "title" && label === null && counted > MAX_ASIDE_LINES;
 
   let conf = 0;
-  if (keyword) conf += keyword.strong ? 0.35 : 0.2;
+  if (keyword) conf += keyword.strong || messageTiesTests ? 0.35 : 0.2;
   if (label) conf += keyword ? 0.15 : 0.35;
   if (patterns.length > 0) conf += 0.25 + 0.05 * Math.min(patterns.length - 1, 2);
   if (fixSaid) conf += patterns.length > 0 ? 0.1 : 0.3;
@@ -273,6 +292,7 @@ export function detectFlakyFix(
   // Evidence, in the order a reader needs it.
   if (keyword) evidence.push(`The ${keyword.where} mentions “${keyword.word}”.`);
   if (label) evidence.push(label);
+  if (messageTiesTests) evidence.push("The description or a commit message names a flaky test: the race in the title is its cause.");
   if (testFiles > 0) {
     evidence.push(testOnly ? `Touches only test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).` : `Touches test code (${plural(testFiles, "file")}, ${plural(testLines, "line")}).`);
   }
@@ -337,6 +357,7 @@ const MITIGATION_NAMES: Record<MitigationHit["kind"], string> = {
   retune: "retunes a timing or load number",
   sleep: "adds a fixed sleep",
   assertion: "comments out an assertion",
+  loosen: "loosens an exact check into a bound",
 };
 
 /** Changed lines of one sign ("+" added, "-" removed) in a patch. */
@@ -344,27 +365,6 @@ function fileLines(patch: string, sign: "+" | "-"): number {
   let n = 0;
   for (const line of patch.split("\n")) if (line.startsWith(sign) && !line.startsWith(sign.repeat(3)) && line.slice(1).trim() !== "") n++;
   return n;
-}
-
-/** The patch without the lines of number-only retunes (their removed and added halves). */
-function withoutRetunes(patch: string): string {
-  if (!retunedNumber(patch)) return patch;
-  const lines = patch.split("\n");
-  const drop = new Set<number>();
-  for (let i = 0; i < lines.length; i++) {
-    const minus = lines[i]!;
-    if (!minus.startsWith("-")) continue;
-    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
-      const plus = lines[j]!;
-      if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (plus.startsWith("+") && !drop.has(j) && retunedNumber(`${minus}\n${plus}`)) {
-        drop.add(i);
-        drop.add(j);
-        break;
-      }
-    }
-  }
-  return lines.filter((_, k) => !drop.has(k)).join("\n");
 }
 
 function clamp(n: number): number {
