@@ -152,10 +152,12 @@ export async function reviewTally(db: Kysely<DB>, whose: Whose, period: Period, 
           from review_month_areas a where a.month >= ${months.from}::date and a.month < ${months.to}::date
           group by 1, 2, 3, 4 having sum(a.reviews) > 0
           union all
-          -- …less the reviews of bots (people flagged as bots after their reviews were counted).
+          -- …less the reviews of bots (people flagged as bots after their reviews were counted) and of
+          -- people who opted out (their record waits for its erasure, which takes them out of the sums).
           select m.repository_full_name, m.repository_private, x.area, m.level, -count(*)::int
           from review_merges m cross join unnest(m.areas) as x(area)
-          where m.person_id in (select id from people where is_bot) and m.uniform and m.month is not null
+          where m.person_id in (select id from people where is_bot union select person_id from opt_outs where opted_out)
+            and m.uniform and m.month is not null
             and m.first_at >= ${c.from} and m.last_at < ${c.to}
           group by 1, 2, 3, 4`.execute(db)
       : { rows: [] as AreaRow[] },

@@ -173,6 +173,21 @@ export async function personPage(w: WebContext, c: RequestContext, v: Viewing, l
   sendHtml(c.res, 200, layout(own ? "Your evidence packet" : `Evidence of @${person.login}`, { viewer: { login: v.login, csrf: v.csrf }, org: v.access.tenant.login, nav: navOf(v) }, body));
 }
 
+/**
+ * Where a team report's person row leads the signed-in user: the login to open, "none" when they
+ * may not open it, or "taken" when the row is someone else's record that still carries the
+ * user's own login (a login that changed hands): that address opens the user's own packet, so
+ * the row is never linked as if it were theirs. The user's own row (by id) leads to their login now.
+ */
+export function packetLink(v: Pick<Viewing, "access" | "login" | "userId">, p: { personId: number; login: string }): string | "none" | "taken" {
+  if (p.personId === v.userId) return v.login;
+  if (p.login.toLowerCase() === v.login.toLowerCase()) {
+    // Whether they could open it as anyone else's (as an owner or its team's maintainer).
+    return mayOpen(v.access, "", { kind: "person", login: p.login }) ? "taken" : "none";
+  }
+  return mayOpen(v.access, v.login, { kind: "person", login: p.login }) ? p.login : "none";
+}
+
 /** GET /teams/<slug> and GET /org. */
 export async function teamPage(w: WebContext, c: RequestContext, v: Viewing, page: Extract<Page, { kind: "team" } | { kind: "org" }>): Promise<void> {
   if (!mayOpen(v.access, v.login, page)) return notFound(c);
@@ -193,9 +208,13 @@ export async function teamPage(w: WebContext, c: RequestContext, v: Viewing, pag
   if (format) return download(c, model, format, name);
   const path = page.kind === "org" ? "/org" : teamPath(page.slug);
   const org = orgParam(v);
-  const people = model.people
-    .filter((p) => mayOpen(v.access, v.login, { kind: "person", login: p.login }))
-    .map((p) => `<li><a href="${escapeHtml(href(personPath(p.login), { org, quarter: period.query.quarter, from: period.query.from, to: period.query.to }))}">@${escapeHtml(cleanInline(p.login, 100))}</a></li>`);
+  const people = model.people.flatMap((p) => {
+    const link = packetLink(v, p);
+    if (link === "none") return [];
+    const name = `@${escapeHtml(cleanInline(p.login, 100))}`;
+    if (link === "taken") return [`<li>${name} <small>(this login is yours now; their packet has no address you can open)</small></li>`];
+    return [`<li><a href="${escapeHtml(href(personPath(link), { org, quarter: period.query.quarter, from: period.query.from, to: period.query.to }))}">${name}</a></li>`];
+  });
   const body = [
     orgSwitcher(v, path),
     periodControls(path, org, period.period, period.query, now),

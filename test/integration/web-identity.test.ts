@@ -27,7 +27,7 @@ const acmeAll = {
 /** Took Carl's login from before his rename (Unsung keeps it among his previous logins). */
 const PREVIOUS_TAKER = { id: 84_900_091, login: CARL_OLD_LOGIN, installations: [acmeAll], orgs: { [ACME.login]: "member" as const } };
 /** Takes "carl-renamed" after Carl renames again; maintains acme-corp's platform team. */
-const CURRENT_TAKER = { id: 84_900_092, login: carl.login, installations: [acmeAll], orgs: { [ACME.login]: "member" as const }, teams: { [`${ACME.login}/platform`]: "maintainer" as const } };
+const CURRENT_TAKER = { id: 84_900_092, login: carl.login, installations: [acmeAll], orgs: { [ACME.login]: "member" as const }, teams: { [`${ACME.login}/platform`]: "maintainer" as const, [`${ACME.login}/vault`]: "maintainer" as const } };
 /** Carl's work that only Carl (or those who may open his packet) may see. */
 const CARLS = ["Rotate vault keys without downtime", "Carl Crane"];
 
@@ -107,6 +107,13 @@ describe("identity by GitHub user id", () => {
     expect((await taker.get(`/people/${carl.login}?quarter=2026Q3&format=json`)).status).toBe(404);
     // Their own role is theirs: they maintain platform.
     expect((await taker.get("/teams/platform?quarter=2026Q3")).status).toBe(200);
+    // Vault (they maintain it too) lists Carl's record, which still carries their login: that row
+    // is not linked, since its address opens their own packet, not his.
+    const vault = await taker.get("/teams/vault?quarter=2026Q3");
+    expect(vault.status).toBe(200);
+    const packets = /<section aria-labelledby="packets">[\s\S]*?<\/section>/.exec(vault.body)?.[0] ?? "";
+    expect(packets).toContain(`@${carl.login} <small>(this login is yours now`);
+    expect(packets).not.toContain("href=");
   });
 
   it("an installation on a user account is owned by the user with that account's id, not by a login that matches", async () => {

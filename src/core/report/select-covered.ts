@@ -20,7 +20,27 @@ export interface Coverage {
    * into a covered repository; a GitHub link that cannot be read is refused.
    */
   allowsUrl(url: string | null | undefined): boolean;
+  /**
+   * Free text with every link (or `owner/name#123` reference) into a GitHub repository the
+   * report does not cover replaced by a placeholder: what someone wrote must not name a
+   * repository its reader may not see.
+   */
+  redactText(text: string): string;
 }
+
+/** What replaces a link in free text into a repository the report does not cover. */
+export const REDACTED_LINK = "[link to a repository this report does not cover]";
+
+/** Characters that end a link written in running text (besides white space). */
+const LINK_END = /[\s<>()[\]{}"'`|]/;
+/** Punctuation that closes a sentence after a link rather than belonging to it. */
+const TRAILING = /[.,;:!?*_~]+$/;
+/**
+ * `owner/name`, as GitHub links it in comments (`owner/name#123`, `owner/name@sha`) or as a bare
+ * name: with a reference it is redacted whoever the owner; bare, only when the owner is one whose
+ * repositories the report covers (an organisation's own repository named in passing).
+ */
+const REPO_NAME = /(?<![\w./@-])([A-Za-z0-9][A-Za-z0-9-]{0,38})\/([A-Za-z0-9._-]{1,100})(#\d+|@[0-9a-f]{7,40}\b)?(?![\w/-])/g;
 
 /** The hosts whose links name repositories: github.com, and a GitHub Enterprise host ("host" or "host:port") when one is configured. */
 export function repositoryHosts(enterpriseHost?: string | null): string[] {
@@ -39,6 +59,7 @@ export function coverageOf(repositories: readonly CoveredRepository[], hosts: re
     // If a name appears twice, the stricter reading (public) wins.
     byName.set(name, (byName.get(name) ?? true) && r.private === true);
   }
+  const owners = new Set([...byName.keys()].map((n) => n.split("/")[0]!));
   const has = (fullName: string | null | undefined, isPrivate: boolean): boolean => {
     if (typeof fullName !== "string") return false;
     const coveredPrivate = byName.get(fullName.trim().toLowerCase());
@@ -56,7 +77,51 @@ export function coverageOf(repositories: readonly CoveredRepository[], hosts: re
       if (target === "unreadable") return false;
       return byName.has(target.repository.toLowerCase());
     },
+    redactText(text) {
+      return redactLinks(text, known, (name) => byName.has(name.toLowerCase()), owners);
+    },
   };
+}
+
+/**
+ * Replaces, in `text`, each link at one of `hosts` (or githubusercontent.com) that does not lead
+ * into a repository `covered` accepts, and each name of such a repository (see REPO_NAME).
+ */
+function redactLinks(text: string, hosts: readonly string[], covered: (fullName: string) => boolean, owners: ReadonlySet<string>): string {
+  const lower = text.toLowerCase();
+  const needles = [...hosts, "githubusercontent.com"];
+  if (!needles.some((h) => lower.includes(h)) && !text.includes("/")) return text;
+  const spans: [number, number][] = [];
+  for (const h of needles) {
+    for (let at = lower.indexOf(h); at !== -1; at = lower.indexOf(h, at + h.length)) {
+      let start = at;
+      while (start > 0 && !LINK_END.test(text[start - 1]!)) start--;
+      let end = at + h.length;
+      while (end < text.length && !LINK_END.test(text[end]!)) end++;
+      const candidate = text.slice(start, end).replace(TRAILING, "");
+      const t = linkTarget(candidate, hosts);
+      if (t === "elsewhere" || (typeof t === "object" && covered(t.repository))) continue;
+      spans.push([start, start + candidate.length]);
+      at = end - h.length;
+    }
+  }
+  for (const m of text.matchAll(REPO_NAME)) {
+    const name = `${m[1]}/${m[2]!.replace(/\.+$/, "")}`;
+    if ((m[3] || owners.has(m[1]!.toLowerCase())) && !covered(name)) spans.push([m.index, m.index + m[1]!.length + 1 + m[2]!.replace(/\.+$/, "").length + (m[3]?.length ?? 0)]);
+  }
+  if (!spans.length) return text;
+  spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let out = "";
+  let pos = 0;
+  for (const [a, b] of spans) {
+    if (a < pos) {
+      pos = Math.max(pos, b); // overlaps a span already replaced
+      continue;
+    }
+    out += text.slice(pos, a) + REDACTED_LINK;
+    pos = b;
+  }
+  return out + text.slice(pos);
 }
 
 export function selectCoveredContributions(items: readonly Contribution[], coverage: Coverage): Contribution[] {
@@ -65,8 +130,9 @@ export function selectCoveredContributions(items: readonly Contribution[], cover
 
 /**
  * Annotations said in a repository must come from a covered one; annotations
- * said elsewhere (off-GitHub log entries through the CLI) are kept unless they
- * link into a GitHub repository the report doesn't cover.
+ * said elsewhere (off-GitHub log entries through the CLI or the dashboard) are kept unless they
+ * link into a GitHub repository the report doesn't cover. Links in their text into such a
+ * repository are replaced by a placeholder.
  */
 export function selectCoveredAnnotations(items: readonly Annotation[], coverage: Coverage): Annotation[] {
   return items.filter((a) => {
@@ -76,6 +142,9 @@ export function selectCoveredAnnotations(items: readonly Annotation[], coverage:
       return false;
     }
     return coverage.allowsUrl(a.link) && coverage.allowsUrl(a.sourceUrl);
+  }).map((a) => {
+    const text = coverage.redactText(a.text);
+    return text === a.text ? a : { ...a, text };
   });
 }
 
@@ -86,6 +155,9 @@ const MAX_URL = 8192;
 function normaliseHost(host: string): string {
   return host.toLowerCase().replace(/\.+$/, "").replace(/^www\./, "");
 }
+
+/** Subdomains of github.com (or the Enterprise host) whose paths name repositories. */
+const REPOSITORY_SUBDOMAINS = new Set(["api", "raw", "codeload", "media", "uploads", "objects"]);
 
 type LinkTarget = "elsewhere" | "unreadable" | { repository: string };
 
@@ -114,6 +186,8 @@ function linkTarget(raw: string, hosts: readonly string[]): LinkTarget {
   const host = normaliseHost(url.hostname);
   const base = [...hosts, "githubusercontent.com"].find((h) => host === h || host.endsWith(`.${h}`));
   if (!base) return "elsewhere";
+  // Of a GitHub host's own subdomains, only these address repositories (docs., gist., … do not).
+  if (host !== base && base !== "githubusercontent.com" && !REPOSITORY_SUBDOMAINS.has(host.slice(0, -base.length - 1))) return "elsewhere";
   // Non-web schemes keep backslashes in the path; browsers read them as slashes on the web.
   let parts = url.pathname.replace(/\\/g, "/").split("/").filter((p) => p !== "");
   if (host !== base || base === "githubusercontent.com") {

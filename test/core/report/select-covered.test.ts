@@ -4,7 +4,7 @@
  * the link is spelt; links to other sites pass; a GitHub link that cannot be read is refused.
  */
 import { describe, expect, it } from "vitest";
-import { coverageOf, githubRepositoryOf, repositoryHosts, selectCoveredAnnotations } from "../../../src/core/report/select-covered.js";
+import { coverageOf, githubRepositoryOf, REDACTED_LINK, repositoryHosts, selectCoveredAnnotations } from "../../../src/core/report/select-covered.js";
 import type { Annotation } from "../../../src/core/model.js";
 
 const GHE = "ghe.example.com";
@@ -118,5 +118,68 @@ describe("links a report may show", () => {
     });
     const kept = selectCoveredAnnotations([a("in", `https://${GHE}/acme/website/pull/1`), a("out", `http://WWW.${GHE}./acme/vault-keeper/pull/12`)], onGhe);
     expect(kept.map((k) => k.id)).toEqual(["in"]);
+  });
+
+  describe("free text naming an uncovered repository", () => {
+    const R = REDACTED_LINK;
+    it("replaces every spelling of a link into it, wherever the link sits in the text", () => {
+      for (const link of hostile("github.com")) {
+        const clean = link.trim();
+        for (const text of [`fixed in ${clean}`, `fixed in ${clean}.`, `(${clean})`, `[the fix](${clean})`, `<${clean}>`, `"${clean}", then`]) {
+          const out = onDotCom.redactText(text);
+          expect(out, text).toContain(R);
+          expect(out.toLowerCase(), text).not.toMatch(/vault-keeper|vault%2dkeeper/);
+        }
+      }
+      for (const link of hostile(GHE)) expect(onGhe.redactText(`see ${link.trim()} for details`).toLowerCase(), link).not.toMatch(/vault-keeper|vault%2dkeeper/);
+    });
+
+    it("replaces references and bare names of the organisation's uncovered repositories", () => {
+      expect(onDotCom.redactText("Pairs with acme/vault-keeper#12 and other/lib@0123abc.")).toBe(`Pairs with ${R} and ${R}.`);
+      expect(onDotCom.redactText("Moved the keys out of acme/vault-keeper, then ACME/Vault-Keeper.")).toBe(`Moved the keys out of ${R}, then ${R}.`);
+    });
+
+    it("keeps links and names of covered repositories, other sites and ordinary slashes", () => {
+      const keep = [
+        "Merged https://github.com/acme/website/pull/7 and acme/website#8; see ACME/website.",
+        "Docs at https://example.com/acme/vault-keeper and https://docs.github.com/en/rest.",
+        "Either/or choices, src/lib paths, 50/50 splits, CI/CD and TCP/IP #3.",
+        "Read https://github.com/about, https://github.com/acme and https://gist.github.com/alice/0123abcd.",
+      ];
+      for (const t of keep) expect(onDotCom.redactText(t), t).toBe(t);
+    });
+
+    it("is applied to the text of the annotations a report keeps, leaving their other fields alone", () => {
+      const note: Annotation = {
+        id: "n1",
+        kind: "note",
+        authorId: 1,
+        authorLogin: "alice",
+        subjectPersonId: 1,
+        subjectPersonLogin: "alice",
+        contributionKey: null,
+        link: null,
+        text: "Outcome: the rotation runbook in https://github.com/acme/vault-keeper/blob/main/RUNBOOK.md is used by on-call.",
+        sourceUrl: null,
+        repositoryId: null,
+        repositoryFullName: null,
+        repositoryPrivate: false,
+        createdAt: "2026-08-01T00:00:00Z",
+        authorAssociation: null,
+      };
+      const [kept] = selectCoveredAnnotations([note], onDotCom);
+      expect(kept).toEqual({ ...note, text: `Outcome: the rotation runbook in ${R} is used by on-call.` });
+      const wide = coverageOf([...COVERED, { fullName: "acme/vault-keeper", private: true }]);
+      expect(selectCoveredAnnotations([note], wide)[0]).toBe(note);
+    });
+
+    it("handles hostile and oversized text without throwing", () => {
+      const huge = `${"github.com/".repeat(20_000)} acme/vault-keeper#1 ${"a/".repeat(50_000)}`;
+      const out = onDotCom.redactText(huge);
+      expect(out).not.toContain("vault-keeper");
+      expect(onDotCom.redactText("https://github.com/%E0%A4%A/x github.com/acme/vault-keeper/%ZZ")).not.toContain("vault-keeper");
+      expect(onDotCom.redactText("")).toBe("");
+      expect(onDotCom.redactText("plain words only")).toBe("plain words only");
+    });
   });
 });
