@@ -17,7 +17,7 @@ import type { Contribution } from "../core/model.js";
 import type { GitHubClientFactory } from "../github/clients.js";
 import { findIssueBundle, findPullRequestBundle, findRerunMonths, findWorkflowRerunBundle } from "../store/find-bundles.js";
 import type { DB } from "../store/schema.js";
-import { replaceContributions } from "../store/upsert-contributions.js";
+import { redetectSource } from "../store/upsert-contributions.js";
 import { loadRepoConfig } from "./load-repo-config.js";
 import { mergedPullRequestsClosing, queueChangedPrComments } from "./sync-pr-comment.js";
 
@@ -51,15 +51,18 @@ export async function detectPullRequestService(
   options: PullRequestDetectOptions = {},
 ): Promise<Contribution[]> {
   const { detector } = await loadRepoConfig(deps, repositoryId);
-  const bundle = await findPullRequestBundle(deps.db, repositoryId, number, detector.windows);
-  if (!bundle) return [];
-  // Contributions are concluded once a pull request is closed: before that, nothing has had its outcome.
-  const out = bundle.pullRequest.state === "closed" ? detectPullRequest(bundle, await withOptOuts(deps.db, detector)) : [];
-  const kept = await dropOptedOut(deps.db, out);
   const sourceKey = `pr:${repositoryId}:${number}`;
   const refresh = options.refreshReruns !== false;
-  const fixesBefore = refresh ? await storedFlakyFixes(deps.db, sourceKey) : [];
-  await replaceContributions(deps.db, sourceKey, kept, deps.now().toISOString());
+  let fixesBefore: FixRef[] = [];
+  const kept = await redetectSource(deps.db, sourceKey, () => deps.now().toISOString(), async (db) => {
+    const bundle = await findPullRequestBundle(db, repositoryId, number, detector.windows);
+    if (!bundle) return null;
+    // Contributions are concluded once a pull request is closed: before that, nothing has had its outcome.
+    const out = bundle.pullRequest.state === "closed" ? detectPullRequest(bundle, await withOptOuts(db, detector)) : [];
+    if (refresh) fixesBefore = await storedFlakyFixes(db, sourceKey);
+    return dropOptedOut(db, out);
+  });
+  if (!kept) return [];
   if (refresh) {
     const fixes = uniqueFixes([...fixesBefore, ...flakyFixesOf(kept)]);
     for (const m of await rerunMonthsAroundFixes(deps.db, fixes)) await detectReruns(deps, m.repositoryId, m.workflow, m.month);
@@ -79,12 +82,11 @@ export function rerunSourceKey(repositoryId: number, workflow: string, month: st
 export async function detectReruns(deps: DetectorDeps, repositoryId: number, workflow: string, month: string): Promise<Contribution[]> {
   if (!monthRange(month)) throw new Error(`not a calendar month (YYYY-MM): ${JSON.stringify(month)}`);
   const { detector } = await loadRepoConfig(deps, repositoryId);
-  const bundle = await findWorkflowRerunBundle(deps.db, repositoryId, workflow, month);
-  if (!bundle) return [];
-  const out = decideReruns(bundle, await withOptOuts(deps.db, detector));
-  const kept = await dropOptedOut(deps.db, out);
-  await replaceContributions(deps.db, rerunSourceKey(repositoryId, workflow, month), kept, deps.now().toISOString());
-  return kept;
+  const kept = await redetectSource(deps.db, rerunSourceKey(repositoryId, workflow, month), () => deps.now().toISOString(), async (db) => {
+    const bundle = await findWorkflowRerunBundle(db, repositoryId, workflow, month);
+    return bundle ? dropOptedOut(db, decideReruns(bundle, await withOptOuts(db, detector))) : null;
+  });
+  return kept ?? [];
 }
 
 interface FixRef {
@@ -146,12 +148,11 @@ async function rerunMonthsAroundFixes(db: Kysely<DB>, fixes: FixRef[]): Promise<
 
 export async function detectIssueService(deps: DetectorDeps, repositoryId: number, number: number): Promise<Contribution[]> {
   const { detector } = await loadRepoConfig(deps, repositoryId);
-  const bundle = await findIssueBundle(deps.db, repositoryId, number);
-  if (!bundle) return [];
-  const out = detectIssue(bundle, await withOptOuts(deps.db, detector));
-  const kept = await dropOptedOut(deps.db, out);
-  await replaceContributions(deps.db, `issue:${repositoryId}:${number}`, kept, deps.now().toISOString());
-  return kept;
+  const kept = await redetectSource(deps.db, `issue:${repositoryId}:${number}`, () => deps.now().toISOString(), async (db) => {
+    const bundle = await findIssueBundle(db, repositoryId, number);
+    return bundle ? dropOptedOut(db, detectIssue(bundle, await withOptOuts(db, detector))) : null;
+  });
+  return kept ?? [];
 }
 
 async function optedOutIds(db: Kysely<DB>): Promise<{ ids: Set<number>; logins: string[] }> {

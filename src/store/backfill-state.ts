@@ -162,7 +162,7 @@ export async function setBackfillState(
   now: string,
   extra: { error?: string | null; waitUntil?: string | null } = {},
 ): Promise<void> {
-  await db
+  let q = db
     .updateTable("backfills")
     .set({
       state,
@@ -171,8 +171,12 @@ export async function setBackfillState(
       updated_at: now,
       ...(state === "done" || state === "failed" || state === "stopped" ? { finished_at: now } : {}),
     })
-    .where("repository_id", "=", repositoryId)
-    .execute();
+    .where("repository_id", "=", repositoryId);
+  // A run that ends (or pauses) after its backfill was stopped — the repository removed from the
+  // installation while the run was reading it — leaves it stopped: its failure to read a repository
+  // the app can no longer see is not news. Only a new request (queued, then running) restarts it.
+  if (state === "done" || state === "failed" || state === "waiting") q = q.where("state", "!=", "stopped");
+  await q.execute();
 }
 
 /** Stops the backfills of the given repositories, or of every repository of an installation. */

@@ -3,7 +3,7 @@
  * key and removes what the detectors no longer conclude (a review now known
  * to be by a bot, a person who opted out), so a re-run leaves exactly its output.
  */
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { Contribution } from "../core/model.js";
 import { storedSummary } from "../core/report/review-tally.js";
 import { refreshReviewMerges } from "./review-merges.js";
@@ -11,26 +11,49 @@ import type { DB } from "./schema.js";
 import { takeIncoming } from "./take-incoming.js";
 
 export async function replaceContributions(db: Kysely<DB>, sourceKey: string, contributions: Contribution[], computedAt: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const keys = contributions.map((c) => c.key);
-    // The merged reviews to recompute afterwards: the ones this source had, and the ones it has now.
-    const before = await trx
-      .selectFrom("contributions")
-      .select(["person_id", "match_url"])
-      .where("source_key", "=", sourceKey)
-      .where("kind", "=", "review")
-      .execute();
-    const pairs = new Map<string, { personId: number; matchUrl: string }>();
-    const touch = (personId: number, matchUrl: string | null) => {
-      if (matchUrl !== null) pairs.set(`${personId}\u0000${matchUrl}`, { personId, matchUrl });
-    };
-    for (const r of before) touch(r.person_id, r.match_url);
-    let del = trx.deleteFrom("contributions").where("source_key", "=", sourceKey);
-    if (keys.length) del = del.where("key", "not in", keys);
-    await del.execute();
-    if (contributions.length) await upsert(trx, sourceKey, contributions, computedAt, touch);
-    await refreshReviewMerges(trx, [...pairs.values()]);
+  await db.transaction().execute((trx) => replaceIn(trx, sourceKey, contributions, computedAt));
+}
+
+/**
+ * Reads and decides one source's contributions and stores them, one run per source at a time: a
+ * transaction-scoped advisory lock on the source key is taken before `decide` reads anything, so
+ * of two runs at once (a webhook's job and a recheck, a backfill and a rescore) the later one reads
+ * what the earlier one wrote and its conclusions are the ones kept — never an older reading
+ * written last. `decide` reads through the transaction it is given; returning null stores nothing.
+ */
+export async function redetectSource(
+  db: Kysely<DB>,
+  sourceKey: string,
+  computedAt: () => string,
+  decide: (trx: Kysely<DB>) => Promise<Contribution[] | null>,
+): Promise<Contribution[] | null> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`contributions:${sourceKey}`}, 0))`.execute(trx);
+    const out = await decide(trx);
+    if (out !== null) await replaceIn(trx, sourceKey, out, computedAt());
+    return out;
   });
+}
+
+async function replaceIn(trx: Transaction<DB>, sourceKey: string, contributions: Contribution[], computedAt: string): Promise<void> {
+  const keys = contributions.map((c) => c.key);
+  // The merged reviews to recompute afterwards: the ones this source had, and the ones it has now.
+  const before = await trx
+    .selectFrom("contributions")
+    .select(["person_id", "match_url"])
+    .where("source_key", "=", sourceKey)
+    .where("kind", "=", "review")
+    .execute();
+  const pairs = new Map<string, { personId: number; matchUrl: string }>();
+  const touch = (personId: number, matchUrl: string | null) => {
+    if (matchUrl !== null) pairs.set(`${personId}\u0000${matchUrl}`, { personId, matchUrl });
+  };
+  for (const r of before) touch(r.person_id, r.match_url);
+  let del = trx.deleteFrom("contributions").where("source_key", "=", sourceKey);
+  if (keys.length) del = del.where("key", "not in", keys);
+  await del.execute();
+  if (contributions.length) await upsert(trx, sourceKey, contributions, computedAt, touch);
+  await refreshReviewMerges(trx, [...pairs.values()]);
 }
 
 async function upsert(
