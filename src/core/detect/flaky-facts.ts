@@ -152,6 +152,8 @@ export interface FlakyFacts {
   mitigationSaid: boolean;
   fixVerb: RegExpExecArray | null;
   bodyMitigation: RegExpExecArray | null;
+  /** The lead of the description names a workaround, whatever the diff shows. */
+  bodyWorkaround: boolean;
   narrowsTest: boolean;
   incidentalTiming: boolean;
   fixSaid: boolean;
@@ -348,6 +350,7 @@ export function flakyFacts(
     mitigationSaid,
     fixVerb,
     bodyMitigation,
+    bodyWorkaround: MITIGATION_WORDS.test((input.body ?? "").slice(0, BODY_LEAD)),
     narrowsTest,
     incidentalTiming,
     fixSaid,
