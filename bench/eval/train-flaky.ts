@@ -228,6 +228,8 @@ const FIX_MODES: readonly FixCombine[] = ["rules", "model", "rules-or-model", "r
 const QUARANTINE_MODES: readonly QuarantineCombine[] = ["rules", "model", "rules-or-model"];
 
 /** Out-of-fold tallies of every combination, summed over the repeats. */
+export const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7];
+
 export function crossValidateCombinations(items: readonly TrainingItem[], lambdaWork: number, lambdaFix: number): Map<string, Tally> {
   const parts = new Map<string, Tally[]>();
   for (let r = 0; r < REPEATS; r++) {
@@ -238,12 +240,14 @@ export function crossValidateCombinations(items: readonly TrainingItem[], lambda
       for (const t of items) if (foldOf(t, r) === f) models.set(t, m);
     }
     for (const fm of FIX_MODES) {
-      for (const qm of QUARANTINE_MODES) {
-        const key = `${fm} / ${qm}`;
-        const model = (t: TrainingItem): FlakyModel => ({ ...models.get(t)!, combine: { fix: fm, quarantine: qm } });
-        const list = parts.get(key) ?? [];
-        list.push(tally(items, (t) => modelVerdict(t.facts, t.x, model(t))));
-        parts.set(key, list);
+      for (const th of fm === "rules" ? [0.5] : THRESHOLDS) {
+        for (const qm of QUARANTINE_MODES) {
+          const key = `${fm} / ${qm} / ${th}`;
+          const model = (t: TrainingItem): FlakyModel => ({ ...models.get(t)!, combine: { fix: fm, quarantine: qm }, fixThreshold: th });
+          const list = parts.get(key) ?? [];
+          list.push(tally(items, (t) => modelVerdict(t.facts, t.x, model(t))));
+          parts.set(key, list);
+        }
       }
     }
   }
@@ -251,15 +255,18 @@ export function crossValidateCombinations(items: readonly TrainingItem[], lambda
 }
 
 /** The combination to ship: best F1 among those with precision ≥ 0.85 (else best precision); then the best mitigation F1. */
-export function chooseCombination(tallies: Map<string, Tally>): { fix: FixCombine; quarantine: QuarantineCombine } {
-  const entries = [...tallies].map(([k, t]) => ({ fix: k.split(" / ")[0] as FixCombine, quarantine: k.split(" / ")[1] as QuarantineCombine, t }));
+export function chooseCombination(tallies: Map<string, Tally>): { fix: FixCombine; quarantine: QuarantineCombine; threshold: number } {
+  const entries = [...tallies].map(([k, t]) => {
+    const [fix, quarantine, threshold] = k.split(" / ");
+    return { fix: fix as FixCombine, quarantine: quarantine as QuarantineCombine, threshold: Number(threshold), t };
+  });
   const precise = entries.filter((e) => precision(e.t) >= 0.85);
   const pool = precise.length > 0 ? precise : entries;
   const byFix = (e: (typeof entries)[number]) => (precise.length > 0 ? f1(e.t) : precision(e.t));
   const best = Math.max(...pool.map(byFix));
   const top = pool.filter((e) => byFix(e) >= best - 1e-9);
   top.sort((a, b) => quarantineF1(b.t) - quarantineF1(a.t) || a.t.mitigationsAsFixes - b.t.mitigationsAsFixes);
-  return { fix: top[0]!.fix, quarantine: top[0]!.quarantine };
+  return { fix: top[0]!.fix, quarantine: top[0]!.quarantine, threshold: top[0]!.threshold };
 }
 
 function main(): void {
@@ -283,8 +290,9 @@ function main(): void {
   const tallies = crossValidateCombinations(items, work.lambda, fix.lambda);
   print(`cross-validated (${REPEATS}×${FOLDS}-fold, summed over repeats; the rules' figures are in-sample):`);
   for (const [k, t] of tallies) print(`  ${formatTally(k, t)}`);
-  const combine = chooseCombination(tallies);
-  print(`chosen combination: fix ${combine.fix}, quarantine ${combine.quarantine}`);
+  const chosen = chooseCombination(tallies);
+  const combine = { fix: chosen.fix, quarantine: chosen.quarantine };
+  print(`chosen combination: fix ${combine.fix}, quarantine ${combine.quarantine}, model threshold ${chosen.threshold}`);
   const mWork = fitLogistic(workRows(items), work.lambda);
   const mFix = fitLogistic(fixRows(items), fix.lambda);
   const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -292,7 +300,7 @@ function main(): void {
   print(`  ${"feature".padEnd(26)} work    fix`);
   for (let i = 0; i < FLAKY_FEATURE_COUNT; i++) print(`  ${FLAKY_FEATURES[i]!.padEnd(26)} ${mWork.w[i]!.toFixed(2).padStart(6)} ${mFix.w[i]!.toFixed(2).padStart(6)}`);
   print(`  ${"bias".padEnd(26)} ${mWork.bias.toFixed(2).padStart(6)} ${mFix.bias.toFixed(2).padStart(6)}`);
-  const shipped = tallies.get(`${combine.fix} / ${combine.quarantine}`)!;
+  const shipped = tallies.get(`${combine.fix} / ${combine.quarantine} / ${chosen.threshold}`)!;
   if (write) {
     const file = join(REPO_ROOT, "src/core/detect/flaky-weights.json");
     const data = {
@@ -300,11 +308,12 @@ function main(): void {
         "Logistic-regression weights of the flaky-test model (src/core/detect/flaky-model.ts): work = flaky-test work at all, fix = removes the cause rather than hiding it. Re-derive with: npm run build && node dist/bench/eval/train-flaky.js --write",
       trainedOn: { data: "tuning halves of the split commit sets and all of the tuning-only sets", commits: items.length, fixes: n("fix"), mitigations: n("mitigation") },
       lambda: { work: work.lambda, fix: fix.lambda },
-      crossValidated: { folds: FOLDS, repeats: REPEATS, precision: round(precision(shipped)), recall: round(recall(shipped)), mitigationsAsFixes: shipped.mitigationsAsFixes },
+      crossValidated: { folds: FOLDS, repeats: REPEATS, precision: round(precision(shipped)), recall: round(recall(shipped)), mitigationsAsFixesPerRepeat: round(shipped.mitigationsAsFixes / REPEATS) },
       features: [...FLAKY_FEATURES],
       work: { bias: round(mWork.bias), weights: named(mWork) },
       fix: { bias: round(mFix.bias), weights: named(mFix) },
       combine,
+      fixThreshold: chosen.threshold,
     };
     writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
     print("wrote src/core/detect/flaky-weights.json");

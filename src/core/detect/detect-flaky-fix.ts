@@ -15,7 +15,9 @@ import { measureOutcome, type CiOutcome } from "./ci-history.js";
 import type { CompiledConfig } from "./compile-config.js";
 import { plural, quote } from "./text.js";
 import type { MitigationHit } from "./flaky-signals.js";
-import { QUARANTINE_FILE, TEST_RUNNER_CONFIG, findFlakyLabel, findKeyword, flakyFacts } from "./flaky-facts.js";
+import { QUARANTINE_FILE, TEST_RUNNER_CONFIG, clamp, findFlakyLabel, findKeyword, flakyFacts } from "./flaky-facts.js";
+import { flakyFeatures } from "./flaky-features.js";
+import { modelEvidence, modelVerdict, shippedFlakyModel } from "./flaky-model.js";
 
 export interface FlakyFixResult {
   /** True when the change fixes a flaky test (not just hides it). */
@@ -47,10 +49,13 @@ export function detectFlakyFix(
   const cfg = c.config;
   const evidence: string[] = [];
   const facts = flakyFacts(input, files, shares, c);
-  const { keyword, label, messageTiesTests, testFiles, testOnly, testLines, patterns, patternFiles, fixSaid, fixSaidInProduct, fixVerb, saysMitigation, mitigationSaid, flips, hits, context, confidence } = facts;
-  const is = facts.rulesFix;
-  const quarantine = facts.rulesQuarantine;
-  const quarantineConfidence = facts.quarantineConfidence;
+  const { keyword, label, messageTiesTests, testFiles, testOnly, testLines, patterns, patternFiles, fixSaid, fixSaidInProduct, fixVerb, saysMitigation, mitigationSaid, flips, hits, context } = facts;
+  // The hand rules and the learned model (flaky-model.ts), combined as the shipped weights say.
+  const verdict = modelVerdict(facts, flakyFeatures(facts));
+  const { is, quarantine } = verdict;
+  const pModelFix = verdict.pWork * verdict.pFix;
+  const confidence = clamp(is && !facts.rulesFix ? Math.max(facts.confidence, pModelFix) : !is && facts.rulesFix ? Math.min(facts.confidence, pModelFix) : facts.confidence);
+  const quarantineConfidence = quarantine ? Math.max(facts.quarantineScore, facts.rulesQuarantine ? 0 : verdict.pWork * (1 - verdict.pFix)) : 0;
   const ci = input.ci ?? null;
 
   // Evidence, in the order a reader needs it.
@@ -87,9 +92,16 @@ export function detectFlakyFix(
           : "Not a flaky-test fix: no fix pattern in test code and no CI re-runs before the change back up the words.",
       );
     } else {
-      evidence.push(`Not enough evidence for a flaky-test fix (confidence ${Math.round(confidence * 100)}% < ${Math.round(cfg.thresholds.flakyMinConfidence * 100)}%).`);
+      evidence.push(
+        `Not enough evidence for a flaky-test fix (rules ${Math.round(facts.confidence * 100)}% < ${Math.round(cfg.thresholds.flakyMinConfidence * 100)}%, model ${Math.round(pModelFix * 100)}% < ${Math.round(shippedFlakyModel.fixThreshold * 100)}%).`,
+      );
     }
   }
+  if (is && !facts.rulesFix && verdict.decidedBy === "model") evidence.push(`The hand rules alone would not call it a fix; the learned model does (${Math.round(pModelFix * 100)}%).`);
+  if (!is && facts.rulesFix && verdict.decidedBy === "model") evidence.push(`The hand rules would call it a fix; the learned model does not (${Math.round(pModelFix * 100)}%).`);
+  if (quarantine && !facts.rulesQuarantine) evidence.push("The learned model reads it as flaky-test work that hides the failure rather than removing its cause.");
+  // The model's reasons, whenever the change shows any sign of flaky-test work.
+  if (context || patterns.length > 0 || hits.length > 0 || mitigationSaid) evidence.push(modelEvidence(verdict));
 
   let outcome: CiOutcome | null = null;
   if (is) {

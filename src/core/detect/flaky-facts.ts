@@ -169,7 +169,8 @@ export interface FlakyFacts {
   /** The hand rules' verdicts. */
   rulesFix: boolean;
   rulesQuarantine: boolean;
-  quarantineConfidence: number;
+  /** How sure the rules would be that the change is a quarantine, were it one (0–1). */
+  quarantineScore: number;
 }
 
 /** Product patches longer than this are read only up to it for fix families. */
@@ -319,9 +320,7 @@ export function flakyFacts(
     !is &&
     ((context && !bodyOnlyAside && (hides.length > 0 || mitigationSaid || (bodyMitigation !== null && !fixSaidInProduct) || (narrowsTest && fixVerb !== null) || (hits.length > 0 && patterns.length === 0))) ||
       (mitigationSaid && titleAboutTestsOrCi && (skipWords ? (keyword !== null || temporary) && hits.length > 0 : true)));
-  const quarantineConfidence = quarantine
-    ? clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0))
-    : 0;
+  const quarantineScore = clamp(0.55 + (keyword?.strong || label ? 0.2 : 0.05) + (flips.flips > 0 ? 0.1 : 0) + (hits.length > 1 ? 0.05 : 0) + (mitigationSaid ? 0.05 : 0));
 
 
   return {
@@ -363,7 +362,7 @@ export function flakyFacts(
     onlyMitigates,
     rulesFix: is,
     rulesQuarantine: quarantine,
-    quarantineConfidence,
+    quarantineScore,
   };
 }
 

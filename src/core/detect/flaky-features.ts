@@ -33,6 +33,11 @@ export const FLAKY_FEATURES: readonly string[] = [
   "narrowsTest",
   "size",
   "asideInLargeChange",
+  "fixSaidOnTests",
+  "fixSaidInProduct",
+  "incidentalTiming",
+  "titleFixesFlaky",
+  "familyWithWords",
 ];
 export const FLAKY_FEATURE_COUNT = FLAKY_FEATURES.length;
 
@@ -70,6 +75,11 @@ export const FLAKY_FEATURE_SENTENCES: Record<string, string> = {
   narrowsTest: "lines of a test are dropped with little in their place",
   size: "the size of the change",
   asideInLargeChange: "the flaky word is only in the description of a large change",
+  fixSaidOnTests: "the title says it fixes the flaky test and the change edits tests without working around",
+  fixSaidInProduct: "the title says it fixes a flaky test at its cause in product code",
+  incidentalTiming: "a timeout or retuned number beside a fix family",
+  titleFixesFlaky: "the title says it fixes a flaky, racy or timing-dependent test",
+  familyWithWords: "a fix family in test code of a change that speaks of flakiness",
 };
 
 /** The feature vector of a change, in FLAKY_FEATURES order; every value in [0, 1]. */
@@ -104,6 +114,11 @@ export function flakyFeatures(f: FlakyFacts): Float64Array {
   // log10 of the lines counted, over 4: 10 lines → 0.25, 10,000 lines → 1.
   put(Math.log10(1 + Math.max(0, f.counted)) / 4);
   put(f.bodyOnlyAside);
+  put(f.fixSaid);
+  put(f.fixSaidInProduct);
+  put(f.incidentalTiming);
+  put(f.fixVerb !== null && k !== null && k.where === "title");
+  put(f.patterns.length > 0 && f.context);
   if (i !== FLAKY_FEATURE_COUNT) throw new Error(`flaky features: ${i} values for ${FLAKY_FEATURE_COUNT} names`);
   return x;
 }

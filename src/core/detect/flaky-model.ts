@@ -4,8 +4,8 @@
  *   (a) work — is this flaky-test work at all (a fix or a mitigation)?
  *   (b) fix  — given flaky-test work, does it remove the cause (rather than hide it)?
  *
- * A change is a fix when both say so (p ≥ ½ each), and a mitigation when (a) says flaky work and
- * (b) says workaround. Hard rules stay above the model: without a flaky word, label or fix family
+ * The model calls a change a fix when p(work) · p(fix | work) reaches the shipped threshold, and a
+ * mitigation when (a) says flaky work (p ≥ ½) and (b) says workaround (p < ½). Hard rules stay above the model: without a flaky word, label or fix family
  * a change is never a fix; a title naming a workaround or a diff that only works around is never a
  * fix; CI re-runs (which the labelled sets do not carry) are weighed by the hand rules.
  *
@@ -31,6 +31,8 @@ export interface FlakyWeightsFile {
   work: LogisticWeights;
   fix: LogisticWeights;
   combine: { fix: FixCombine; quarantine: QuarantineCombine };
+  /** The model calls a change a fix when p(work) · p(fix | work) is at least this. */
+  fixThreshold: number;
 }
 
 export interface CompiledLogistic {
@@ -42,6 +44,7 @@ export interface FlakyModel {
   work: CompiledLogistic;
   fix: CompiledLogistic;
   combine: { fix: FixCombine; quarantine: QuarantineCombine };
+  fixThreshold: number;
 }
 
 const FIX_MODES: readonly FixCombine[] = ["rules", "model", "rules-or-model", "rules-and-model"];
@@ -62,7 +65,9 @@ function compileLogistic(name: string, l: LogisticWeights): CompiledLogistic {
 export function compileFlakyModel(file: FlakyWeightsFile): FlakyModel {
   if (!FIX_MODES.includes(file.combine?.fix)) throw new Error(`flaky weights: unknown fix combination ${String(file.combine?.fix)}`);
   if (!QUARANTINE_MODES.includes(file.combine?.quarantine)) throw new Error(`flaky weights: unknown quarantine combination ${String(file.combine?.quarantine)}`);
-  return { work: compileLogistic("work", file.work), fix: compileLogistic("fix", file.fix), combine: { ...file.combine } };
+  const t = file.fixThreshold;
+  if (typeof t !== "number" || !(t > 0 && t < 1)) throw new Error(`flaky weights: fix threshold ${String(t)} is not in (0, 1)`);
+  return { work: compileLogistic("work", file.work), fix: compileLogistic("fix", file.fix), combine: { ...file.combine }, fixThreshold: t };
 }
 
 export const shippedFlakyModel: FlakyModel = compileFlakyModel(weightsFile as FlakyWeightsFile);
@@ -123,7 +128,7 @@ export function fixAllowed(f: FlakyFacts): boolean {
 export function modelVerdict(f: FlakyFacts, x: Float64Array, m: FlakyModel = shippedFlakyModel): ModelVerdict {
   const pWork = sigmoid(logitOf(x, m.work));
   const pFix = sigmoid(logitOf(x, m.fix));
-  const modelFix = pWork >= 0.5 && pFix >= 0.5;
+  const modelFix = pWork * pFix >= m.fixThreshold;
   const allowed = fixAllowed(f);
   let is: boolean;
   let decidedBy: ModelVerdict["decidedBy"];
@@ -139,8 +144,10 @@ export function modelVerdict(f: FlakyFacts, x: Float64Array, m: FlakyModel = shi
     is = mode === "rules" ? f.rulesFix : mode === "model" ? modelFix : mode === "rules-or-model" ? f.rulesFix || modelFix : f.rulesFix && modelFix;
     decidedBy = mode === "rules" || (mode === "rules-or-model" && f.rulesFix) ? "rules" : "model";
   }
-  // A mitigation needs some sign of flakiness or of a workaround; the model weighs the rest.
-  const signs = f.context || f.label !== null || f.hits.length > 0 || f.mitigationSaid;
+  // A mitigation needs a workaround the diff shows or the words say, on flaky tests (or on tests or
+  // CI, said in the title); the model weighs the rest. Flaky words alone never make one.
+  const workaround = f.hits.length > 0 || f.mitigationSaid || f.bodyWorkaround || f.narrowsTest;
+  const signs = workaround && (f.context || f.label !== null || f.titleAboutTestsOrCi);
   const modelQuarantine = signs && pWork >= 0.5 && pFix < 0.5;
   const qm = m.combine.quarantine;
   const quarantine = !is && (qm === "rules" ? f.rulesQuarantine : qm === "model" ? modelQuarantine : f.rulesQuarantine || modelQuarantine);
