@@ -254,7 +254,12 @@ export function crossValidateCombinations(items: readonly TrainingItem[], lambda
   return new Map([...parts].map(([k, v]) => [k, sumTallies(v)]));
 }
 
-/** The combination to ship: best F1 among those with precision ≥ 0.85 (else best precision); then the best mitigation F1. */
+const F1_TIE = 0.002;
+
+/**
+ * The combination to ship: best F1 among those with precision ≥ 0.85 (else best precision), the
+ * more precise of near-ties; then, for that fix rule, the best mitigation F1.
+ */
 export function chooseCombination(tallies: Map<string, Tally>): { fix: FixCombine; quarantine: QuarantineCombine; threshold: number } {
   const entries = [...tallies].map(([k, t]) => {
     const [fix, quarantine, threshold] = k.split(" / ");
@@ -264,8 +269,10 @@ export function chooseCombination(tallies: Map<string, Tally>): { fix: FixCombin
   const pool = precise.length > 0 ? precise : entries;
   const byFix = (e: (typeof entries)[number]) => (precise.length > 0 ? f1(e.t) : precision(e.t));
   const best = Math.max(...pool.map(byFix));
-  const top = pool.filter((e) => byFix(e) >= best - 1e-9);
-  top.sort((a, b) => quarantineF1(b.t) - quarantineF1(a.t) || a.t.mitigationsAsFixes - b.t.mitigationsAsFixes);
+  // Ways within F1_TIE of the best are as good as the folds can tell: precision first among them.
+  const top = pool.filter((e) => byFix(e) >= best - F1_TIE);
+  const fixKey = (e: (typeof entries)[number]) => `${e.fix}|${e.threshold}`;
+  top.sort((a, b) => precision(b.t) - precision(a.t) || a.t.mitigationsAsFixes - b.t.mitigationsAsFixes || (fixKey(a) === fixKey(b) ? quarantineF1(b.t) - quarantineF1(a.t) : 0));
   return { fix: top[0]!.fix, quarantine: top[0]!.quarantine, threshold: top[0]!.threshold };
 }
 

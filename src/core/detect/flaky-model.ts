@@ -5,8 +5,8 @@
  *   (b) fix  — given flaky-test work, does it remove the cause (rather than hide it)?
  *
  * The model calls a change a fix when p(work) · p(fix | work) reaches the shipped threshold, and a
- * mitigation when (a) says flaky work (p ≥ ½) and (b) says workaround (p < ½). Hard rules stay above the model: without a flaky word, label or fix family
- * a change is never a fix; a title naming a workaround or a diff that only works around is never a
+ * mitigation when (a) says flaky work (p ≥ ½) and (b) says workaround (p < ½). Hard rules stay above the model: without a flaky word or label a
+ * change is never a fix; a title naming a workaround or a diff that only works around is never a
  * fix; CI re-runs (which the labelled sets do not carry) are weighed by the hand rules.
  *
  * How the model's verdicts combine with the hand rules' (the `combine` entries of the weights) was
@@ -119,9 +119,13 @@ export interface ModelVerdict {
   fixContributions: FlakyContribution[];
 }
 
-/** The hard rules: when they say no, no model can make the change a fix. */
+/**
+ * The hard rules: when they say no, no model can make the change a fix. Without words about
+ * flakiness (or a flaky label) a fix family alone is ordinary test work — cross-validation found
+ * no fix that needs it, and the backfill fetches diffs only for changes with such words.
+ */
 export function fixAllowed(f: FlakyFacts): boolean {
-  return (f.context || f.label !== null || f.patterns.length > 0) && !f.onlyMitigates;
+  return (f.context || f.label !== null) && !f.onlyMitigates;
 }
 
 /** The two decisions and their combination with the hand rules' verdicts. */

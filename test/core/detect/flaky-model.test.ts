@@ -125,6 +125,15 @@ describe("flaky model decisions", () => {
     expect(v.decidedBy).toBe("hard rule");
   });
 
+  it("never makes a fix of a fix family without flaky words or label", () => {
+    const input: ChangeInput = { title: "Tidy the save test", files: [{ path: "test/save.test.ts", additions: 3, deletions: 0, patch: CLEANUP }] };
+    const facts = factsOf(input);
+    expect(facts.patterns.length).toBeGreaterThan(0);
+    const v = modelVerdict(facts, flakyFeatures(facts), forced(true));
+    expect(v.is).toBe(false);
+    expect(v.decidedBy).toBe("hard rule");
+  });
+
   it("never makes a fix of a diff that only works around", () => {
     const facts = factsOf(ONLY_TIMEOUT_CHANGE);
     expect(facts.onlyMitigates).toBe(true);
