@@ -9,6 +9,10 @@
  *
  * Skipping or quarantining a test, or adding retries, is not a fix: it is
  * reported separately as a quarantine (a trap — the flakiness remains).
+ *
+ * The signals and the hand rules' verdicts are gathered in flaky-facts.ts; a learned model
+ * (flaky-model.ts) decides the cases the rules leave open, under the same hard rules, and the
+ * evidence says what moved it.
  */
 import type { ChangeClassification, ChangeInput, ClassifiedFile } from "./classify-change.js";
 import { measureOutcome, type CiOutcome } from "./ci-history.js";
