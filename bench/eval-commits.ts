@@ -4,6 +4,7 @@
  *   npm run build && node dist/bench/eval-commits.js [--fixture] [--errors]
  *
  * `--errors` also lists the tuning half's disagreements (never the report half's), to tune on.
+ * The flaky model's weights are re-derived from the tuning data by bench/eval/train-flaky.ts.
  */
 import { runCommitEval } from "./eval/commits-eval.js";
 

@@ -70,19 +70,19 @@ export function globalMadePerTest(patch: string): string | null {
   return null;
 }
 
-export const FIX_PATTERNS: readonly { name: string; test: (patch: string) => boolean }[] = [
-  { name: "replaces a fixed sleep with waiting/polling for a condition", test: (p) => REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
-  { name: "waits/polls for a condition instead of assuming timing", test: (p) => !REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
-  { name: "fixes the random seed", test: (p) => ADDED_SEED.test(p) },
-  { name: "freezes or fakes the clock", test: (p) => ADDED_CLOCK.test(p) },
-  { name: "uses an ephemeral port instead of a fixed one", test: (p) => ADDED_PORT.test(p) },
-  { name: "isolates shared state (per-test directories, names, processes or pools)", test: (p) => ADDED_ISOLATE.test(p) },
-  { name: "adds cleanup/isolation between tests", test: (p) => ADDED_CLEANUP.test(p) },
-  { name: "makes ordering deterministic", test: (p) => ADDED_ORDER.test(p) },
-  { name: "adds synchronisation", test: (p) => ADDED_SYNC.test(p) },
-  { name: "replaces a real network call with a fake or a direct call", test: (p) => (REMOVED_REAL_NETWORK.test(p) && !ADDED_REAL_NETWORK.test(p)) || ADDED_NETWORK_FAKE.test(p) },
-  { name: "gives each test its own copy of state that was shared between tests", test: (p) => globalMadePerTest(p) !== null },
-  { name: "re-enables a skipped test", test: (p) => REMOVED_SKIP.test(p) && !ADDED_SKIP.test(p) },
+export const FIX_PATTERNS: readonly { key: string; name: string; test: (patch: string) => boolean }[] = [
+  { key: "sleepToWait", name: "replaces a fixed sleep with waiting/polling for a condition", test: (p) => REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
+  { key: "wait", name: "waits/polls for a condition instead of assuming timing", test: (p) => !REMOVED_SLEEP.test(p) && ADDED_WAIT.test(p) },
+  { key: "seed", name: "fixes the random seed", test: (p) => ADDED_SEED.test(p) },
+  { key: "clock", name: "freezes or fakes the clock", test: (p) => ADDED_CLOCK.test(p) },
+  { key: "port", name: "uses an ephemeral port instead of a fixed one", test: (p) => ADDED_PORT.test(p) },
+  { key: "isolate", name: "isolates shared state (per-test directories, names, processes or pools)", test: (p) => ADDED_ISOLATE.test(p) },
+  { key: "cleanup", name: "adds cleanup/isolation between tests", test: (p) => ADDED_CLEANUP.test(p) },
+  { key: "order", name: "makes ordering deterministic", test: (p) => ADDED_ORDER.test(p) },
+  { key: "sync", name: "adds synchronisation", test: (p) => ADDED_SYNC.test(p) },
+  { key: "network", name: "replaces a real network call with a fake or a direct call", test: (p) => (REMOVED_REAL_NETWORK.test(p) && !ADDED_REAL_NETWORK.test(p)) || ADDED_NETWORK_FAKE.test(p) },
+  { key: "perTestState", name: "gives each test its own copy of state that was shared between tests", test: (p) => globalMadePerTest(p) !== null },
+  { key: "reenable", name: "re-enables a skipped test", test: (p) => REMOVED_SKIP.test(p) && !ADDED_SKIP.test(p) },
 ];
 
 const NUMBER = /\d+(?:[._]\d+)*/g;
