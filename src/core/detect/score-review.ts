@@ -277,7 +277,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     const key = needKeys ? duplicateKey(cat.text) : "";
     const duplicate = key.length > 0 && seen.has(key);
     bodyDuplicate = duplicate;
-    const v = verificationIn(cat.text, cat.words);
+    const v = verificationIn(cat.text, cat.words, cat.candidates);
     let points = duplicate ? 0 : pointsFor(cat.category, cat.words, false, 0);
     if (v) {
       verified = true;
