@@ -1,30 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { DEFECT, DESIGN, KNOWLEDGE, NIT_WORDS, PERFORMANCE, SECURITY, TEST_GAP, VERIFICATION, categorizeComment } from "../../../src/core/detect/categorize-comment.js";
-import {
-  candidateRegexes,
-  DEFECT_BIT,
-  DESIGN_BIT,
-  KNOWLEDGE_BIT,
-  NIT_WORDS_BIT,
-  PERFORMANCE_BIT,
-  SECURITY_BIT,
-  TEST_GAP_BIT,
-  VERIFICATION_BIT,
-} from "../../../src/core/detect/finding-prefilter.js";
-import { mulberry32 } from "../../../bench/lib/generated-reviews.js";
-import { benchReviewPool } from "../../../bench/lib/generated-reviews.js";
+import * as prefilter from "../../../src/core/detect/finding-prefilter.js";
+import { benchReviewPool, mulberry32 } from "../../../bench/lib/generated-reviews.js";
 import { loadReviewSets, REVIEW_SETS } from "../../../bench/eval/review-sets.js";
 
-const REGEXES: readonly [string, RegExp, number][] = [
-  ["SECURITY", SECURITY, SECURITY_BIT],
-  ["DEFECT", DEFECT, DEFECT_BIT],
-  ["PERFORMANCE", PERFORMANCE, PERFORMANCE_BIT],
-  ["TEST_GAP", TEST_GAP, TEST_GAP_BIT],
-  ["NIT_WORDS", NIT_WORDS, NIT_WORDS_BIT],
-  ["DESIGN", DESIGN, DESIGN_BIT],
-  ["KNOWLEDGE", KNOWLEDGE, KNOWLEDGE_BIT],
-  ["VERIFICATION", VERIFICATION, VERIFICATION_BIT],
-];
+const { candidateRegexes, DEFECT_BIT, PERFORMANCE_BIT } = prefilter;
+
+const REGEXES: readonly [string, RegExp, number][] = (
+  [
+    ["SECURITY", SECURITY],
+    ["DEFECT", DEFECT],
+    ["PERFORMANCE", PERFORMANCE],
+    ["TEST_GAP", TEST_GAP],
+    ["NIT_WORDS", NIT_WORDS],
+    ["DESIGN", DESIGN],
+    ["KNOWLEDGE", KNOWLEDGE],
+    ["VERIFICATION", VERIFICATION],
+  ] as const
+).map(([name, re]) => [name, re, prefilter[`${name}_BIT`]]);
 
 /*
  * A generator of strings that match a regex, for the subset of syntax the category regexes use:
