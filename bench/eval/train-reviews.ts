@@ -2,26 +2,46 @@
  * Re-derives the review-depth weights (src/core/detect/review-weights.json) from the
  * **tuning half** of the labelled review sets — the report half is never read here.
  *
- *   npm run build && node dist/bench/eval/train-reviews.js [--write]
+ *   npm run build && node dist/bench/eval/train-reviews.js [--write] [--through-floors]
  *
  * Logistic regression over the features of review-features.ts, trained through the same
  * combination of units the scorer uses (review-model.ts `combine`), with an L2 penalty whose
  * strength is chosen by 5-fold cross-validation inside the tuning half (folds by pull request).
- * Without --write it prints the weights and figures only.
+ * Without --write it prints the weights and figures only. Each λ's line also gives the
+ * cross-validated AUC of the whole scorer (sizes, floors, levels and bands included) with the
+ * fold's weights, with outcome signals and from the text alone: the figure the report half reads.
+ * --through-floors trains through the floors review-model.ts sets under some logits (a claim
+ * that led to a change, a verified body) rather than on the bare logits.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { FEATURE_COUNT, FEATURES, OUTCOME_FEATURES } from "../../src/core/detect/review-features.js";
-import { reviewUnits, sigmoid, type ModelUnit } from "../../src/core/detect/review-model.js";
+import { verificationIn } from "../../src/core/detect/categorize-comment.js";
+import {
+  LED_CONTENT_FLOOR,
+  REPLY_LOGIT,
+  reviewUnits,
+  sigmoid,
+  VERIFIED_FIGURES_FLOOR,
+  VERIFIED_FLOOR,
+  type ModelUnit,
+} from "../../src/core/detect/review-model.js";
+import { scoreReview } from "../../src/core/detect/score-review.js";
+import { defaultDetectorConfig } from "../../src/core/detect/config.js";
 import { fmt3, rocAuc, unitHash } from "./metrics.js";
 import { loadReviewSets, repoRoot, REVIEW_SETS, textOnly, type LabelledReview } from "./review-sets.js";
 import { reviewHalves } from "./reviews-eval.js";
 
 export interface Example {
   units: Float64Array[];
+  /** Per unit, what the scorer adds to the learned logit whatever the weights (a reply in someone else's thread). */
+  offsets: number[];
+  /** Per unit, the floor the scorer sets under its logit (a claim that led to a change, a verified body), or -Infinity. */
+  floors: number[];
   y: number;
   source: string;
+  item: LabelledReview;
 }
 
 export interface Model {
@@ -29,13 +49,30 @@ export interface Model {
   w: Float64Array;
 }
 
-function unitsOfItem(it: LabelledReview, outcome: boolean): ModelUnit[] {
+/**
+ * The units of an item as the scorer reads them, with the fixed offsets review-model.ts
+ * `reviewSubstance` applies and, when `throughFloors`, its floors.
+ */
+function exampleOf(it: LabelledReview, outcome: boolean, throughFloors: boolean): Example {
   const input = outcome ? it.input : textOnly(it.input);
-  return reviewUnits(input.comments ?? [], input.body ?? "", (input.state ?? "COMMENTED").toUpperCase());
+  const comments = input.comments ?? [];
+  const units: ModelUnit[] = reviewUnits(comments, input.body ?? "", (input.state ?? "COMMENTED").toUpperCase());
+  const verified = verificationIn(input.body ?? "");
+  const offsets: number[] = [];
+  const floors: number[] = [];
+  for (const u of units) {
+    const c = u.index >= 0 ? comments[u.index] : undefined;
+    offsets.push(c?.isReply === true ? REPLY_LOGIT : 0);
+    let floor = -Infinity;
+    if (c && u.claim && c.ledToChange === true && c.isReply !== true) floor = LED_CONTENT_FLOOR;
+    if (u.index < 0 && verified) floor = verified.figures ? VERIFIED_FIGURES_FLOOR : VERIFIED_FLOOR;
+    floors.push(throughFloors ? floor : -Infinity);
+  }
+  return { units: units.map((u) => u.x), offsets, floors, y: it.label === "substantive" ? 1 : 0, source: it.source, item: it };
 }
 
-export function examplesOf(items: readonly LabelledReview[], outcome = true): Example[] {
-  return items.map((it) => ({ units: unitsOfItem(it, outcome).map((u) => u.x), y: it.label === "substantive" ? 1 : 0, source: it.source }));
+export function examplesOf(items: readonly LabelledReview[], outcome = true, throughFloors = false): Example[] {
+  return items.map((it) => exampleOf(it, outcome, throughFloors));
 }
 
 function logit(m: Model, x: Float64Array): number {
@@ -44,9 +81,14 @@ function logit(m: Model, x: Float64Array): number {
   return z;
 }
 
-/** The review's probability and, per unit, dp/dz (the scorer's combine(), differentiated). */
+/** The review's probability and, per unit, dp/dz (the scorer's combine(), differentiated; 0 where a floor holds). */
 function forward(m: Model, ex: Example): { p: number; dpdz: number[] } {
-  const s = ex.units.map((x) => sigmoid(logit(m, x)));
+  const floored: boolean[] = [];
+  const s = ex.units.map((x, u) => {
+    const z = logit(m, x) + ex.offsets[u]!;
+    floored.push(z < ex.floors[u]!);
+    return sigmoid(Math.max(z, ex.floors[u]!));
+  });
   let none = 1;
   let best = -1;
   for (let i = 0; i < s.length; i++) {
@@ -54,9 +96,9 @@ function forward(m: Model, ex: Example): { p: number; dpdz: number[] } {
     else if (best < 0 || s[i]! > s[best]!) best = i;
   }
   const anyFinding = s.some((si) => si >= 0.5);
-  if (anyFinding) return { p: 1 - none, dpdz: s.map((si) => (si >= 0.5 ? none * si : 0)) };
+  if (anyFinding) return { p: 1 - none, dpdz: s.map((si, i) => (si >= 0.5 && !floored[i] ? none * si : 0)) };
   const b = best >= 0 ? s[best]! : 0;
-  return { p: b, dpdz: s.map((si, i) => (i === best ? si * (1 - si) : 0)) };
+  return { p: b, dpdz: s.map((si, i) => (i === best && !floored[i] ? si * (1 - si) : 0)) };
 }
 
 /** Full-batch Adam on the mean log loss + λ/2·‖w‖² (the bias is not penalised). */
@@ -104,16 +146,33 @@ export function aucOf(m: Model, examples: readonly Example[]): number {
 
 export const LAMBDAS = [0.003, 0.01, 0.03, 0.1, 0.3];
 
-/** Mean AUC over k folds (by pull request) of the given examples, for one λ. */
-export function crossValidate(examples: readonly Example[], lambda: number, k = 5): number {
-  let sum = 0;
+export interface CrossValidation {
+  /** Mean AUC of the model's combined probability on the held-out folds. */
+  auc: number;
+  /** Mean AUC of the whole scorer's 0–100 score (size, floors, levels and bands included), with outcome signals and from the text alone. */
+  scorerWithOutcome: number;
+  scorerTextOnly: number;
+}
+
+/** Mean AUCs over k folds (by pull request) of the given examples, for one λ. */
+export function crossValidate(examples: readonly Example[], lambda: number, k = 5): CrossValidation {
+  const sum = { auc: 0, scorerWithOutcome: 0, scorerTextOnly: 0 };
   for (let f = 0; f < k; f++) {
     const inFold = (ex: Example) => Math.floor(unitHash(`fold|${ex.source}`) * k) === f;
     const train = examples.filter((ex) => !inFold(ex));
     const test = examples.filter(inFold);
-    sum += aucOf(fit(train, lambda, 800), test);
+    const m = fit(train, lambda, 800);
+    sum.auc += aucOf(m, test);
+    const scores = (outcome: boolean) => {
+      const pos: number[] = [];
+      const neg: number[] = [];
+      for (const ex of test) (ex.y === 1 ? pos : neg).push(scoreReview(outcome ? ex.item.input : textOnly(ex.item.input), defaultDetectorConfig, m).score);
+      return rocAuc(pos, neg);
+    };
+    sum.scorerWithOutcome += scores(true);
+    sum.scorerTextOnly += scores(false);
   }
-  return sum / k;
+  return { auc: sum.auc / k, scorerWithOutcome: sum.scorerWithOutcome / k, scorerTextOnly: sum.scorerTextOnly / k };
 }
 
 function main(): void {
@@ -121,12 +180,14 @@ function main(): void {
   const items = loadReviewSets(REVIEW_SETS);
   const halves = reviewHalves(items);
   const tuning = items.filter((it) => halves.get(it) === "tuning");
-  const examples = examplesOf(tuning);
+  const examples = examplesOf(tuning, true, process.argv.includes("--through-floors"));
   let best = { lambda: LAMBDAS[0]!, auc: -1 };
   for (const lambda of LAMBDAS) {
-    const auc = crossValidate(examples, lambda);
-    process.stdout.write(`λ=${lambda}: 5-fold AUC inside the tuning half ${fmt3(auc)}\n`);
-    if (auc > best.auc + 1e-9) best = { lambda, auc };
+    const cv = crossValidate(examples, lambda);
+    process.stdout.write(
+      `λ=${lambda}: 5-fold AUC inside the tuning half ${fmt3(cv.auc)} (whole scorer: with outcome ${fmt3(cv.scorerWithOutcome)}, text only ${fmt3(cv.scorerTextOnly)})\n`,
+    );
+    if (cv.auc > best.auc + 1e-9) best = { lambda, auc: cv.auc };
   }
   const m = fit(examples, best.lambda);
   const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -5,6 +5,18 @@
  */
 import type { CommentCategory } from "../model.js";
 import { matchState, NO_MATCH, normaliseText, prose, UNNEGATED, wordCount, type UnitText } from "./text.js";
+import {
+  ALL_CANDIDATES,
+  candidateRegexes,
+  DEFECT_BIT,
+  DESIGN_BIT,
+  KNOWLEDGE_BIT,
+  NIT_WORDS_BIT,
+  PERFORMANCE_BIT,
+  SECURITY_BIT,
+  TEST_GAP_BIT,
+  VERIFICATION_BIT,
+} from "./finding-prefilter.js";
 
 /** The reviewer labelled it themselves: "nit:", "minor:", "style:", "optional:", "(nit)". */
 export const NIT_PREFIX = /^\s*(?:\*\*|_)?\(?(?:nit(?:pick)?s?|minor|style|optional|cosmetic|non-?blocking|tiny|super nit)\b\)?/i;
@@ -172,16 +184,18 @@ export interface CommentCategoryResult {
   nitPrefix: boolean;
   /** The normalised text (links, code and quotes set aside) the model reads. */
   norm: UnitText;
+  /** Which category regexes could match `text` at all (finding-prefilter.ts bits). */
+  candidates: number;
 }
 
 /** Below this many words a "nit:" remark is not read for a finding behind it. */
 const NIT_FINDING_MIN_WORDS = 6;
 
-const FINDING_PATTERNS: readonly [CommentCategory, RegExp][] = [
-  ["security", SECURITY],
-  ["defect", DEFECT],
-  ["performance", PERFORMANCE],
-  ["test-gap", TEST_GAP],
+const FINDING_PATTERNS: readonly [CommentCategory, RegExp, number][] = [
+  ["security", SECURITY, SECURITY_BIT],
+  ["defect", DEFECT, DEFECT_BIT],
+  ["performance", PERFORMANCE, PERFORMANCE_BIT],
+  ["test-gap", TEST_GAP, TEST_GAP_BIT],
 ];
 
 /**
@@ -193,11 +207,14 @@ export function categorizeComment(body: string): CommentCategoryResult {
   const norm = normaliseText(body);
   const text = norm.prose;
   const words = wordCount(text);
+  // Regexes none of whose anchor words occur in the text cannot match: they are not run.
+  const candidates = candidateRegexes(text);
   let finding: CommentCategory | null = null;
   let negated = false;
   let nitPrefix = false;
   const findingOf = (): CommentCategory | null => {
-    for (const [cat, re] of FINDING_PATTERNS) {
+    for (const [cat, re, bit] of FINDING_PATTERNS) {
+      if ((candidates & bit) === 0) continue;
       const state = matchState(re, text);
       if (state === NO_MATCH) continue;
       if (state === UNNEGATED) return cat;
@@ -207,7 +224,7 @@ export function categorizeComment(body: string): CommentCategoryResult {
   };
   // KNOWLEDGE is read at most once: by the category, and again by `explains`.
   let knowledge: boolean | undefined;
-  const explainsKnowledge = (): boolean => (knowledge ??= words >= EXPLANATION_MIN_WORDS && KNOWLEDGE.test(text));
+  const explainsKnowledge = (): boolean => (knowledge ??= words >= EXPLANATION_MIN_WORDS && (candidates & KNOWLEDGE_BIT) !== 0 && KNOWLEDGE.test(text));
   const result = (category: CommentCategory, recognised = true): CommentCategoryResult => ({
     category,
     recognised,
@@ -218,6 +235,7 @@ export function categorizeComment(body: string): CommentCategoryResult {
     negated: negated && finding === null,
     nitPrefix,
     norm,
+    candidates,
   });
   if (words === 0) {
     const trimmed = text.trim();
@@ -235,8 +253,8 @@ export function categorizeComment(body: string): CommentCategoryResult {
   }
   finding = findingOf();
   if (finding !== null) return result(finding);
-  if (NIT_WORDS.test(text)) return result("nit");
-  const design = matchState(DESIGN, text);
+  if ((candidates & NIT_WORDS_BIT) !== 0 && NIT_WORDS.test(text)) return result("nit");
+  const design = (candidates & DESIGN_BIT) === 0 ? NO_MATCH : matchState(DESIGN, text);
   if (design === UNNEGATED) return result("design");
   if (design !== NO_MATCH) negated = true;
   if (explainsKnowledge()) return result("knowledge-transfer");
@@ -245,7 +263,7 @@ export function categorizeComment(body: string): CommentCategoryResult {
   return result("nit", false);
 }
 
-const VERIFICATION = new RegExp(
+export const VERIFICATION = new RegExp(
   [
     "\\b(?:ran|run|re-?ran|tested|tried|verified|reproduced|repro'?d|benchmarked|profiled|measured|smoke[- ]tested|load[- ]tested|exercised|confirmed|validated|dry[- ]ran)\\b",
     "\\b(?:deployed|rolled (?:it |this )?out|applied (?:it|this|the migration)) (?:it |this |the branch )?(?:to|on|against) (?:staging|dev|a (?:test|staging|sandbox)|preview|canary|a (?:copy|replica|snapshot))\\b",
@@ -258,9 +276,12 @@ const VERIFICATION = new RegExp(
 const FIGURE = /\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|secs|seconds?|min|mins|minutes?|%|x|rows?|mb|gb|kb|qps|rps|req\/s|requests?|records?|users?|locks?)\b/i;
 const VERIFICATION_OBJECT_WORDS = 4;
 
-/** What an approval body says was verified, or null. */
-export function verificationIn(text: string, words?: number): { figures: boolean } | null {
-  if (!VERIFICATION.test(text)) return null;
+/**
+ * What an approval body says was verified, or null. `candidates` is the prefilter's answer for
+ * `text` when the caller has it (categorizeComment's result).
+ */
+export function verificationIn(text: string, words?: number, candidates: number = ALL_CANDIDATES): { figures: boolean } | null {
+  if ((candidates & VERIFICATION_BIT) === 0 || !VERIFICATION.test(text)) return null;
   if ((words ?? wordCount(text)) < VERIFICATION_OBJECT_WORDS) return null;
   return { figures: FIGURE.test(text) };
 }

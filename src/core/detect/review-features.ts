@@ -10,6 +10,7 @@
  */
 import { categorizeComment, type CommentCategoryResult } from "./categorize-comment.js";
 import { plainText, WORDS_CAP, type UnitText } from "./text.js";
+import { HashTable } from "./finding-prefilter.js";
 
 /** Feature names, in the order of the vector and of the weights file. */
 export const FEATURES = [
@@ -160,36 +161,6 @@ function pairKey(first: number, second: number): number {
 const TECHNICAL_WORD = 1 << 12;
 const PAIR_START = 1 << 13;
 const TECHNICAL_STEM = 1 << 14;
-
-class HashTable {
-  private readonly keys: Int32Array;
-  private readonly values: Int32Array;
-  private readonly used: Uint8Array;
-  private readonly mask: number;
-  constructor(size: number) {
-    this.keys = new Int32Array(size);
-    this.values = new Int32Array(size);
-    this.used = new Uint8Array(size);
-    this.mask = size - 1;
-  }
-  /** ORs `flags` into the entry of `h`. */
-  add(h: number, flags: number): void {
-    let i = h & this.mask;
-    while (this.used[i] === 1 && this.keys[i] !== h) i = (i + 1) & this.mask;
-    this.used[i] = 1;
-    this.keys[i] = h;
-    this.values[i] = this.values[i]! | flags;
-  }
-  /** The flags of `h`, 0 when absent. */
-  get(h: number): number {
-    let i = h & this.mask;
-    while (this.used[i] === 1) {
-      if (this.keys[i] === h) return this.values[i]!;
-      i = (i + 1) & this.mask;
-    }
-    return 0;
-  }
-}
 
 const WORD_TABLE = new HashTable(4096);
 const PAIR_TABLE = new HashTable(1024);

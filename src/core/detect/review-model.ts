@@ -37,8 +37,14 @@ export interface ModelUnitInput {
   replies?: number | null;
 }
 
+/** A weights file compiled for the scorer: the bias and one weight per feature, in FEATURES order. */
+export interface CompiledWeights {
+  bias: number;
+  w: Float64Array;
+}
+
 /** Compiles a weights file into a vector in FEATURES order; throws if it does not fit. */
-export function compileWeights(w: ReviewWeights): { bias: number; w: Float64Array } {
+export function compileWeights(w: ReviewWeights): CompiledWeights {
   const v = new Float64Array(FEATURE_COUNT);
   for (let i = 0; i < FEATURE_COUNT; i++) {
     const name = FEATURES[i]!;
@@ -102,7 +108,7 @@ export function sigmoid(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
-export function logitOf(x: Float64Array, m: { bias: number; w: Float64Array } = SHIPPED): number {
+export function logitOf(x: Float64Array, m: CompiledWeights = SHIPPED): number {
   let z = m.bias;
   for (let i = 0; i < FEATURE_COUNT; i++) z += m.w[i]! * x[i]!;
   return z;
@@ -190,7 +196,7 @@ export function reviewSubstance(
   comments: readonly (ModelUnitInput & { isReply?: boolean | null })[],
   body: string,
   state: string,
-  options: { adjust?: (unit: ModelUnit) => number; pre?: Precomputed; verified?: { figures: boolean } | null } = {},
+  options: { adjust?: (unit: ModelUnit) => number; pre?: Precomputed; verified?: { figures: boolean } | null; model?: CompiledWeights } = {},
 ): ReviewSubstance {
   const units = reviewUnits(comments, body, state, options.pre);
   const adjust = options.adjust ?? (() => 0);
@@ -198,7 +204,7 @@ export function reviewSubstance(
   const out: UnitSubstance[] = [];
   let findings = 0;
   for (const u of units) {
-    let z = logitOf(u.x);
+    let z = logitOf(u.x, options.model);
     if (u.index >= 0 && comments[u.index]?.isReply === true) z += REPLY_LOGIT;
     z += adjust(u);
     if (u.claim && u.index >= 0 && comments[u.index]?.ledToChange === true && comments[u.index]?.isReply !== true) z = Math.max(z, LED_CONTENT_FLOOR);

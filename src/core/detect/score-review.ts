@@ -24,7 +24,7 @@ import { compileConfig, EXCLUSION_SENTENCES, exclusionOf, type ExclusionReason }
 import { categorizeComment, verificationIn, type CommentCategoryResult } from "./categorize-comment.js";
 import { duplicateKey } from "./text.js";
 import { explainReview } from "./score-review-explain.js";
-import { KNOWS_FILES_LOGIT, NEWCOMER_EXPLANATION_LOGIT, reviewSubstance, type ReviewSubstance } from "./review-model.js";
+import { KNOWS_FILES_LOGIT, NEWCOMER_EXPLANATION_LOGIT, reviewSubstance, type CompiledWeights, type ReviewSubstance } from "./review-model.js";
 
 /** One comment of a review, as the scorer sees it. */
 export interface ReviewCommentInput {
@@ -186,8 +186,9 @@ const FIRST_TIMER = new Set(["FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER"]);
 /**
  * Scores a review's depth. Pure; the same input always gives the same output.
  * Excluded reviews (own PR, bots, AI reviewers, opted-out) score 0 with a reason.
+ * `model` replaces the shipped weights (for cross-validation of the whole scorer).
  */
-export function scoreReview(input: ReviewInput, config: DetectorConfig = defaultDetectorConfig): ReviewScore {
+export function scoreReview(input: ReviewInput, config: DetectorConfig = defaultDetectorConfig, model?: CompiledWeights): ReviewScore {
   const c = compileConfig(config);
   const t = config.thresholds;
   const commentsIn = input.comments ?? EMPTY;
@@ -277,7 +278,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
     const key = needKeys ? duplicateKey(cat.text) : "";
     const duplicate = key.length > 0 && seen.has(key);
     bodyDuplicate = duplicate;
-    const v = verificationIn(cat.text, cat.words);
+    const v = verificationIn(cat.text, cat.words, cat.candidates);
     let points = duplicate ? 0 : pointsFor(cat.category, cat.words, false, 0);
     if (v) {
       verified = true;
@@ -324,6 +325,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   const substance = reviewSubstance(commentsIn, bodyText, state, {
     pre: { categories, duplicates: scored.map((sc) => sc.duplicate), body: bodyCategory, bodyDuplicate },
     verified: verified ? { figures: verifiedFigures } : null,
+    model,
     adjust: (u) => {
       if (u.index < 0) return 0;
       const sc = scored[u.index];

@@ -103,4 +103,15 @@ describe("the model", () => {
     expect(hidden.level).toBe("substantive");
     expect(nit.level).toBe("light");
   });
+
+  it("scores with weights given in place of the shipped ones (cross-validation of the whole scorer)", () => {
+    const input = review({ comments: [{ body: "This will crash when the list is empty, because the loop reads items[0]." }] });
+    const shipped = compileWeights(weights);
+    expect(scoreReview(input, undefined, shipped)).toEqual(scoreReview(input));
+    // Weights that read nothing as a finding: the same comment is no longer substantive.
+    const nothing = { bias: -10, w: new Float64Array(shipped.w.length) };
+    const scored = scoreReview(input, undefined, nothing);
+    expect(scored.signals.modelFindings).toBe(0);
+    expect(scored.score).toBeLessThan(scoreReview(input).score);
+  });
 });
