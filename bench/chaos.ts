@@ -67,6 +67,8 @@ export interface ChaosResult {
   workersSpawned: number;
   /** Workers that exited on their own (during the outage) and were started again, as a supervisor would. */
   workerRestarts: number;
+  /** Times a worker's queue runner gave up in the outage and the worker started it again itself, without exiting. */
+  workerSelfRestarts: number;
   sweeps: SweepResult[];
   seconds: number;
 }
@@ -96,6 +98,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
   const workers: ChildProcess[] = [];
   let restarts = 0;
+  let selfRestarts = 0;
   let finished = false;
   const killedByUs = new Set<ChildProcess>();
   const spawnWorker = () => {
@@ -104,7 +107,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
-    child.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-6000)));
+    child.stderr!.on("data", (c: Buffer) => {
+      const text = c.toString();
+      selfRestarts += text.split("starting it again").length - 1;
+      stderr = (stderr + text).slice(-6000);
+    });
     child.on("exit", (code, signal) => {
       if (killedByUs.has(child) || finished) return;
       // As a supervisor (Docker's restart policy, systemd) would: start it again after a second.
@@ -268,6 +275,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       lockedAtKill,
       workersSpawned: workers.length,
       workerRestarts: restarts,
+      workerSelfRestarts: selfRestarts,
       sweeps,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
@@ -314,6 +322,7 @@ if (invoked) {
       ["duplicated", result.duplicated],
       ["jobs locked by the killed worker", result.lockedAtKill],
       ["workers restarted after exiting in the outage", result.workerRestarts],
+      ["queue runners restarted in-process", result.workerSelfRestarts],
     ];
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(48)} ${v}\n`);
     process.stdout.write(`(${result.seconds} s)\n`);

@@ -146,6 +146,8 @@ export interface StartWorkerOptions {
 /** A running worker. */
 export interface WorkerHandle {
   stop(reason?: string): Promise<void>;
+  /** Times it gave up on an error it cannot recover from and was started again (with `db`). */
+  readonly restarts?: number;
 }
 
 /**
@@ -153,10 +155,11 @@ export interface WorkerHandle {
  * (src/queue/worker-liveness.ts).
  *
  * When the database connection drops in the middle of recording a job's outcome, graphile-worker
- * 0.17 gives up with an error nothing can catch, and the process exits: run workers under a
- * supervisor that restarts them (Docker's restart policy, systemd's Restart=). The restarted worker
- * releases the dead one's locks at once on the same host (its pid is gone), else once its heartbeat
- * is stale.
+ * 0.17 gives up: its runner's promise rejects. With `db`, the worker then starts itself again (after
+ * 0.5 s, doubling to 30 s while the database is away), first releasing the locks of the runner that
+ * gave up, so its jobs run again at once. A process killed outright (kill -9, out of memory) still
+ * needs a supervisor; the restarted worker releases the dead one's locks at once on the same host
+ * (its pid is gone), else once its heartbeat is stale.
  */
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const db = options.db;
@@ -166,11 +169,51 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   }
   const liveness = { ...DEFAULT_LIVENESS, ...options.liveness };
   const one = await startLiveRunner(db, options, liveness, (msg) => options.log?.warn(msg));
-  return { stop: (reason) => one.stop(reason) };
+  return {
+    stop: (reason) => one.stop(reason),
+    get restarts() {
+      return one.restarts;
+    },
+  };
 }
 
 interface LiveRunner {
   stop(reason?: string): Promise<void>;
+  /** Times the runner gave up on a fatal error and was started again. */
+  readonly restarts: number;
+}
+
+/** Waits before starting a worker again after a fatal error: doubling from the first, capped. */
+const RESTART_BACKOFF_MS = { first: 500, max: 30_000 };
+/** How long a runner that gave up gets to stop before it is left behind. */
+const STOP_GRACE_MS = 10_000;
+
+/**
+ * graphile-worker 0.17 leaves some promises of its own unhandled when the database goes away in the
+ * middle of its bookkeeping (returning prefetched jobs, completing a job without batching): each
+ * would end the process. While live runners exist, such a rejection — one raised inside
+ * graphile-worker — makes them start again instead; any other unhandled rejection still ends the
+ * process, as it would without this listener (unless someone else listens for them).
+ */
+const faultHandlers = new Set<(err: unknown) => void>();
+function isQueueFault(err: unknown): boolean {
+  const stack = err instanceof Error ? `${err.stack ?? ""}` : "";
+  return /[\\/]graphile-worker[\\/]/.test(stack);
+}
+function onUnhandledRejection(reason: unknown): void {
+  if (isQueueFault(reason) && faultHandlers.size) {
+    for (const h of faultHandlers) h(reason);
+    return;
+  }
+  if (process.listenerCount("unhandledRejection") === 1) throw reason;
+}
+function watchQueueFaults(handler: (err: unknown) => void): () => void {
+  if (!faultHandlers.size) process.on("unhandledRejection", onUnhandledRejection);
+  faultHandlers.add(handler);
+  return () => {
+    faultHandlers.delete(handler);
+    if (!faultHandlers.size) process.off("unhandledRejection", onUnhandledRejection);
+  };
 }
 
 async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness: LivenessOptions, warn: (msg: string) => void): Promise<LiveRunner> {
@@ -179,33 +222,106 @@ async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness:
     if (r.workers.length) warn(`released ${r.jobs} jobs locked by ${r.workers.length} dead workers`);
   };
   await release();
-  const ids: string[] = [];
   let registering: Promise<void> = Promise.resolve();
-  const note = (id: string) => {
-    ids.push(id);
-    registering = registering.then(() => registerWorkerIds(db, [id], liveness)).catch((err: unknown) => warn(`cannot register worker ${id}: ${String(err)}`));
+  let stopping = false;
+  let healing: Promise<void> | null = null;
+  let restarts = 0;
+  let current: { runner: Runner; ids: string[] } | null = null;
+
+  /** One graphile-worker runner and the worker ids it registered. */
+  const launch = async () => {
+    const ids: string[] = [];
+    const note = (id: string) => {
+      ids.push(id);
+      registering = registering.then(() => registerWorkerIds(db, [id], liveness)).catch((err: unknown) => warn(`cannot register worker ${id}: ${String(err)}`));
+    };
+    const events = new EventEmitter() as WorkerEvents;
+    let why: unknown = "its worker pool ended";
+    events.on("pool:create", ({ workerPool }) => {
+      note(workerPool.id);
+      // When graphile-worker 0.17 cannot record a job's outcome (the database went away at that
+      // moment) it shuts its pool down from a callback that drops the shutdown's promise; that
+      // promise then rejects (releasing the jobs fails too, the database is still away), and an
+      // unhandled rejection ends the process. Its rejection is handled here; callers that await the
+      // shutdown still see it.
+      for (const name of ["gracefulShutdown", "forcefulShutdown"] as const) {
+        const shutdown = workerPool[name].bind(workerPool) as (message?: string) => Promise<unknown>;
+        (workerPool as unknown as Record<string, unknown>)[name] = (message?: string) => {
+          const p = shutdown(message);
+          Promise.resolve(p).catch((err: unknown) => (why = err));
+          return p;
+        };
+      }
+    });
+    events.on("pool:gracefulShutdown:error", ({ error }) => (why = error));
+    events.on("worker:create", ({ worker }) => note(worker.workerId));
+    const runner = await runGraphile(options, events);
+    const one = { runner, ids };
+    // The runner ends on its own only when it gave up: start it again.
+    void runner.promise.then(
+      () => {
+        if (!stopping && !healing && (current === one || current === null)) healing = heal(one, why).finally(() => (healing = null));
+      },
+      (err: unknown) => {
+        if (!stopping && !healing && (current === one || current === null)) healing = heal(one, err).finally(() => (healing = null));
+      },
+    );
+    return one;
   };
-  const events = new EventEmitter() as WorkerEvents;
-  events.on("pool:create", ({ workerPool }) => note(workerPool.id));
-  events.on("worker:create", ({ worker }) => note(worker.workerId));
-  const runner = await runGraphile(options, events);
+
+  /** Replaces a runner that gave up: its locks released as soon as the database answers, then a new one. */
+  const heal = async (dead: { runner: Runner; ids: string[] }, err: unknown) => {
+    warn(`worker stopped on an error it cannot recover from (${String(err).replace(/\s+/g, " ").slice(0, 200)}); starting it again`);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([dead.runner.stop().catch(() => {}), new Promise((r) => (grace = setTimeout(r, STOP_GRACE_MS)))]);
+    clearTimeout(grace);
+    let wait = RESTART_BACKOFF_MS.first;
+    while (!stopping) {
+      // Not unref'd: while the worker starts again, this wait is what keeps the process alive.
+      await new Promise((r) => setTimeout(r, wait));
+      if (stopping) break;
+      try {
+        await registering;
+        // Our own ids: dead for certain, whatever the heartbeat says.
+        if (dead.ids.length) await sql`select graphile_worker.force_unlock_workers(${dead.ids}::text[])`.execute(db);
+        await unregisterWorkerIds(db, dead.ids);
+        current = await launch();
+        restarts += 1;
+        return;
+      } catch (e) {
+        warn(`cannot start the worker again yet (${String(e).replace(/\s+/g, " ").slice(0, 200)}); retrying in ${Math.round((wait * 2) / 1000)} s`);
+        wait = Math.min(wait * 2, RESTART_BACKOFF_MS.max);
+      }
+    }
+  };
+
+  current = await launch();
+  const unwatch = watchQueueFaults((err) => {
+    if (!stopping && !healing && current) healing = heal(current, err).finally(() => (healing = null));
+  });
   let beating = false;
   const timer = setInterval(() => {
     if (beating) return;
     beating = true;
     registering
-      .then(() => heartbeat(db, ids))
+      .then(() => heartbeat(db, current?.ids ?? []))
       .then(release)
       .catch((err: unknown) => warn(`worker heartbeat failed: ${String(err)}`))
       .finally(() => (beating = false));
   }, liveness.heartbeatMs);
   timer.unref();
   return {
+    get restarts() {
+      return restarts;
+    },
     stop: async (reason?: string) => {
+      stopping = true;
+      unwatch();
       clearInterval(timer);
-      await runner.stop(reason).catch(() => {});
+      await healing;
+      await current?.runner.stop(reason).catch(() => {});
       await registering;
-      await unregisterWorkerIds(db, ids).catch(() => {});
+      await unregisterWorkerIds(db, current?.ids ?? []).catch(() => {});
     },
   };
 }
