@@ -208,9 +208,3 @@ function linkTarget(raw: string, hosts: readonly string[]): LinkTarget {
   }
   return { repository: `${owner}/${name.replace(/\.git$/i, "")}` };
 }
-
-/** "owner/name" of a link into a repository on github.com (or `hosts`), or null for any other link. */
-export function githubRepositoryOf(url: string, hosts: readonly string[] = repositoryHosts()): string | null {
-  const t = linkTarget(url, hosts.map(normaliseHost));
-  return typeof t === "object" ? t.repository : null;
-}

@@ -4,7 +4,7 @@
  * the link is spelt; links to other sites pass; a GitHub link that cannot be read is refused.
  */
 import { describe, expect, it } from "vitest";
-import { coverageOf, githubRepositoryOf, REDACTED_LINK, repositoryHosts, selectCoveredAnnotations } from "../../../src/core/report/select-covered.js";
+import { coverageOf, REDACTED_LINK, repositoryHosts, selectCoveredAnnotations } from "../../../src/core/report/select-covered.js";
 import type { Annotation } from "../../../src/core/model.js";
 
 const GHE = "ghe.example.com";
@@ -90,10 +90,13 @@ describe("links a report may show", () => {
     expect(onGhe.allowsUrl(`https://example.org/${"a".repeat(10_000)}`)).toBe(true);
   });
 
-  it("names the repository of a link, by the configured hosts", () => {
-    expect(githubRepositoryOf("https://www.github.com/Acme/Website.git")).toBe("Acme/Website");
-    expect(githubRepositoryOf(`https://${GHE}/acme/website`)).toBeNull();
-    expect(githubRepositoryOf(`https://${GHE}/acme/website`, repositoryHosts(GHE))).toBe("acme/website");
+  it("reads a link's repository by the configured hosts only", () => {
+    const website = coverageOf([{ fullName: "Acme/Website", private: false }]);
+    expect(website.allowsUrl("https://www.github.com/acme/website.git")).toBe(true);
+    expect(website.allowsUrl("https://www.github.com/acme/vault-keeper.git")).toBe(false);
+    // An Enterprise host that is not configured is just another site.
+    expect(website.allowsUrl(`https://${GHE}/acme/vault-keeper`)).toBe(true);
+    expect(coverageOf(COVERED, repositoryHosts(GHE)).allowsUrl(`https://${GHE}/acme/vault-keeper`)).toBe(false);
     expect(repositoryHosts(" GHE.Example.COM.:8443 ")).toEqual(["github.com", GHE]);
     expect(repositoryHosts(null)).toEqual(["github.com"]);
   });
