@@ -10,8 +10,8 @@
  * Without --write it prints the weights and figures only. Each λ's line also gives the
  * cross-validated AUC of the whole scorer (sizes, floors, levels and bands included) with the
  * fold's weights, with outcome signals and from the text alone: the figure the report half reads.
- * --through-floors trains through the floors review-model.ts sets under some logits (a claim
- * that led to a change, a verified body) rather than on the bare logits.
+ * --through-floors trains through the floor review-model.ts sets under some logits (a body
+ * reporting measured figures of a verification) rather than on the bare logits.
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,12 +19,10 @@ import { pathToFileURL } from "node:url";
 import { FEATURE_COUNT, FEATURES, OUTCOME_FEATURES } from "../../src/core/detect/review-features.js";
 import { verificationIn } from "../../src/core/detect/categorize-comment.js";
 import {
-  LED_CONTENT_FLOOR,
   REPLY_LOGIT,
   reviewUnits,
   sigmoid,
-  VERIFIED_FIGURES_FLOOR,
-  VERIFIED_FLOOR,
+  unitFloor,
   type ModelUnit,
 } from "../../src/core/detect/review-model.js";
 import { scoreReview } from "../../src/core/detect/score-review.js";
@@ -37,7 +35,7 @@ export interface Example {
   units: Float64Array[];
   /** Per unit, what the scorer adds to the learned logit whatever the weights (a reply in someone else's thread). */
   offsets: number[];
-  /** Per unit, the floor the scorer sets under its logit (a claim that led to a change, a verified body), or -Infinity. */
+  /** Per unit, the floor the scorer sets under its logit (a body reporting verified figures), or -Infinity. */
   floors: number[];
   y: number;
   source: string;
@@ -63,10 +61,7 @@ function exampleOf(it: LabelledReview, outcome: boolean, throughFloors: boolean)
   for (const u of units) {
     const c = u.index >= 0 ? comments[u.index] : undefined;
     offsets.push(c?.isReply === true ? REPLY_LOGIT : 0);
-    let floor = -Infinity;
-    if (c && u.claim && c.ledToChange === true && c.isReply !== true) floor = LED_CONTENT_FLOOR;
-    if (u.index < 0 && verified) floor = verified.figures ? VERIFIED_FIGURES_FLOOR : VERIFIED_FLOOR;
-    floors.push(throughFloors ? floor : -Infinity);
+    floors.push(throughFloors ? unitFloor(u, verified) : -Infinity);
   }
   return { units: units.map((u) => u.x), offsets, floors, y: it.label === "substantive" ? 1 : 0, source: it.source, item: it };
 }

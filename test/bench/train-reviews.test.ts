@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { crossValidate, examplesOf } from "../../bench/eval/train-reviews.js";
 import { reviewHalves } from "../../bench/eval/reviews-eval.js";
-import { loadReviewSets, REVIEW_SETS } from "../../bench/eval/review-sets.js";
+import { loadReviewSets, REVIEW_SETS, type LabelledReview } from "../../bench/eval/review-sets.js";
+import { VERIFIED_FIGURES_FLOOR } from "../../src/core/detect/review-model.js";
 
 describe("review weights training", () => {
   const items = loadReviewSets(REVIEW_SETS);
@@ -12,8 +13,19 @@ describe("review weights training", () => {
     const bare = examplesOf(tuning);
     expect(bare.every((ex) => halves.get(ex.item) === "tuning")).toBe(true);
     expect(bare.every((ex) => ex.floors.every((f) => f === -Infinity))).toBe(true);
-    // Some tuning item has a claim that led to a change, or a verified body: it gets a floor.
-    expect(examplesOf(tuning, true, true).some((ex) => ex.floors.some((f) => f > -Infinity))).toBe(true);
+    // Through the floors, a body reporting verified figures gets the scorer's floor; a claim that
+    // led to a change gets none (outcome signals only amplify content).
+    const item = (body: string, comments: { body: string; ledToChange?: boolean }[] = []): LabelledReview => ({
+      id: "x",
+      set: "reviews-dev",
+      source: "o/r#1",
+      label: "substantive",
+      lang: "en",
+      input: { state: "APPROVED", body, reviewer: "maya", author: "sam", comments },
+    });
+    const [figures, acted] = examplesOf([item("Ran it against a copy of production: 4 s, no locks taken."), item("", [{ body: "Why do we fetch the account twice here?", ledToChange: true }])], true, true);
+    expect(figures!.floors).toEqual([VERIFIED_FIGURES_FLOOR]);
+    expect(acted!.floors.every((f) => f === -Infinity)).toBe(true);
   });
 
   it("cross-validates the whole scorer beside the model's own probability", () => {

@@ -183,14 +183,22 @@ export const KNOWS_FILES_LOGIT = 0.3;
 export const NEWCOMER_EXPLANATION_LOGIT = 0.4;
 
 /**
- * Two rules the model is not left to learn (the sets hold too few such items to learn them, and
- * the label rules state them): a comment making a claim about the code (not a style remark) that
- * led to a change found something, and a
- * body that says what the reviewer verified is substantive. Each sets a floor on the unit's logit.
+ * One rule the model is not left to learn (the sets hold too few such items to learn it, and the
+ * label rules state it): a body that reports what the reviewer measured when verifying the change
+ * (figures: timings, counts, sizes) is substantive. It sets a floor on the body's logit.
+ *
+ * Outcome signals only amplify content: a comment followed by a change gains through the learned
+ * "a comment with content that led to a change" weight, never by a floor, so a remark with no
+ * finding in it does not become one because code changed after it. A verification without figures
+ * ("tested locally") is left to the model too: cross-validation inside the tuning half ranked
+ * reviews better without a floor under it.
  */
-export const LED_CONTENT_FLOOR = 0.25;
-export const VERIFIED_FLOOR = 0.5;
 export const VERIFIED_FIGURES_FLOOR = 1;
+
+/** The floor the scorer sets under a unit's logit, or -Infinity. */
+export function unitFloor(u: Pick<ModelUnit, "index">, verified: { figures: boolean } | null): number {
+  return u.index < 0 && verified?.figures === true ? VERIFIED_FIGURES_FLOOR : -Infinity;
+}
 
 export function reviewSubstance(
   comments: readonly (ModelUnitInput & { isReply?: boolean | null })[],
@@ -207,8 +215,7 @@ export function reviewSubstance(
     let z = logitOf(u.x, options.model);
     if (u.index >= 0 && comments[u.index]?.isReply === true) z += REPLY_LOGIT;
     z += adjust(u);
-    if (u.claim && u.index >= 0 && comments[u.index]?.ledToChange === true && comments[u.index]?.isReply !== true) z = Math.max(z, LED_CONTENT_FLOOR);
-    if (u.index < 0 && verified) z = Math.max(z, verified.figures ? VERIFIED_FIGURES_FLOOR : VERIFIED_FLOOR);
+    z = Math.max(z, unitFloor(u, verified));
     const probability = sigmoid(z);
     if (probability >= 0.5) findings++;
     out.push({ index: u.index, probability, x: u.x });

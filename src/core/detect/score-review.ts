@@ -341,7 +341,7 @@ export function scoreReview(input: ReviewInput, config: DetectorConfig = default
   let level: ReviewLevel;
   const majorFixed = scored.some((sc) => sc !== undefined && sc.ledToChange && MAJOR.has(sc.category) && sc.recognised);
   const modelFindings = substance.findings;
-  // (A verified body is already one of the model's findings: its floor puts it there.)
+  // (A body reporting verified figures is already one of the model's findings: its floor puts it there.)
   const deepBasis = modelFindings >= 2 || (majorFixed && (lines === null || lines >= DEEP_SINGLE_FINDING_MIN_LINES));
   // A unit the model reads as a finding, or a statement of what the reviewer verified.
   const substantiveBasis = modelFindings > 0 || verified;

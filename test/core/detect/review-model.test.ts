@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { categorizeComment } from "../../../src/core/detect/categorize-comment.js";
 import { FEATURES, unitFeatures, type FeatureName } from "../../../src/core/detect/review-features.js";
-import { combine, compileWeights, reviewSubstance, topContributions } from "../../../src/core/detect/review-model.js";
+import { combine, compileWeights, reviewSubstance, topContributions, VERIFIED_FIGURES_FLOOR } from "../../../src/core/detect/review-model.js";
 import { scoreReview, type ReviewInput } from "../../../src/core/detect/score-review.js";
 import weights from "../../../src/core/detect/review-weights.json" with { type: "json" };
 
@@ -84,6 +84,21 @@ describe("the model", () => {
     const spam = reviewSubstance(["LGTM", "nice!", "👍"].map((body) => ({ body })), "Looks good", "APPROVED");
     const bare = reviewSubstance([], "", "APPROVED");
     expect(spam.probability).toBe(bare.probability);
+  });
+
+  it("floors: measured figures of a verification make the body a finding; a change after a comment never does", () => {
+    // Weights that read nothing as a finding, so only a floor can lift a unit to ½.
+    const nothing = { bias: -10, w: new Float64Array(compileWeights(weights).w.length) };
+    const body = "Ran it against a copy of production: 4 s, no locks taken.";
+    const withFigures = reviewSubstance([], body, "APPROVED", { verified: { figures: true }, model: nothing });
+    expect(withFigures.findings).toBe(1);
+    expect(withFigures.probability).toBeCloseTo(1 / (1 + Math.exp(-VERIFIED_FIGURES_FLOOR)), 12);
+    // Without figures the statement is left to the learned weights: no floor.
+    expect(reviewSubstance([], body, "APPROVED", { verified: { figures: false }, model: nothing }).findings).toBe(0);
+    // A claim the author acted on is not floored into a finding either: the outcome only amplifies.
+    const acted = reviewSubstance([{ body: "Why do we fetch the account twice here?", ledToChange: true }], "", "COMMENTED", { verified: null, model: nothing });
+    expect(acted.findings).toBe(0);
+    expect(acted.probability).toBeLessThan(0.01);
   });
 
   it("shows each unit's strongest contributions as evidence", () => {

@@ -282,16 +282,28 @@ describe("scoreReview: what counts as deep, and remarks the patterns miss", () =
     expect(two.level).toBe("deep");
   });
 
-  it("a long remark no pattern recognises, that the author acted on, is a finding of unknown kind, not a nit", () => {
+  it("a remark with no finding in it does not become one because code changed after it, and says it was acted on", () => {
     const body = "Hmm, the ordering of these two steps feels off to me given how the retry path reads the state afterwards.";
-    const r = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: true, path: "src/a.ts" }] }));
-    expect(r.comments[0]).toMatchObject({ category: "nit", recognised: false, ledToChange: true });
-    expect(r.level).toBe("substantive");
-    expect(r.evidence.join(" ")).toContain("(a remark the detector could not classify) led to a change");
-    expect(r.evidence.join(" ")).not.toContain("(nit) led to a change");
-    // The same remark left unaddressed, or a short one, stays minor: padding never pays.
-    expect(scoreReview(review({ pr: medium, comments: [{ body, ledToChange: false, path: "src/a.ts" }] })).level).toBe("light");
+    const acted = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: true, path: "src/a.ts" }] }));
+    const ignored = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: false, path: "src/a.ts" }] }));
+    expect(acted.comments[0]).toMatchObject({ category: "nit", recognised: false, ledToChange: true });
+    // The change after it amplifies nothing: there is no content to amplify, so it stays minor.
+    expect(acted.level).toBe("light");
+    expect(acted.signals.modelFindings).toBe(0);
+    expect(acted.score).toBeLessThan(defaultDetectorConfig.thresholds.reviewSubstantiveScore);
+    expect(ignored.level).toBe("light");
+    expect(acted.evidence.join(" ")).toContain("(a remark the detector could not classify) led to a change");
+    expect(acted.evidence.join(" ")).not.toContain("(nit) led to a change");
     expect(scoreReview(review({ pr: medium, comments: [{ body: "hmm, not sure", ledToChange: true, path: "src/a.ts" }] })).level).toBe("light");
+  });
+
+  it("a finding the author acted on scores higher than the same finding left unaddressed", () => {
+    const body = "This will throw when the list is empty, because first() returns undefined and we dereference it.";
+    const acted = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: true, path: "src/a.ts" }] }));
+    const ignored = scoreReview(review({ pr: medium, comments: [{ body, ledToChange: false, path: "src/a.ts" }] }));
+    expect(ignored.signals.modelFindings).toBe(1);
+    expect(acted.signals.substance).toBeGreaterThan(ignored.signals.substance);
+    expect(acted.score).toBeGreaterThan(ignored.score);
   });
 
   it("an approval that says what was verified, with figures, is substantive, and scores less on a huge change", () => {
