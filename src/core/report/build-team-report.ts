@@ -628,7 +628,7 @@ function howComputed(): Explanation[] {
   return [
     {
       title: "Review depth",
-      text: "Each review is classified by what its comments did: rubber-stamp (an approval with nothing else), light (a few minor comments or nits), substantive (a finding about defects, tests, design or security, a comment that changed the code, or a statement of what the reviewer verified), deep (two or more findings, or a defect or security problem fixed because of the review in a change of 30 lines or more, with a high score). Several reviews by one person of one pull request count once, at their deepest level. The depth share is the substantive and deep reviews divided by all of that person's reviews.",
+      text: "Each review is classified by what its comments did: rubber-stamp (an approval with nothing else), light (a few minor comments or nits), substantive (a finding about defects, tests, design or security, or a report of what the reviewer measured when verifying the change; a finding the author acted on counts for more, but a code change after a remark does not make the remark a finding), deep (two or more findings, or a defect or security problem fixed because of the review in a change of 30 lines or more, with a high score). Several reviews by one person of one pull request count once, at their deepest level. The depth share is the substantive and deep reviews divided by all of that person's reviews.",
     },
     {
       title: "Comments that led to changes",

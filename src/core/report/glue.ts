@@ -25,7 +25,7 @@ export function glueKindHeading(kind: ContributionKind): string {
   return kind === "review" ? "Substantive or deep reviews" : kindHeading(kind);
 }
 
-/** A substantive or deep review: a review that found something, changed something or verified something. */
+/** A substantive or deep review: a review that found something, or measured something when verifying the change. */
 export function isDepthfulReview(m: Pick<MergedContribution, "kind" | "level">): boolean {
   return m.kind === "review" && (m.level === "substantive" || m.level === "deep");
 }
