@@ -3,7 +3,7 @@
  *
  *   npm run build && node dist/bench/ingest.js [--rounds 5] [--seconds 4] [--warmup 1]
  *       [--concurrency 16] [--rate 500] [--rate-seconds 6] [--deliveries 5000]
- *       [--worker-concurrency 4] [--in-flight 2] [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
+ *       [--worker-concurrency 4] [--in-flight n] [--overlap-ms n] [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
  * server: fresh databases are created for the run and dropped afterwards.
@@ -60,6 +60,8 @@ const flags = numberFlags(process.argv.slice(2), {
   "worker-concurrency": 4,
   /** Store statements the intake recorder runs at once (as in `serve`: its default). */
   "in-flight": 0,
+  /** How long a store statement is alone in flight before a second starts, ms (as in `serve`: the recorder's default). */
+  "overlap-ms": -1,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
@@ -122,7 +124,7 @@ function cpuText(m: Measured): string {
 function line(label: string, m: Measured): string {
   const r = m.r;
   const bad = r.errors ? `, ${int(r.errors)} non-2xx (${JSON.stringify(r.statuses)})` : "";
-  const others = m.others !== null ? `; other processes ${m.others.toFixed(1)} cores` : "";
+  const others = m.others !== null ? `; cores used ${((r.perSecond * total(m)) / 1000).toFixed(1)}, by other processes ${m.others.toFixed(1)}` : "";
   return `${label}: ${int(r.perSecond)} events/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (p90 ${ms(r.p90)}, max ${ms(r.max)}; ${int(r.ok)} in ${(r.elapsedMs / 1000).toFixed(1)} s${bad}; CPU/request: ${cpuText(m)}${others})`;
 }
 
@@ -169,7 +171,10 @@ async function main(): Promise<void> {
       const naiveUrl = await listen(peer.server);
       const intake = openIntakeDb(bench.url);
       const env = readEnv({});
-      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, flags["in-flight"] > 0 ? { maxInFlight: flags["in-flight"] } : {});
+      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, {
+        ...(flags["in-flight"] > 0 ? { maxInFlight: flags["in-flight"] } : {}),
+        ...(flags["overlap-ms"] >= 0 ? { overlapAfterMs: flags["overlap-ms"] } : {}),
+      });
       const b = await unsungServer((d) => recorder.record(d), db);
       const unsungUrl = await listen(b);
       const stored0 = await metricValue("unsung_deliveries_stored_total", { outcome: "stored" });
