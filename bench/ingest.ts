@@ -1,69 +1,67 @@
 /**
  * Webhook intake and worker throughput, with a baseline measured in the same run.
  *
- *   npm run build && node dist/bench/ingest.js [--seconds 6] [--concurrency 16]
- *       [--rate 500] [--rate-seconds 6] [--deliveries 5000] [--worker-concurrency 4]
- *       [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
+ *   npm run build && node dist/bench/ingest.js [--rounds 5] [--seconds 4] [--warmup 1]
+ *       [--concurrency 16] [--rate 500] [--rate-seconds 6] [--deliveries 5000]
+ *       [--worker-concurrency 4] [--in-flight n] [--overlap-ms n] [--skip 0]   (skip: 1 = HTTP phases, 2 = worker phase)
  *
  * DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the
  * server: fresh databases are created for the run and dropped afterwards.
  *
- * 1. Closed loop, fixed concurrency, signed ~21 KB pull_request "opened"
- *    deliveries (unique X-GitHub-Delivery each) over loopback HTTP against
- *    (a) a bare Probot app (node:http + createNodeMiddleware, no-op onAny) and
- *    (b) Unsung storing durably (createHttpServer + unsungApp + the batching recorder
- *    on PostgreSQL, through the intake pool `serve` uses), and against
- *    (n) the naive peer a developer would write: Probot + one jsonb INSERT
- *    per event, no queue; Unsung/naive is printed. Also, for diagnosis,
- *    (a') Unsung's server with a no-op store.
- * 2. Open loop at a fixed rate against (b) and (n): p50/p99 from the scheduled send time.
- * 3. The worker: a realistic mix of stored deliveries (5,000 by default — at
- *    today's 150–430/s, 20k would take minutes), enqueued, then runWorker +
- *    createTaskList (no GitHub client) until all are processed.
- * Diagnostics in the same run: (a') Unsung's server with a no-op store, and the
- * worker processing one delivery per transaction (batching off).
- * Every line gives CPU per request: this process (server), the load
- * generator, and the PostgreSQL backends of the bench database (/proc).
+ * 1. Diagnostics, closed loop at a fixed concurrency, signed ~21 KB
+ *    pull_request "opened" deliveries (unique X-GitHub-Delivery each) over
+ *    loopback HTTP: (a) a bare Probot app (no-op onAny) and (a') Unsung's
+ *    server with a no-op store.
+ * 2. Unsung against the naive peer, in alternating rounds: (n) what a
+ *    developer would write (Probot + one jsonb INSERT per event, pg Pool of
+ *    10, no queue) and (b) Unsung storing durably (createHttpServer +
+ *    unsungApp + the batching recorder through the intake pool `serve` uses).
+ *    Both servers stay up; each round measures both, in turn (naive first in
+ *    odd rounds, Unsung first in even ones), after a CHECKPOINT so neither
+ *    inherits the other's dirty pages. Each round prints both rates, their
+ *    ratio, the CPU per delivery (server, load generator, PostgreSQL) and how
+ *    many cores other processes kept busy meanwhile; the summary gives the
+ *    median ratio, its range, and the ratio of CPU per delivery (what a
+ *    CPU-bound machine would give, and far less sensitive to the neighbours).
+ * 3. Open loop at a fixed rate against (n) and (b): p50/p99 from the scheduled send time.
+ * 4. The worker: a realistic mix of stored deliveries (5,000 by default),
+ *    enqueued, then runWorker + createTaskList (no GitHub client) until all
+ *    are processed; and, for comparison, one delivery per transaction.
  *
  * The load generator runs in a child process (bench/lib/load-client.ts), so
  * the server's event loop is not shared with the client's (they still share
  * the machine's cores, as does PostgreSQL).
  */
 import { fork, type ChildProcess } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { sql, type Kysely } from "kysely";
-import pg from "pg";
-import { createNodeMiddleware, Probot, type ApplicationFunction } from "probot";
-import { unsungApp } from "../src/app.js";
 import { runWorker, workerDeps, type Runtime } from "../src/cli/runtime.js";
 import { readEnv } from "../src/config/env.js";
-import { createHttpServer } from "../src/server/create-server.js";
-import { deliveriesStored, metricValue } from "../src/server/metrics.js";
-import { createQuietLogger } from "../src/server/quiet-log.js";
+import { metricValue } from "../src/server/metrics.js";
 import { addDeliveryJobs, createDeliveryRecorder } from "../src/services/record-delivery.js";
 import { openIntakeDb } from "../src/store/open-database.js";
 import type { DB } from "../src/store/schema.js";
 import { createBenchDatabase, DEFAULT_ADMIN_URL } from "./lib/bench-db.js";
-import { backendCpu, cpuBetween } from "./lib/proc-cpu.js";
+import { bareProbot, close, listen, naivePeer, SECRET, unsungServer } from "./lib/ingest-servers.js";
+import { backendCpu, cpuBetween, machineBusyMs } from "./lib/proc-cpu.js";
 import type { LoadRequest, LoadResult } from "./lib/load-client.js";
 import { mixedDeliveries, type MixedDelivery } from "./lib/payloads.js";
-import { int, met, ms, numberFlags } from "./lib/stats.js";
+import { int, median, met, ms, numberFlags } from "./lib/stats.js";
 
-const SECRET = "bench-webhook-secret";
-const WEBHOOKS = "/api/github/webhooks";
 const flags = numberFlags(process.argv.slice(2), {
-  seconds: 6,
-  warmup: 2,
+  rounds: 5,
+  seconds: 4,
+  warmup: 1,
   concurrency: 16,
   rate: 500,
   "rate-seconds": 6,
   deliveries: 5_000,
   "worker-concurrency": 4,
-  /** Store statements the intake recorder runs at once (its default is 4). */
-  "in-flight": 4,
+  /** Store statements the intake recorder runs at once (as in `serve`: its default). */
+  "in-flight": 0,
+  /** How long a store statement is alone in flight before a second starts, ms (as in `serve`: the recorder's default). */
+  "overlap-ms": -1,
   skip: 0,
 });
 const adminUrl = process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL;
@@ -79,102 +77,64 @@ function client(): ChildProcess {
   return child;
 }
 
-/** Server-side CPU (this process) and PostgreSQL backends' CPU per answered request during the last run, ms. */
-let serverCpuMs = 0;
-let pgCpuMs: number | null = null;
 /** The database whose backends' CPU is counted. */
 let pgDatabase = "";
 
-function send(req: LoadRequest): Promise<LoadResult> {
+interface Measured {
+  r: LoadResult;
+  /** CPU per answered request, ms: this process (the server), the load generator, the bench database's PostgreSQL backends. */
+  server: number;
+  client: number;
+  pg: number | null;
+  /** Cores kept busy by everything else on the machine meanwhile (other processes, other databases). */
+  others: number | null;
+}
+
+const total = (m: Measured) => m.server + m.client + (m.pg ?? 0);
+
+function send(req: LoadRequest): Promise<Measured> {
   const c = client();
   const cpu0 = process.cpuUsage();
   const pg0 = pgDatabase ? backendCpu(pgDatabase) : null;
+  const busy0 = machineBusyMs();
+  const t0 = performance.now();
   const p = new Promise<LoadResult>((resolve, reject) => {
     c.once("message", (m: { result?: LoadResult; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(m.error))));
-  }).then((r) => {
+  }).then((r): Measured => {
+    const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const serverMs = (cpu.user + cpu.system) / 1000;
+    const pgMs = cpuBetween(pg0, pgDatabase ? backendCpu(pgDatabase) : null);
+    const busy1 = machineBusyMs();
+    // The load client reports its CPU per answered request, warm-up included in the CPU.
+    const clientMs = r.clientCpuMs * Math.max(1, r.sent);
     // Warm-up requests are included in the CPU but not in the count: a slight overestimate.
     const requests = Math.max(1, r.sent * ((req.durationMs + req.warmupMs) / req.durationMs));
-    serverCpuMs = (cpu.user + cpu.system) / 1000 / requests;
-    const pgMs = cpuBetween(pg0, pgDatabase ? backendCpu(pgDatabase) : null);
-    pgCpuMs = pgMs === null ? null : pgMs / requests;
-    return r;
+    const others = busy0 !== null && busy1 !== null ? Math.max(0, busy1 - busy0 - serverMs - clientMs - (pgMs ?? 0)) / wall : null;
+    return { r, server: serverMs / requests, client: clientMs / requests, pg: pgMs === null ? null : pgMs / requests, others };
   });
   c.send(req);
   return p;
 }
 
-function line(label: string, r: LoadResult): string {
+function cpuText(m: Measured): string {
+  return `server ${ms(m.server)} + client ${ms(m.client)}${m.pg !== null ? ` + PostgreSQL ${ms(m.pg)}` : ""} = ${ms(total(m))} ms`;
+}
+
+function line(label: string, m: Measured): string {
+  const r = m.r;
   const bad = r.errors ? `, ${int(r.errors)} non-2xx (${JSON.stringify(r.statuses)})` : "";
-  return `${label}: ${int(r.perSecond)} events/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (p90 ${ms(r.p90)}, max ${ms(r.max)}; ${int(r.ok)} in ${(r.elapsedMs / 1000).toFixed(1)} s${bad}; CPU/request: server ${ms(serverCpuMs)} ms, client ${ms(r.clientCpuMs)} ms${pgCpuMs !== null ? `, PostgreSQL ${ms(pgCpuMs)} ms` : ""})`;
+  const others = m.others !== null ? `; cores used ${((r.perSecond * total(m)) / 1000).toFixed(1)}, by other processes ${m.others.toFixed(1)}` : "";
+  return `${label}: ${int(r.perSecond)} events/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms (p90 ${ms(r.p90)}, max ${ms(r.max)}; ${int(r.ok)} in ${(r.elapsedMs / 1000).toFixed(1)} s${bad}; CPU/request: ${cpuText(m)}${others})`;
 }
 
-// ---------------------------------------------------------------- servers
-
-async function listen(server: http.Server): Promise<string> {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  server.keepAliveTimeout = 30_000;
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOKS}`;
-}
-
-function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((r) => server.close(() => r()));
-}
-
-async function bareProbot(): Promise<http.Server> {
-  const probot = new Probot({ githubToken: "bench", secret: SECRET, logLevel: "fatal" });
-  const appFn: ApplicationFunction = (app) => {
-    app.onAny(async () => {});
-  };
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOKS });
-  return http.createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
-  });
-}
-
-/**
- * The naive peer: what a developer would write to keep webhooks — Probot's
- * own middleware, and in the handler one INSERT of the JSON payload (jsonb)
- * per event through a pg Pool of 10, no queue, no batching.
- */
-async function naivePeer(url: string): Promise<{ server: http.Server; pool: pg.Pool }> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  await pool.query("create table if not exists webhook_events (id text primary key, name text not null, payload jsonb not null, received_at timestamptz not null default now())");
-  const probot = new Probot({ githubToken: "bench", secret: SECRET, logLevel: "fatal" });
-  const appFn: ApplicationFunction = (app) => {
-    app.onAny(async (context) => {
-      const c = context as unknown as { id: string; name: string; payload: unknown };
-      await pool.query("insert into webhook_events (id, name, payload) values ($1, $2, $3) on conflict (id) do nothing", [c.id, c.name, c.payload]);
-    });
-  };
-  const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: WEBHOOKS });
-  const server = http.createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
-  });
-  return { server, pool };
-}
-
-/** Unsung's server composed exactly as `unsung serve` composes it (raw bodies handed to the store). */
-async function unsungServer(record: Parameters<typeof unsungApp>[0]["record"], db: Parameters<typeof createHttpServer>[0]["db"]): Promise<http.Server> {
-  const log = createQuietLogger({ level: "fatal" });
-  const probot = new Probot({ githubToken: "bench", secret: SECRET, log });
-  const rawBodies = new Map<string, string>();
-  const appFn = unsungApp({ record, rawBodyOf: (id) => rawBodies.get(id), onRecorded: (o) => deliveriesStored.inc({ outcome: o }) });
-  return createHttpServer({ probot, appFn, secret: SECRET, log, db, maxBodyBytes: 25 * 1024 * 1024, rawBodies });
-}
+const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
 
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const cpus = os.cpus();
-  say(
-    `node ${process.version}, ${cpus.length} cores (${cpus[0]?.model.trim() ?? "?"}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}; PostgreSQL at ${new URL(adminUrl).host}; load generator in a child process`,
-  );
+  say(`node ${process.version}, ${cpus.length} cores (${cpus[0]?.model.trim() ?? "?"}), load average ${loadavg()}; PostgreSQL at ${new URL(adminUrl).host}; load generator in a child process`);
   const closed = (url: string): LoadRequest => ({
     kind: "closed",
     url,
@@ -183,69 +143,101 @@ async function main(): Promise<void> {
     warmupMs: flags.warmup * 1000,
     durationMs: flags.seconds * 1000,
   });
+  const openLoop = (url: string): LoadRequest => ({ kind: "open", url, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
 
   const bench = await createBenchDatabase(adminUrl);
   pgDatabase = bench.name;
+  const db = bench.database.db;
   try {
-    const pgVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(bench.database.db)).rows[0]?.v;
-    const sync = (await sql<{ v: string }>`select current_setting('synchronous_commit') as v`.execute(bench.database.db)).rows[0]?.v;
-    say(`PostgreSQL ${pgVersion}, synchronous_commit=${sync}; ${flags.concurrency} requests in flight, keep-alive, ${flags.warmup} s warm-up then ${flags.seconds} s per target`);
-
-    let bare: LoadResult | null = null;
-    let durable: LoadResult | null = null;
-    let naive: LoadResult | null = null;
-    let naiveOpen: LoadResult | null = null;
+    const pgVersion = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]?.v;
+    const sync = (await sql<{ v: string }>`select current_setting('synchronous_commit') as v`.execute(db)).rows[0]?.v;
+    say(
+      `PostgreSQL ${pgVersion}, synchronous_commit=${sync}; ${flags.concurrency} requests in flight, keep-alive; ${flags.warmup} s warm-up then ${flags.seconds} s per target and round`,
+    );
     if (!(flags.skip & 1)) {
-      // (a) bare Probot
+      // (a) bare Probot, (a') Unsung's server storing nothing: the HTTP cost alone.
       const a = await bareProbot();
-      bare = await send(closed(await listen(a)));
+      const bare = await send(closed(await listen(a)));
       await close(a);
-      say(line("bare probot", bare));
-      say(`  (body ${int(bare.bodyBytes)} bytes: pull_request.opened from @octokit/webhooks-examples, with an installation)`);
+      say(line("bare probot (diagnostic)", bare));
+      say(`  (body ${int(bare.r.bodyBytes)} bytes: pull_request.opened from @octokit/webhooks-examples, with an installation)`);
+      const noop = await unsungServer(async () => "stored", db);
+      const n0 = await send(closed(await listen(noop)));
+      await close(noop);
+      say(line("unsung server, no-op store (diagnostic)", n0));
 
-      // (n) the naive peer: Probot + one jsonb INSERT per event
+      // (n) and (b), both up for the whole comparison.
       const peer = await naivePeer(bench.url);
       const naiveUrl = await listen(peer.server);
-      naive = await send(closed(naiveUrl));
-      say(line("naive peer (Probot + one jsonb INSERT per event)", naive));
-      naiveOpen = await send({ kind: "open", url: naiveUrl, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
-      say(line(`naive peer at ${int(flags.rate)} events/s (open loop)`, naiveOpen));
-      await close(peer.server);
-      await peer.pool.end();
-
-      // (a') Unsung's server, storing nothing
-      const noop = await unsungServer(async () => "stored", bench.database.db);
-      const r = await send(closed(await listen(noop)));
-      await close(noop);
-      say(line("unsung server, no-op store (diagnostic)", r));
-
-      // (b) Unsung storing durably, as `serve` wires it (intake pool of 10, batching recorder)
       const intake = openIntakeDb(bench.url);
       const env = readEnv({});
-      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, { maxInFlight: flags["in-flight"] });
-      const b = await unsungServer((d) => recorder.record(d), bench.database.db);
-      const url = await listen(b);
-      durable = await send(closed(url));
-      say(line("unsung durable (PostgreSQL)", durable));
-      const stored = Number((await sql<{ n: string }>`select count(*) as n from deliveries`.execute(bench.database.db)).rows[0]?.n ?? 0);
-      say(`  stored ${int(stored)} deliveries; stored ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "stored" }))} / duplicate ${int(await metricValue("unsung_deliveries_stored_total", { outcome: "duplicate" }))} by the metrics`);
-      const ratio = durable.perSecond / bare.perSecond;
-      say(`ratio durable/bare: ${ratio.toFixed(2)} (target ≥ 0.6: ${met(ratio >= 0.6)}); durable ≥ 1,000 events/s: ${met(durable.perSecond >= 1000)}`);
-
-      // 2. fixed rate against (b)
-      const open = await send({ kind: "open", url, secret: SECRET, rate: flags.rate, warmupMs: 1000, durationMs: flags["rate-seconds"] * 1000 });
-      say(line(`unsung durable at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, open));
-      say(`p99 at ${int(flags.rate)} events/s ≤ 50 ms: ${met(open.p99 <= 50 && open.errors === 0)}`);
-      if (naive && naiveOpen) {
-        const vsNaive = durable.perSecond / naive.perSecond;
-        say(
-          `Unsung/naive peer: ${vsNaive.toFixed(2)}× the events/s (${int(durable.perSecond)} vs ${int(naive.perSecond)}; target ≥ 1.5×: ${met(vsNaive >= 1.5)}), p99 ${ms(durable.p99)} vs ${ms(naive.p99)} ms closed loop, ${ms(open.p99)} vs ${ms(naiveOpen.p99)} ms at ${int(flags.rate)} events/s`,
-        );
+      const recorder = createDeliveryRecorder(intake.db, env.UNSUNG_MAX_ATTEMPTS, {
+        ...(flags["in-flight"] > 0 ? { maxInFlight: flags["in-flight"] } : {}),
+        ...(flags["overlap-ms"] >= 0 ? { overlapAfterMs: flags["overlap-ms"] } : {}),
+      });
+      const b = await unsungServer((d) => recorder.record(d), db);
+      const unsungUrl = await listen(b);
+      const stored0 = await metricValue("unsung_deliveries_stored_total", { outcome: "stored" });
+      const checkpoint = () => sql`checkpoint`.execute(db).catch(() => {});
+      const rounds: { naive: Measured; unsung: Measured }[] = [];
+      for (let i = 1; i <= flags.rounds; i++) {
+        const avg = loadavg();
+        const measure = async (url: string) => {
+          await checkpoint();
+          return send(closed(url));
+        };
+        let naive: Measured;
+        let unsung: Measured;
+        if (i % 2) {
+          naive = await measure(naiveUrl);
+          unsung = await measure(unsungUrl);
+        } else {
+          unsung = await measure(unsungUrl);
+          naive = await measure(naiveUrl);
+        }
+        rounds.push({ naive, unsung });
+        say(`round ${i} of ${flags.rounds} (${i % 2 ? "naive first" : "Unsung first"}; load average ${avg}): Unsung/naive ${(unsung.r.perSecond / naive.r.perSecond).toFixed(2)}×`);
+        say(line("  naive peer (Probot + one jsonb INSERT per event)", naive));
+        say(line("  unsung durable (PostgreSQL)", unsung));
       }
+      await recorder.flush();
+      const rows = Number((await sql<{ n: string }>`select count(*) as n from deliveries`.execute(db)).rows[0]?.n ?? 0);
+      const stored = (await metricValue("unsung_deliveries_stored_total", { outcome: "stored" })) - stored0;
+      const jobless = Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from (select id from deliveries except
+            select jsonb_array_elements_text(j.payload::jsonb->'deliveryIds') from graphile_worker._private_jobs j
+            join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'process-deliveries') as x`.execute(db)
+        ).rows[0]?.n ?? 0,
+      );
+      say(`  Unsung stored ${int(rows)} deliveries (answered "stored": ${int(stored)}; without a job: ${int(jobless)})`);
+
+      const ratios = rounds.map((x) => x.unsung.r.perSecond / x.naive.r.perSecond);
+      const med = median(ratios);
+      const cpuNaive = median(rounds.map((x) => total(x.naive)));
+      const cpuUnsung = median(rounds.map((x) => total(x.unsung)));
+      const part = (f: (m: Measured) => number | null, who: "naive" | "unsung") => ms(median(rounds.map((x) => f(x[who]) ?? NaN)));
+      say(
+        `Unsung/naive peer over ${rounds.length} rounds: median ${med.toFixed(2)}× the events/s (rounds ${ratios.map((x) => x.toFixed(2)).join(", ")}; ` +
+          `≥ 1.5× in ${ratios.filter((x) => x >= 1.5).length} of ${rounds.length}); median events/s ${int(median(rounds.map((x) => x.unsung.r.perSecond)))} vs ${int(median(rounds.map((x) => x.naive.r.perSecond)))}; target ≥ 1.5× (median): ${met(med >= 1.5)}`,
+      );
+      say(
+        `CPU per delivery, medians: Unsung ${ms(cpuUnsung)} ms (server ${part((m) => m.server, "unsung")}, client ${part((m) => m.client, "unsung")}, PostgreSQL ${part((m) => m.pg, "unsung")}) ` +
+          `vs naive ${ms(cpuNaive)} ms (server ${part((m) => m.server, "naive")}, client ${part((m) => m.client, "naive")}, PostgreSQL ${part((m) => m.pg, "naive")}): ` +
+          `${(cpuNaive / cpuUnsung).toFixed(2)}× the deliveries per CPU-second`,
+      );
+
+      // 3. fixed rate
+      const naiveOpen = await send(openLoop(naiveUrl));
+      say(line(`naive peer at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, naiveOpen));
+      const open = await send(openLoop(unsungUrl));
+      say(line(`unsung durable at ${int(flags.rate)} events/s (open loop, latency from scheduled send)`, open));
+      say(`p99 at ${int(flags.rate)} events/s ≤ 50 ms: ${met(open.r.p99 <= 50 && open.r.errors === 0)} (${ms(open.r.p99)} ms; naive ${ms(naiveOpen.r.p99)} ms); load average ${loadavg()}`);
+      await close(peer.server);
+      await peer.pool.end();
       await close(b);
       await recorder.close();
       await intake.close();
-
     }
     child?.kill();
     child = null;

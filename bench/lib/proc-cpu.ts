@@ -37,3 +37,14 @@ export function cpuBetween(before: Map<string, number> | null, after: Map<string
   for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
   return ms;
 }
+
+/** The whole machine's busy CPU milliseconds so far (all cores: user, nice, system, irq, softirq, steal), from /proc/stat; null off Linux. */
+export function machineBusyMs(): number | null {
+  try {
+    const first = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+    const [, user, nice, system, , , irq, softirq, steal] = first.trim().split(/\s+/).map(Number);
+    return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
