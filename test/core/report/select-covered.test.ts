@@ -13,6 +13,23 @@ const COVERED = [{ fullName: "acme/website", private: false }];
 const onGhe = coverageOf(COVERED, repositoryHosts(`${GHE}:8443`));
 const onDotCom = coverageOf(COVERED);
 
+/** Alice's annotation said off GitHub (no repository), with these fields. */
+const annotation = (a: Pick<Annotation, "id" | "kind" | "text"> & Partial<Annotation>): Annotation => ({
+  authorId: 1,
+  authorLogin: "alice",
+  subjectPersonId: 1,
+  subjectPersonLogin: "alice",
+  contributionKey: null,
+  link: null,
+  sourceUrl: null,
+  repositoryId: null,
+  repositoryFullName: null,
+  repositoryPrivate: false,
+  createdAt: "2026-08-01T00:00:00Z",
+  authorAssociation: null,
+  ...a,
+});
+
 /** Spellings of a link into acme/vault-keeper on `host`. */
 const hostile = (host: string) => [
   `https://${host}/acme/vault-keeper/pull/12`,
@@ -102,23 +119,7 @@ describe("links a report may show", () => {
   });
 
   it("drops annotations (claims, endorsements) that link into an uncovered Enterprise repository", () => {
-    const a = (id: string, link: string): Annotation => ({
-      id,
-      kind: "claim",
-      authorId: 1,
-      authorLogin: "alice",
-      subjectPersonId: 1,
-      subjectPersonLogin: "alice",
-      contributionKey: null,
-      link,
-      text: "I did it",
-      sourceUrl: null,
-      repositoryId: null,
-      repositoryFullName: null,
-      repositoryPrivate: false,
-      createdAt: "2026-08-01T00:00:00Z",
-      authorAssociation: null,
-    });
+    const a = (id: string, link: string) => annotation({ id, kind: "claim", link, text: "I did it" });
     const kept = selectCoveredAnnotations([a("in", `https://${GHE}/acme/website/pull/1`), a("out", `http://WWW.${GHE}./acme/vault-keeper/pull/12`)], onGhe);
     expect(kept.map((k) => k.id)).toEqual(["in"]);
   });
@@ -153,23 +154,7 @@ describe("links a report may show", () => {
     });
 
     it("is applied to the text of the annotations a report keeps, leaving their other fields alone", () => {
-      const note: Annotation = {
-        id: "n1",
-        kind: "note",
-        authorId: 1,
-        authorLogin: "alice",
-        subjectPersonId: 1,
-        subjectPersonLogin: "alice",
-        contributionKey: null,
-        link: null,
-        text: "Outcome: the rotation runbook in https://github.com/acme/vault-keeper/blob/main/RUNBOOK.md is used by on-call.",
-        sourceUrl: null,
-        repositoryId: null,
-        repositoryFullName: null,
-        repositoryPrivate: false,
-        createdAt: "2026-08-01T00:00:00Z",
-        authorAssociation: null,
-      };
+      const note = annotation({ id: "n1", kind: "note", text: "Outcome: the rotation runbook in https://github.com/acme/vault-keeper/blob/main/RUNBOOK.md is used by on-call." });
       const [kept] = selectCoveredAnnotations([note], onDotCom);
       expect(kept).toEqual({ ...note, text: `Outcome: the rotation runbook in ${R} is used by on-call.` });
       const wide = coverageOf([...COVERED, { fullName: "acme/vault-keeper", private: true }]);
