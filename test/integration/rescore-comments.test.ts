@@ -1,7 +1,8 @@
 /**
  * `unsung rescore` after an upgrade: the evidence comments whose text the detectors now change are
- * queued for the comment job (its job key, lease and writer), and rewritten in place; the others,
- * and a comment someone deleted, are left alone.
+ * queued for the comment job (its job key, lease and writer), and rewritten in place — also when
+ * only the issue a merged pull request closes was rescored (its clarification is on the comment);
+ * the others, and a comment someone deleted, are left alone.
  */
 import { sql } from "kysely";
 import type { Probot } from "probot";
@@ -11,7 +12,7 @@ import { rescore } from "../../src/services/run-detectors.js";
 import { prCommentJobKey, syncPrComment } from "../../src/services/sync-pr-comment.js";
 import { startCommentApp } from "../helpers/comment-app.js";
 import { FAKE_APP, nockedClient, useFakeGitHubComments } from "../helpers/fake-github-comments.js";
-import { pullRequestStory, type Delivery, type FixturePerson, type FixtureRepo } from "../helpers/tenant-fixture.js";
+import { issueStory, pullRequestStory, type Delivery, type FixturePerson, type FixtureRepo } from "../helpers/tenant-fixture.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/test-database.js";
 
 const INSTALLATION = 95_100_001;
@@ -102,5 +103,35 @@ describe("rescore and the evidence comments", () => {
     const soon = { ...detectorDeps(), now: () => new Date("2026-08-04T00:00:00Z") };
     expect((await rescore(soon, null)).comments).toBe(1);
     expect(await queued()).toEqual([{ key: prCommentJobKey(SHOP.id, 8), task_identifier: "sync-pr-comment" }]);
+  });
+
+  it("an issue rescored on its own queues the comment of the merged pull request that closes it", async () => {
+    // Sam clarifies issue #50 (steps, acceptance criteria, first answer); pull request #9 fixes it two days later.
+    const SAM = person(95_300_004, "sam");
+    const closes = (d: Delivery): Delivery => {
+      const pr = (d.payload as { pull_request?: Record<string, unknown> }).pull_request;
+      return pr ? { ...d, payload: { ...d.payload, pull_request: { ...pr, body: "Fixes #50: rotate the Monday credentials after the deploy." } } } : d;
+    };
+    await receive([...issueStory({ repo: SHOP, number: 50, author: MAYA, answerer: SAM, base: 95_400_500, day: 1 }), ...story(9, OMAR, 95_400_300).map(closes)]);
+    await drain();
+    const triage = () => database.db.selectFrom("contributions").select(["key", "detail"]).where("source_key", "=", `issue:${SHOP.id}:50`).where("kind", "=", "triage").execute();
+    const [t] = await triage();
+    expect(t, "the issue's clarification is credited").toBeDefined();
+    const body = () => fake.evidenceOn("acme/shop#9")[0]!.body;
+    expect(body()).toContain("Issue clarification");
+    // What an older version of the triage detector concluded, and its comment on GitHub.
+    const detail = t!.detail as Record<string, unknown>;
+    await database.db.updateTable("contributions").set({ detail: JSON.stringify({ ...detail, actions: ["relabelled it"] }) }).where("key", "=", t!.key).execute();
+    expect(await syncPrComment({ db: database.db, clients: async () => nockedClient(), now: () => new Date(), writes: WRITES }, { installationId: INSTALLATION, repositoryId: SHOP.id, number: 9 })).toBe("updated");
+    expect(body()).toContain("relabelled it");
+    // Only the issue is rescored (the pull requests were last updated before `since`).
+    await database.db.updateTable("issues").set({ updated_at: "2026-09-01T00:00:00Z" }).where("repository_id", "=", SHOP.id).where("number", "=", 50).execute();
+    const r = await rescore(detectorDeps(), "2026-08-31T00:00:00Z");
+    expect([r.pullRequests, r.issues]).toEqual([0, 1]);
+    expect(r.comments).toBe(1);
+    expect(await queued()).toEqual([{ key: prCommentJobKey(SHOP.id, 9), task_identifier: "sync-pr-comment" }]);
+    await drain();
+    expect(body()).not.toContain("relabelled it");
+    expect(body()).toContain("Issue clarification");
   });
 });
