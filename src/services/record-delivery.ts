@@ -75,14 +75,12 @@ async function storeRows(db: Kysely<DB>, rows: Row[], maxAttempts: number, enque
       values ${values}
       on conflict (id) do nothing
       returning id`;
-  const r = enqueue
-    ? await sql<{ ids: string[] }>`
-        with ins as (${insert}),
-        jobs as (select count(*) from graphile_worker.add_jobs(array(select ${deliveryJobSpec(maxAttempts)} from ins)))
-        select array(select id from ins) as ids, (select * from jobs) as jobs`.execute(db)
-    : null;
-  if (r) return r.rows[0]?.ids ?? [];
-  return (await insert.execute(db)).rows.map((x) => (x as { id: string }).id);
+  if (!enqueue) return (await insert.execute(db)).rows.map((x) => (x as { id: string }).id);
+  const r = await sql<{ ids: string[] }>`
+    with ins as (${insert}),
+    jobs as (select count(*) from graphile_worker.add_jobs(array(select ${deliveryJobSpec(maxAttempts)} from ins)))
+    select array(select id from ins) as ids, (select * from jobs) as jobs`.execute(db);
+  return r.rows[0]?.ids ?? [];
 }
 
 /** A process-delivery job spec for the row `id` of the query it is used in. */

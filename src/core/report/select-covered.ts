@@ -100,14 +100,14 @@ function redactLinks(text: string, hosts: readonly string[], covered: (fullName:
       while (end < text.length && !LINK_END.test(text[end]!)) end++;
       const candidate = text.slice(start, end).replace(TRAILING, "");
       const t = linkTarget(candidate, hosts);
-      if (t === "elsewhere" || (typeof t === "object" && covered(t.repository))) continue;
-      spans.push([start, start + candidate.length]);
+      if (t !== "elsewhere" && !(typeof t === "object" && covered(t.repository))) spans.push([start, start + candidate.length]);
+      // The whole token is read once, whichever mention of the host found it.
       at = end - h.length;
     }
   }
   for (const m of text.matchAll(REPO_NAME)) {
     const name = `${m[1]}/${m[2]!.replace(/\.+$/, "")}`;
-    if ((m[3] || owners.has(m[1]!.toLowerCase())) && !covered(name)) spans.push([m.index, m.index + m[1]!.length + 1 + m[2]!.replace(/\.+$/, "").length + (m[3]?.length ?? 0)]);
+    if ((m[3] || owners.has(m[1]!.toLowerCase())) && !covered(name)) spans.push([m.index, m.index + name.length + (m[3]?.length ?? 0)]);
   }
   if (!spans.length) return text;
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
