@@ -259,14 +259,16 @@ async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness:
     const one = { runner, ids };
     // The runner ends on its own only when it gave up: start it again.
     void runner.promise.then(
-      () => {
-        if (!stopping && !healing && (current === one || current === null)) healing = heal(one, why).finally(() => (healing = null));
-      },
-      (err: unknown) => {
-        if (!stopping && !healing && (current === one || current === null)) healing = heal(one, err).finally(() => (healing = null));
-      },
+      () => gaveUp(one, why),
+      (err: unknown) => gaveUp(one, err),
     );
     return one;
+  };
+
+  /** Starts replacing `one` (unless stopping, replaced already, or being replaced). */
+  const gaveUp = (one: { runner: Runner; ids: string[] }, err: unknown) => {
+    if (stopping || healing || (current !== one && current !== null)) return;
+    healing = heal(one, err).finally(() => (healing = null));
   };
 
   /** Replaces a runner that gave up: its locks released as soon as the database answers, then a new one. */
@@ -289,16 +291,14 @@ async function startLiveRunner(db: AnyDb, options: StartWorkerOptions, liveness:
         restarts += 1;
         return;
       } catch (e) {
-        warn(`cannot start the worker again yet (${String(e).replace(/\s+/g, " ").slice(0, 200)}); retrying in ${Math.round((wait * 2) / 1000)} s`);
         wait = Math.min(wait * 2, RESTART_BACKOFF_MS.max);
+        warn(`cannot start the worker again yet (${String(e).replace(/\s+/g, " ").slice(0, 200)}); retrying in ${Math.round(wait / 1000)} s`);
       }
     }
   };
 
   current = await launch();
-  const unwatch = watchQueueFaults((err) => {
-    if (!stopping && !healing && current) healing = heal(current, err).finally(() => (healing = null));
-  });
+  const unwatch = watchQueueFaults((err) => current && gaveUp(current, err));
   let beating = false;
   const timer = setInterval(() => {
     if (beating) return;
