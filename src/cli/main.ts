@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { fileURLToPath } from "node:url";
 import { EnvError } from "../config/env.js";
+import { isUnreachable } from "../store/unreachable.js";
 import { UsageError, type CliIo, type CommandRunner } from "./io.js";
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CommandRunner }> }> = {
@@ -73,22 +74,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Network failures (by code, or by message once wrapped, e.g. by the migrator), and pg's connect timeouts. */
-const UNREACHABLE_CODES = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET)\b/;
-const UNREACHABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated (due to connection timeout|unexpectedly)/i;
-
 function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string } | null | undefined;
+  const e = err as { message?: string } | null | undefined;
   const message = e?.message || String(err);
-  // Not just /connect|timeout/: a statement timeout or "disconnected" is not an unreachable database.
-  const chain: unknown[] = [];
-  for (let c: unknown = err; c && chain.length < 5; c = (c as { cause?: unknown }).cause) chain.push(c);
-  const unreachable = chain.some((c) => {
-    const x = c as { code?: unknown; message?: unknown };
-    const text = `${typeof x.code === "string" ? x.code : ""} ${typeof x.message === "string" ? x.message : ""}`;
-    return UNREACHABLE_CODES.test(text) || UNREACHABLE_MESSAGES.test(text);
-  });
-  if (unreachable) return `cannot reach the database (${message}). Check DATABASE_URL, or unset it to use the embedded database.`;
+  if (isUnreachable(err)) return `cannot reach the database (${message}). Check DATABASE_URL, or unset it to use the embedded database.`;
   return message;
 }
 

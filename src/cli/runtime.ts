@@ -15,6 +15,7 @@ import { runBackfillJob, type BackfillJob, type BackfillJobDeps } from "../servi
 import { dueJobCount, migrateQueue, startWorker, type WorkerHandle, type WorkerLog } from "../queue/queue.js";
 import { migrateToLatest } from "../store/migrate.js";
 import { openDatabase, type Database } from "../store/open-database.js";
+import { isUnreachable } from "../store/unreachable.js";
 import { createTaskList, CRONTAB, type WorkerDeps } from "../worker/create-task-list.js";
 import { createDetectorRunner } from "../services/run-detectors.js";
 import type { GitHubWriteSettings } from "../services/github-writes.js";
@@ -39,6 +40,62 @@ export async function openRuntime(io: CliIo, overrides: { dataDir?: string } = {
     throw err;
   }
   return { env, database, close: () => database.close() };
+}
+
+/** Stops a wait at SIGINT or SIGTERM; `done` removes the listeners. */
+export function stopSignal(): { signal: AbortSignal; done(): void } {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return {
+    signal: ac.signal,
+    done: () => {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+    },
+  };
+}
+
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/**
+ * `openRuntime` for the long-running commands (`serve`, `worker`): a PostgreSQL server that does not
+ * answer yet — starting, restarting, the network not up — is tried again after 0.5 s, doubling to
+ * 30 s, until UNSUNG_DB_STARTUP_WAIT_SECONDS have passed; each failed try is one line on stderr
+ * (the error, never the URL's password: pg's messages name only host and port). A database that
+ * answers with an error, and the embedded one, fail at once, as does the last try. Returns null when
+ * `signal` (SIGINT/SIGTERM) stops the wait.
+ */
+export async function openRuntimeWhenReachable(
+  io: CliIo,
+  options: { signal?: AbortSignal; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; now?: () => number } = {},
+): Promise<Runtime | null> {
+  const { signal, sleep = pause, now = Date.now } = options;
+  const waitMs = readEnv(io.env, io.cwd).UNSUNG_DB_STARTUP_WAIT_SECONDS * 1000;
+  const deadline = now() + waitMs;
+  for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+    try {
+      return await openRuntime(io);
+    } catch (err) {
+      const left = deadline - now();
+      if (!isUnreachable(err) || left <= 0 || signal?.aborted) throw err;
+      const wait = Math.min(delay, left);
+      io.stderr.write(`cannot reach the database (${(err as Error).message ?? String(err)}); trying again in ${(wait / 1000).toFixed(1)} s (gives up ${Math.ceil(left / 1000)} s from now)\n`);
+      await sleep(wait, signal);
+      if (signal?.aborted) return null;
+    }
+  }
 }
 
 /**

@@ -13,7 +13,7 @@ import { openIntakeDb } from "../store/open-database.js";
 import { liveWriteSettings } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntimeWhenReachable, stopSignal, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung serve
 
@@ -33,7 +33,10 @@ https://<your host>${WEBHOOKS_PATH}, then put APP_ID, PRIVATE_KEY_PATH and WEBHO
 export const run: CommandRunner = async (args, io) => {
   const { values } = parse(args, {});
   if (values.help) return io.stdout.write(help + "\n"), 0;
-  const rt = await openRuntime(io);
+  const stop = stopSignal();
+  const opened = await openRuntimeWhenReachable(io, { signal: stop.signal }).finally(stop.done);
+  if (!opened) return 0;
+  const rt = opened;
   const env = rt.env;
   if (!env.hasGitHubCredentials) io.stderr.write(SETUP_HINT + "\n");
   if (!env.WEBHOOK_SECRET) io.stderr.write("WEBHOOK_SECRET is not set: every webhook will be rejected until it is.\n");

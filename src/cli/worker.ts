@@ -5,7 +5,7 @@ import { liveClientFactory, WorkerOctokit } from "../github/clients.js";
 import { liveWriteSettings } from "../services/github-writes.js";
 import { parse } from "./args.js";
 import type { CliIo, CommandRunner } from "./io.js";
-import { offlineClients, openRuntime, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
+import { offlineClients, openRuntimeWhenReachable, stopSignal, probotAppJwt, probotBackfillAuth, runWorker, workerDeps } from "./runtime.js";
 
 export const help = `Usage: unsung worker
 
@@ -22,7 +22,10 @@ export function stderrLog(io: CliIo) {
 export const run: CommandRunner = async (args, io) => {
   const { values } = parse(args, {});
   if (values.help) return io.stdout.write(help + "\n"), 0;
-  const rt = await openRuntime(io);
+  const stop = stopSignal();
+  const opened = await openRuntimeWhenReachable(io, { signal: stop.signal }).finally(stop.done);
+  if (!opened) return 0;
+  const rt = opened;
   const env = rt.env;
   const probot = env.hasGitHubCredentials
     ? new Probot({ appId: env.APP_ID!, privateKey: env.PRIVATE_KEY!, Octokit: WorkerOctokit, log: createQuietLogger({ level: env.LOG_LEVEL }), baseUrl: apiBaseUrl(env) })

@@ -57,6 +57,11 @@ const schema = z.object({
    * data; a re-install within them cancels it. 0: erased at the next run of the erasure job.
    */
   UNSUNG_ERASURE_GRACE_DAYS: int(7, 0, 365),
+  /**
+   * Seconds `serve` and `worker` keep trying a PostgreSQL server that does not answer when they
+   * start (0: fail at once); a database that answers with an error fails at once either way.
+   */
+  UNSUNG_DB_STARTUP_WAIT_SECONDS: int(300, 0, 86_400),
   /** Jobs a worker runs at once. */
   UNSUNG_WORKER_CONCURRENCY: int(4, 1, 64),
   /**
