@@ -24,7 +24,6 @@ From each stratum of each repository a fixed number is drawn with random.Random 
 """
 import importlib.util
 import os
-import random
 import re
 import sys
 
@@ -73,18 +72,9 @@ def main():
     for repo, tip in REPOS.items():
         gdir = sample2.git_dir(root, repo)
         pools = sample2.strata(gdir, tip)
-        flaky = {sha for sha, _s, msg in pools["keyword-messages"] if sample2.FLAKY_WORD.search(msg)}
-        by = {
-            "flaky-word": sorted((sha, s) for sha, s in pools["keyword"] if sha in flaky),
-            "mitigation": sorted(pools["mitigation"]),
-            "keyword": sorted((sha, s) for sha, s in pools["keyword"] if sha not in flaky),
-            "test-only": sorted(pools["test-only"]),
-        }
-        for stratum, n in QUOTA.items():
-            rng = random.Random("%s:%s:%s" % (SEED, repo, stratum))
-            for sha, subject in rng.sample(by[stratum], min(n, len(by[stratum]))):
-                print("\t".join((repo, sha, stratum, subject)))
-        sys.stderr.write("%s: %s\n" % (repo, ", ".join("%s %d" % (k, len(v)) for k, v in by.items())))
+        by = sample3.by_stratum(pools)
+        by["test-only"] = sorted(pools["test-only"])
+        sample3.draw(repo, by, QUOTA, SEED)
 
 
 if __name__ == "__main__":
