@@ -81,6 +81,26 @@ def labelled():
     return out
 
 
+def by_stratum(pools, keep=sorted):
+    """The keyword pool parted into flaky-word and keyword commits, plus the mitigation pool;
+    `keep` filters and orders each (sorted, so a draw does not depend on history order)."""
+    flaky = {sha for sha, _s, msg in pools["keyword-messages"] if sample2.FLAKY_WORD.search(msg)}
+    return {
+        "flaky-word": keep((sha, s) for sha, s in pools["keyword"] if sha in flaky),
+        "mitigation": keep(pools["mitigation"]),
+        "keyword": keep((sha, s) for sha, s in pools["keyword"] if sha not in flaky),
+    }
+
+
+def draw(repo, by, quota, seed):
+    """Prints quota[stratum] commits drawn from each stratum, seeded by (seed, repo, stratum)."""
+    for stratum, n in quota.items():
+        rng = random.Random("%s:%s:%s" % (seed, repo, stratum))
+        for sha, subject in rng.sample(by[stratum], min(n, len(by[stratum]))):
+            print("\t".join((repo, sha, stratum, subject)))
+    sys.stderr.write("%s: %s\n" % (repo, ", ".join("%s %d" % (k, len(v)) for k, v in by.items())))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: sample-commits-3.py MIRROR_ROOT")
@@ -90,17 +110,7 @@ def main():
         gdir = sample2.git_dir(root, repo)
         pools = sample2.strata(gdir, tip)
         fresh = lambda rows: sorted(r for r in rows if not any(r[0].startswith(t) or t.startswith(r[0]) for t in taken))
-        flaky = {sha for sha, _s, msg in pools["keyword-messages"] if sample2.FLAKY_WORD.search(msg)}
-        by = {
-            "flaky-word": fresh((sha, s) for sha, s in pools["keyword"] if sha in flaky),
-            "mitigation": fresh(pools["mitigation"]),
-            "keyword": fresh((sha, s) for sha, s in pools["keyword"] if sha not in flaky),
-        }
-        for stratum, n in QUOTA.items():
-            rng = random.Random("%s:%s:%s" % (SEED, repo, stratum))
-            for sha, subject in rng.sample(by[stratum], min(n, len(by[stratum]))):
-                print("\t".join((repo, sha, stratum, subject)))
-        sys.stderr.write("%s: %s\n" % (repo, ", ".join("%s %d" % (k, len(v)) for k, v in by.items())))
+        draw(repo, by_stratum(pools, fresh), QUOTA, SEED)
 
 
 if __name__ == "__main__":
