@@ -31,6 +31,7 @@ import type {
 import { ALL_KINDS, categoryOf, KIND_LABELS, type Rubric } from "./rubric.js";
 import { countPeriod, depthKey, emptyTally, monthOf, tallyReviews, type DepthKey, type PeriodCounts, type ReviewTally } from "./review-tally.js";
 import { coverageOf, selectCoveredContributions, type Coverage, type CoveredRepository } from "./select-covered.js";
+import { plural } from "./phrasing.js";
 
 export { gini } from "./gini.js";
 
@@ -691,6 +692,3 @@ function alphabetical(a: { login: string; personId: number }, b: { login: string
   return a.personId - b.personId;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
