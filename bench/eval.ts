@@ -9,6 +9,7 @@
  * process, and a section that throws is reported and makes the exit code 1.
  */
 import { pathToFileURL } from "node:url";
+import { runAgreement } from "./eval/agreement.js";
 import { runCommitEval } from "./eval/commits-eval.js";
 import { runReviewEval } from "./eval/reviews-eval.js";
 
@@ -22,6 +23,7 @@ export type EvalSection = (options: EvalOptions) => Promise<unknown>;
 export const SECTIONS: readonly [string, EvalSection][] = [
   ["reviews", runReviewEval],
   ["commits", runCommitEval],
+  ["agreement", runAgreement],
 ];
 
 export async function runEval(argv: readonly string[], print: (line: string) => void): Promise<number> {

@@ -65,3 +65,25 @@ export function splitHalves<T>(items: readonly T[], keys: { stratum: (t: T) => s
 export function fmt3(x: number): string {
   return Number.isNaN(x) ? "n/a" : x.toFixed(3);
 }
+
+/**
+ * Cohen's kappa of two raters over the same items: observed agreement corrected for the
+ * agreement their label frequencies would give by chance, (po − pe) / (1 − pe). 1 is perfect,
+ * 0 is chance; NaN with no items, 1 when both raters give every item the same one label.
+ */
+export function cohensKappa<L extends string>(pairs: readonly (readonly [L, L])[]): { observed: number; kappa: number } {
+  if (pairs.length === 0) return { observed: Number.NaN, kappa: Number.NaN };
+  const n = pairs.length;
+  const a = new Map<L, number>();
+  const b = new Map<L, number>();
+  let same = 0;
+  for (const [x, y] of pairs) {
+    if (x === y) same++;
+    a.set(x, (a.get(x) ?? 0) + 1);
+    b.set(y, (b.get(y) ?? 0) + 1);
+  }
+  const po = same / n;
+  let pe = 0;
+  for (const [label, count] of a) pe += (count / n) * ((b.get(label) ?? 0) / n);
+  return { observed: po, kappa: pe === 1 ? 1 : (po - pe) / (1 - pe) };
+}
