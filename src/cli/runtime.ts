@@ -74,8 +74,8 @@ const pause = (ms: number, signal?: AbortSignal) =>
  * answer yet — starting, restarting, the network not up — is tried again after 0.5 s, doubling to
  * 30 s, until UNSUNG_DB_STARTUP_WAIT_SECONDS have passed; each failed try is one line on stderr
  * (the error, never the URL's password: pg's messages name only host and port). A database that
- * answers with an error, and the embedded one, fail at once, as does the last try. Returns null when
- * `signal` (SIGINT/SIGTERM) stops the wait.
+ * answers with an error fails at once, as does the last try. Returns null (with nothing left open)
+ * when `signal` (SIGINT/SIGTERM) stops the wait or comes during a try.
  */
 export async function openRuntimeWhenReachable(
   io: CliIo,
@@ -85,16 +85,27 @@ export async function openRuntimeWhenReachable(
   const waitMs = readEnv(io.env, io.cwd).UNSUNG_DB_STARTUP_WAIT_SECONDS * 1000;
   const deadline = now() + waitMs;
   for (let delay = 500; ; delay = Math.min(delay * 2, 30_000)) {
+    let runtime: Runtime;
     try {
-      return await openRuntime(io);
+      runtime = await openRuntime(io);
     } catch (err) {
+      // A stop asked for during the try (which can take seconds: connect, migrations) is a stop.
+      if (signal?.aborted) return null;
       const left = deadline - now();
-      if (!isUnreachable(err) || left <= 0 || signal?.aborted) throw err;
+      if (!isUnreachable(err) || left <= 0) throw err;
       const wait = Math.min(delay, left);
-      io.stderr.write(`cannot reach the database (${(err as Error).message ?? String(err)}); trying again in ${(wait / 1000).toFixed(1)} s (gives up ${Math.ceil(left / 1000)} s from now)\n`);
+      io.stderr.write(`cannot reach the database (${(err as Error).message || String(err)}); trying again in ${(wait / 1000).toFixed(1)} s (gives up ${Math.ceil(left / 1000)} s from now)\n`);
       await sleep(wait, signal);
       if (signal?.aborted) return null;
+      continue;
     }
+    // The signal's listeners replaced Node's exit on SIGINT/SIGTERM, so one that came during the
+    // successful try must still stop the command rather than be lost.
+    if (signal?.aborted) {
+      await runtime.close();
+      return null;
+    }
+    return runtime;
   }
 }
 

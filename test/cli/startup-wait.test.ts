@@ -4,14 +4,16 @@
  * an error fails at once. On PostgreSQL only, through a TCP proxy that refuses connections until it
  * is restored (the embedded database cannot be unreachable).
  */
+import { spawn } from "node:child_process";
 import { Readable } from "node:stream";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from "../../bench/lib/bench-db.js";
 import { startTcpProxy, type TcpProxy } from "../../bench/lib/tcp-proxy.js";
+import { privateBuild, type PrivateBuild } from "../helpers/private-build.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
 import { openRuntimeWhenReachable } from "../../src/cli/runtime.js";
@@ -144,6 +146,47 @@ describe("starting while the database does not answer", () => {
     }
   });
 
+  it("a stop that comes while a try succeeds is not lost: null, and the database it opened is closed", async () => {
+    const ac = new AbortController();
+    const c = clock();
+    const out = io({ DATABASE_URL: viaProxy(), UNSUNG_DB_STARTUP_WAIT_SECONDS: "60" });
+    const opening = openRuntimeWhenReachable(out, { signal: ac.signal, sleep: c.sleep, now: c.now });
+    ac.abort(); // the try is under way (connect, migrations): the stop arrives during it
+    await expect(opening).resolves.toBeNull();
+    expect(c.sleeps).toEqual([]);
+    await vi.waitFor(() => expect(proxy.connections).toBe(0));
+  });
+
+  it("a stop that comes while a try fails ends the wait quietly (null, not the database's error)", async () => {
+    proxy.cut();
+    try {
+      const ac = new AbortController();
+      const c = clock();
+      const out = io({ DATABASE_URL: viaProxy(), UNSUNG_DB_STARTUP_WAIT_SECONDS: "60" });
+      const opening = openRuntimeWhenReachable(out, { signal: ac.signal, sleep: c.sleep, now: c.now });
+      ac.abort();
+      await expect(opening).resolves.toBeNull();
+      expect(c.sleeps).toEqual([]);
+      expect(out.err()).toBe("");
+    } finally {
+      proxy.restore();
+    }
+  });
+
+  it("the real wait between tries ends at once on a stop", async () => {
+    proxy.cut();
+    try {
+      const ac = new AbortController();
+      const out = io({ DATABASE_URL: viaProxy(), UNSUNG_DB_STARTUP_WAIT_SECONDS: "3600" });
+      const opening = openRuntimeWhenReachable(out, { signal: ac.signal });
+      await vi.waitFor(() => expect(out.err()).toContain("trying again in 0.5 s"));
+      ac.abort();
+      await expect(opening).resolves.toBeNull();
+    } finally {
+      proxy.restore();
+    }
+  });
+
   it.each(["lots", "-1", "86401", "1e3", "5.5"])("refuses UNSUNG_DB_STARTUP_WAIT_SECONDS=%j before trying", async (value) => {
     const c = clock();
     await expect(openRuntimeWhenReachable(io({ DATABASE_URL: viaProxy(), UNSUNG_DB_STARTUP_WAIT_SECONDS: value }), { sleep: c.sleep, now: c.now })).rejects.toThrow(EnvError);
@@ -162,5 +205,48 @@ describe("starting while the database does not answer", () => {
     } finally {
       proxy.restore();
     }
+  });
+});
+
+describe("the built `unsung worker`, stopped by a real SIGTERM while it waits for the database", () => {
+  let build: PrivateBuild | undefined;
+  beforeAll(async () => {
+    build = await privateBuild("startup-wait");
+  }, 180_000);
+  afterAll(async () => {
+    await build?.remove();
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("%s ends the wait at once with exit 0 and nothing printed but the tries", { timeout: 60_000 }, async (sig) => {
+    proxy.cut();
+    try {
+      const child = spawn(process.execPath, [path.join(build!.dir, "src", "cli", "main.js"), "worker"], {
+        cwd,
+        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, DATABASE_URL: viaProxy(), UNSUNG_DB_STARTUP_WAIT_SECONDS: "3600" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let err = "";
+      child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+      await vi.waitFor(() => expect(err).toContain("trying again in"), { timeout: 30_000, interval: 50 });
+      child.kill(sig);
+      // Node's default for the signal would end it by the signal (code null): the wait ends it with 0.
+      await expect(exited).resolves.toEqual({ code: 0, signal: null });
+      expect(err).not.toContain(PASSWORD);
+    } finally {
+      proxy.restore();
+    }
+  });
+});
+
+describe("isUnreachable: a server that answers it cannot take connections yet", () => {
+  it("is unreachable by SQLSTATE 57P03 (cannot_connect_now), also wrapped, in any wording", () => {
+    const pgErr = Object.assign(new Error("the database system is not yet accepting connections"), { code: "57P03" });
+    expect(isUnreachable(pgErr)).toBe(true);
+    expect(isUnreachable(new Error("cannot migrate the database", { cause: Object.assign(new Error("x"), { code: "57P03" }) }))).toBe(true);
+    expect(isUnreachable(new Error("the database system is not yet accepting connections"))).toBe(true);
+    // answers with an error: not a wait
+    expect(isUnreachable(Object.assign(new Error('password authentication failed for user "u"'), { code: "28P01" }))).toBe(false);
+    expect(isUnreachable(Object.assign(new Error("canceling statement due to statement timeout"), { code: "57014" }))).toBe(false);
   });
 });
