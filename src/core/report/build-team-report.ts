@@ -8,44 +8,20 @@
  * Pure: rows in, model out.
  */
 import type { Contribution, ContributionKind } from "../model.js";
-import { comparisonRowsOf, partialChange, scoreStats, totalChange, type ScoreStats } from "./build-comparison.js";
 import { describeCoverage } from "./describe-coverage.js";
-import { gini } from "./gini.js";
-import { fixAuthor, glueKindHeading, isGlue, previousRecorded, rerunOutcome, sameQuestionGroups, trappedItems } from "./glue.js";
+import { isGlue, previousRecorded, trappedItems } from "./glue.js";
 import { mergeContributions, type MergedContribution } from "./merge-contributions.js";
-import { isInPeriod, monthsOf, previousPeriod as previousPeriodOf, type Period } from "./period.js";
-import { formatPercent, recurrenceKey, rerunCount } from "./read-detail.js";
-import type {
-  AreaDepth,
-  DepthCounts,
-  Explanation,
-  KindDistribution,
-  MonthBucket,
-  PreviousRecorded,
-  ReviewerDepthRow,
-  SummaryLine,
-  TeamPersonRow,
-  TeamReport,
-  TeamTrends,
-} from "./report-model.js";
-import { ALL_KINDS, categoryOf, KIND_LABELS, type Rubric } from "./rubric.js";
-import { countPeriod, depthKey, emptyTally, monthOf, tallyReviews, type DepthKey, type PeriodCounts, type ReviewTally } from "./review-tally.js";
+import { isInPeriod, previousPeriod as previousPeriodOf, type Period } from "./period.js";
+import type { Explanation, TeamPersonRow, TeamReport } from "./report-model.js";
+import { ALL_KINDS, type Rubric } from "./rubric.js";
+import { countPeriod, depthKey, emptyTally, tallyReviews, type PeriodCounts, type ReviewTally } from "./review-tally.js";
 import { coverageOf, selectCoveredContributions, type Coverage, type CoveredRepository } from "./select-covered.js";
-import { plural } from "./phrasing.js";
+import { buildDistribution, buildReviewDepth, buildShallowAreas, depthfulByPerson, HERO_GINI, HERO_MIN_ITEMS, HERO_SHARE, spreadable } from "./team-figures.js";
+import { buildTeamSummary } from "./team-summary.js";
+import { buildTrends } from "./team-trends.js";
 
 export { gini } from "./gini.js";
-
-/** A kind of glue work is flagged when one person does at least this share of it… */
-export const HERO_SHARE = 0.5;
-/** …or when its Gini coefficient is at least this… */
-export const HERO_GINI = 0.6;
-/**
- * …and, for the Gini rule, one person did at least this share: in a large team most people do
- * none of a specialised kind, which makes the Gini coefficient high without anyone carrying it.
- */
-export const HERO_GINI_MIN_SHARE = 1 / 3;
-/** …provided the kind has at least this many items (fewer is noise). */
-export const HERO_MIN_ITEMS = 5;
+export { HERO_GINI, HERO_GINI_MIN_SHARE, HERO_MIN_ITEMS, HERO_SHARE } from "./team-figures.js";
 
 /** The kinds whose `detail` the team report reads (same-question groups, manual re-run traps); of the others it needs none. */
 export const TEAM_DETAIL_KINDS: readonly ContributionKind[] = ["triage", "ci-rerun"];
@@ -107,14 +83,6 @@ export interface TeamReportInput {
    * `previousContributions` are ignored; otherwise they are counted here.
    */
   previousCounts?: PeriodCounts | null;
-}
-
-/**
- * What the distribution counts for a person: glue work (of reviews, only substantive or deep ones).
- * Traps count: work that keeps absorbing a problem is load, and who carries it is the point.
- */
-function spreadable(m: MergedContribution): boolean {
-  return isGlue(m);
 }
 
 /** Builds the team report. Never throws on empty input. */
@@ -213,36 +181,6 @@ export function buildTeamReport(input: TeamReportInput): TeamReport {
   };
 }
 
-function emptyDepth(): DepthCounts {
-  return { "rubber-stamp": 0, light: 0, substantive: 0, deep: 0, unknown: 0 };
-}
-
-function isDepthful(level: DepthKey): boolean {
-  return level === "substantive" || level === "deep";
-}
-
-/** Substantive and deep reviews (the ones that count as glue work) per person: how many, their score sum, traps. */
-function depthfulByPerson(t: ReviewTally): Map<number, { count: number; sum: number; traps: number }> {
-  const out = new Map<number, { count: number; sum: number; traps: number }>();
-  for (const p of t.people) {
-    if (!isDepthful(p.level) || p.reviews <= 0) continue;
-    const e = out.get(p.personId) ?? { count: 0, sum: 0, traps: 0 };
-    e.count += p.reviews;
-    e.sum += p.scoreSum;
-    e.traps += p.traps;
-    out.set(p.personId, e);
-  }
-  return out;
-}
-
-function depthfulCount(t: ReviewTally): number {
-  return t.people.reduce((n, p) => n + (isDepthful(p.level) ? p.reviews : 0), 0);
-}
-
-function reviewTotal(t: ReviewTally): number {
-  return t.people.reduce((n, p) => n + p.reviews, 0);
-}
-
 /**
  * A tally restricted to the team and the covered repositories (a second check: the database
  * already selected them), with levels read defensively and entries in a fixed order, so two
@@ -283,348 +221,6 @@ function restrictCounts(t: PeriodCounts): PeriodCounts {
   };
 }
 
-function buildReviewDepth(
-  order: number[],
-  loginOf: Map<number, string>,
-  reviews: ReviewTally,
-  submitted: readonly ReviewsSubmitted[] | undefined,
-): TeamReport["reviewDepth"] {
-  const totals = emptyDepth();
-  const useSubmitted = Array.isArray(submitted);
-  const submittedBy = new Map<number, number>();
-  for (const s of submitted ?? []) {
-    if (Number.isFinite(s.reviews) && s.reviews > 0) submittedBy.set(s.personId, (submittedBy.get(s.personId) ?? 0) + s.reviews);
-  }
-  const depthBy = new Map<number, DepthCounts>();
-  for (const p of reviews.people) {
-    let depth = depthBy.get(p.personId);
-    if (!depth) depthBy.set(p.personId, (depth = emptyDepth()));
-    depth[p.level] += p.reviews;
-    totals[p.level] += p.reviews;
-  }
-  const commentsBy = new Map(reviews.comments.map((c) => [c.personId, c]));
-  const rows = order.map((personId) => {
-    const depth = depthBy.get(personId) ?? emptyDepth();
-    const count = depth["rubber-stamp"] + depth.light + depth.substantive + depth.deep + depth.unknown;
-    const comments = commentsBy.get(personId);
-    return {
-      personId,
-      login: loginOf.get(personId) ?? "",
-      reviews: count,
-      depth,
-      depthShare: count === 0 ? null : (depth.substantive + depth.deep) / count,
-      commentCount: comments ? comments.total : null,
-      commentsLedToChange: comments ? comments.ledToChange : null,
-      loadShare: 0,
-      loadBasis: useSubmitted ? "reviews-submitted" : "review-contributions",
-      loadReviews: useSubmitted ? (submittedBy.get(personId) ?? 0) : count,
-    } satisfies ReviewerDepthRow;
-  });
-  const load = rows.reduce((n, r) => n + r.loadReviews, 0);
-  for (const r of rows) r.loadShare = load === 0 ? 0 : r.loadReviews / load;
-  const totalReviews = rows.reduce((n, r) => n + r.reviews, 0);
-  return { rows, totals, totalReviews };
-}
-
-function buildDistribution(
-  order: number[],
-  loginOf: Map<number, string>,
-  merged: MergedContribution[],
-  depthfulReviews: Map<number, { count: number; traps: number }>,
-  rubric: Rubric | undefined,
-  trapped: ReadonlySet<MergedContribution>,
-): KindDistribution[] {
-  const out: KindDistribution[] = [];
-  const byKind = groupBy(merged, (m) => m.kind);
-  for (const kind of ALL_KINDS) {
-    const counts = new Map<number, number>();
-    let total = 0;
-    let traps = 0;
-    if (kind === "review") {
-      for (const [personId, r] of depthfulReviews) {
-        counts.set(personId, r.count);
-        total += r.count;
-        traps += r.traps;
-      }
-    } else {
-      const items = (byKind.get(kind) ?? []).filter(spreadable);
-      for (const m of items) counts.set(m.personId, (counts.get(m.personId) ?? 0) + 1);
-      total = items.length;
-      traps = items.filter((m) => trapped.has(m)).length;
-    }
-    if (total === 0) continue;
-    const perPerson = order.map((personId) => {
-      const count = counts.get(personId) ?? 0;
-      return { personId, login: loginOf.get(personId) ?? "", count, share: count / total };
-    });
-    // Ties for the top go to the first in alphabetical order, never to input order.
-    let top: (typeof perPerson)[number] | null = null;
-    for (const p of [...perPerson].sort((a, b) => a.login.toLowerCase().localeCompare(b.login.toLowerCase(), "en"))) {
-      if (top === null || p.count > top.count) top = p;
-    }
-    const g = gini(perPerson.map((p) => p.count));
-    const flags: string[] = [];
-    const teamLargeEnough = order.length >= 2 && total >= HERO_MIN_ITEMS;
-    const label = KIND_LABELS[kind]?.many ?? kind;
-    if (teamLargeEnough && top && top.share >= HERO_SHARE) {
-      flags.push(`@${top.login} did ${formatPercent(top.share)} of the ${label} (${top.count} of ${total}).`);
-    }
-    if (teamLargeEnough && g >= HERO_GINI && top !== null && top.share >= HERO_GINI_MIN_SHARE) {
-      const who = top.share < HERO_SHARE ? ` Most by @${top.login} (${formatPercent(top.share)}, ${top.count} of ${total}).` : "";
-      flags.push(`Very unevenly spread: Gini coefficient ${g.toFixed(2)}.${who}`);
-    }
-    if (flags.length > 0 && traps > 0) {
-      flags.push(`${traps} of the ${total} absorb a recurring problem (a trap): the fix is systemic, not more of the same.`);
-    }
-    out.push({
-      kind,
-      label: glueKindHeading(kind),
-      category: categoryOf(kind, rubric),
-      total,
-      perPerson,
-      topLogin: top && top.count > 0 ? top.login : null,
-      topShare: top ? top.share : 0,
-      gini: g,
-      trapCount: traps,
-      heroBottleneck: flags.length > 0,
-      flags,
-    });
-  }
-  return out;
-}
-
-function buildShallowAreas(reviews: ReviewTally): AreaDepth[] {
-  const areas = new Map<string, AreaDepth>();
-  const add = (repository: string, path: string | null, level: DepthKey, n: number): void => {
-    const id = `${repository.toLowerCase()}\u0000${path ?? ""}`;
-    let area = areas.get(id);
-    if (!area) {
-      area = { area: path === null ? repository : `${repository}: ${path}`, repository, path, reviews: 0, depth: emptyDepth(), noDepth: false };
-      areas.set(id, area);
-    }
-    area.reviews += n;
-    area.depth[level] += n;
-  };
-  for (const r of reviews.repositories) add(r.repositoryFullName, null, r.level, r.reviews);
-  for (const a of reviews.areas) add(a.repositoryFullName, a.area, a.level, a.reviews);
-  const shallow: AreaDepth[] = [];
-  for (const area of areas.values()) {
-    area.noDepth = area.depth.substantive + area.depth.deep === 0 && area.depth["rubber-stamp"] + area.depth.light > 0;
-  }
-  const shallowRepos = new Set([...areas.values()].filter((a) => a.path === null && a.noDepth).map((a) => a.repository.toLowerCase()));
-  for (const area of areas.values()) {
-    // A whole repository without depth says it already; its folders would only repeat it.
-    if (area.noDepth && (area.path === null || !shallowRepos.has(area.repository.toLowerCase()))) shallow.push(area);
-  }
-  return shallow.sort((a, b) => b.reviews - a.reviews || a.area.toLowerCase().localeCompare(b.area.toLowerCase(), "en"));
-}
-
-/** One period's work as the team report counts it: every kind but reviews merged, reviews tallied. */
-interface PeriodWork {
-  merged: MergedContribution[];
-  reviews: ReviewTally;
-  /** Kinds counted rather than merged here (the previous period's, see previousCounts). */
-  counted?: PeriodCounts;
-}
-
-/** Glue work per kind: how many and the sum of their scores. */
-function glueStats(w: PeriodWork): ScoreStats {
-  const stats = scoreStats(w.merged.filter(isGlue), (m) => m.kind);
-  let count = 0;
-  let sum = 0;
-  for (const p of w.reviews.people) {
-    if (!isDepthful(p.level)) continue;
-    count += p.reviews;
-    sum += p.scoreSum;
-  }
-  if (count > 0) stats.set("review", { count, sum });
-  for (const k of w.counted?.kinds ?? []) {
-    const s = stats.get(k.kind) ?? { count: 0, sum: 0 };
-    s.count += k.items;
-    s.sum += k.scoreSum;
-    stats.set(k.kind, s);
-  }
-  return stats;
-}
-
-function buildTrends(period: Period, prevPeriod: Period, now: PeriodWork, before: PeriodWork, recorded: PreviousRecorded | null): TeamTrends {
-  // Rubber stamps and light reviews are not glue work, in either period.
-  const cur = glueStats(now);
-  const prev = glueStats(before);
-  const count = (s: ScoreStats) => [...s.values()].reduce((n, x) => n + x.count, 0);
-  // Any recorded activity (a light review too) means there is data: no glue work then is a fact, not a gap.
-  const hasPreviousData =
-    before.merged.length > 0 || reviewTotal(before.reviews) > 0 || (before.counted !== undefined && (before.counted.reviews > 0 || before.counted.kinds.some((k) => k.items > 0)));
-  const partial = hasPreviousData ? recorded : null;
-  const kinds = ALL_KINDS.filter((k) => cur.has(k) || prev.has(k));
-  const byKind = comparisonRowsOf(
-    kinds.map((k) => ({ key: k, label: glueKindHeading(k) })),
-    cur,
-    hasPreviousData ? prev : null,
-    partial && partial.comparable && partial.recordedDays > 0 ? partial.currentDays / partial.recordedDays : null,
-  );
-  // Too little recorded to extrapolate: counts are shown, trends are not claimed.
-  if (partial && !partial.comparable) for (const r of byKind) r.countTrend = "n/a";
-  const perMonth = new Map<string, Partial<Record<ContributionKind, number>>>();
-  const bumpMonth = (month: string | null, kind: ContributionKind, n: number): void => {
-    if (month === null) return;
-    let m = perMonth.get(month);
-    if (!m) perMonth.set(month, (m = {}));
-    m[kind] = (m[kind] ?? 0) + n;
-  };
-  for (const m of now.merged) if (isGlue(m) && isInPeriod(m.occurredAt, period)) bumpMonth(monthOf(m.occurredAt), m.kind, 1);
-  for (const m of now.reviews.months) if (isDepthful(m.level)) bumpMonth(m.month, "review", m.reviews);
-  const months: MonthBucket[] = monthsOf(period).map((month) => {
-    const byKindCounts = perMonth.get(month.key) ?? {};
-    const total = Object.values(byKindCounts).reduce((n, k) => n + (k ?? 0), 0);
-    return { key: month.key, label: month.label, total, byKind: { ...byKindCounts } };
-  });
-  const message = !hasPreviousData
-    ? `No data for the previous period (${prevPeriod.label}).`
-    : partial
-      ? partialChange(count(cur), count(prev), partial, prevPeriod.label)
-      : `Compared with ${prevPeriod.label}: ${totalChange(count(cur), count(prev))}.`;
-  return { hasPreviousData, previousRecorded: partial, message, byKind, months };
-}
-
-interface TeamSummaryInput {
-  period: Period;
-  people: TeamPersonRow[];
-  /** Every kind but reviews, merged. */
-  merged: MergedContribution[];
-  reviews: ReviewTally;
-  previous: MergedContribution[];
-  loginOf: Map<number, string>;
-  reviewDepth: TeamReport["reviewDepth"];
-  distribution: KindDistribution[];
-  shallowAreas: AreaDepth[];
-  trends: TeamTrends;
-  coveredCount: number;
-}
-
-function buildTeamSummary(s: TeamSummaryInput): TeamReport["summary"] {
-  const lines: SummaryLine[] = [];
-  const line = (t: string): void => {
-    lines.push({ text: t, parts: [{ type: "text", text: t }] });
-  };
-  const glue = s.merged.filter(isGlue);
-  const depthful = depthfulCount(s.reviews);
-  const rd = s.reviewDepth;
-  if (glue.length + depthful === 0) {
-    const headline = `Unsung found no glue work for this team (${plural(s.people.length, "person", "people")}) in ${s.period.label} in the ${plural(s.coveredCount, "repository", "repositories")} this report covers.`;
-    if (rd.totals["rubber-stamp"] > 0) line(`${plural(rd.totals["rubber-stamp"], "approval", "approvals")} with no visible review (rubber stamps): counted, but not glue work.`);
-    line("Work off GitHub only shows up when people log it, and missed work can be claimed. If this looks wrong, check which repositories the app is installed on.");
-    if (s.trends.hasPreviousData) line(s.trends.message);
-    return { headline, lines, empty: true };
-  }
-  const repoNames = new Set(glue.map((m) => m.repositoryFullName.toLowerCase()));
-  for (const r of s.reviews.repositories) if (isDepthful(r.level)) repoNames.add(r.repositoryFullName.toLowerCase());
-  const repos = repoNames.size;
-  const headline = `${plural(s.people.length, "person", "people")}, ${plural(glue.length + depthful, "piece", "pieces")} of glue work in ${s.period.label} across ${plural(repos, "repository", "repositories")}.`;
-  if (rd.totalReviews > 0) {
-    const depthful = rd.totals.substantive + rd.totals.deep;
-    const stamps = rd.totals["rubber-stamp"];
-    line(
-      `${depthful} of ${plural(rd.totalReviews, "review", "reviews")} (${formatPercent(depthful / rd.totalReviews)}) ${depthful === 1 ? "was" : "were"} substantive or deep` +
-        (stamps > 0 ? `; ${stamps} (${formatPercent(stamps / rd.totalReviews)}) ${stamps === 1 ? "was an approval" : "were approvals"} with no visible review. Only substantive and deep reviews count as glue work.` : ". Only substantive and deep reviews count as glue work."),
-    );
-    const total = rd.rows.reduce((n, r) => n + (r.commentCount ?? 0), 0);
-    const led = rd.rows.reduce((n, r) => n + (r.commentsLedToChange ?? 0), 0);
-    if (total > 0) line(`${led} of ${plural(total, "review comment", "review comments")} led to changes.`);
-  }
-  for (const d of s.distribution) {
-    if (d.heroBottleneck) line(`Possible hero bottleneck in ${d.label.toLowerCase()}: ${d.flags.join(" ")}`);
-  }
-  const traps = trapLines(s.merged, s.reviews, s.previous, s.loginOf);
-  if (traps.length > 0) {
-    line(`Recurring work that absorbs a problem instead of removing it (a trap): ${traps.join("; ")}. Their evidence packets suggest the systemic fix.`);
-  }
-  if (s.shallowAreas.length > 0) {
-    const names = s.shallowAreas.slice(0, 5).map((a) => a.area);
-    line(
-      `${plural(s.shallowAreas.length, "area", "areas")} had only rubber-stamp or light reviews: ${names.join(", ")}${s.shallowAreas.length > names.length ? ", …" : ""}.`,
-    );
-  }
-  const without = s.people.filter((p) => p.items === 0).length;
-  if (without > 0 && s.people.length > 1) {
-    line(`${plural(without, "person has", "people have")} no glue work recorded; their work may be off GitHub (and unlogged) or in repositories this report does not cover.`);
-  }
-  line(s.trends.message);
-  return { headline, lines, empty: false };
-}
-
-/** "@jonah answered the same question (“How do I …?”) 5 times", "@oliver quarantined a flaky test instead of fixing it". */
-function trapLines(merged: MergedContribution[], reviews: ReviewTally, previous: MergedContribution[], loginOf: Map<number, string>): string[] {
-  // Grouped with the previous period too, so a question is named after its first occurrence.
-  const questions = sameQuestionGroups([...merged, ...previous]);
-  const current = new Set(merged);
-  const groups = new Map<string, { personId: number; kind: ContributionKind; title: string | null; members: Set<MergedContribution> }>();
-  for (const m of merged) {
-    // Manual re-runs are named per workflow, with everyone who absorbed it (rerunTrapLines).
-    if (m.dynamics !== "trap" || m.kind === "ci-rerun") continue;
-    const q = questions.get(m);
-    const id = `${m.personId}\u0000${m.kind}\u0000${q?.id ?? ""}`;
-    let g = groups.get(id);
-    if (!g) groups.set(id, (g = { personId: m.personId, kind: m.kind, title: q?.title ?? null, members: new Set() }));
-    g.members.add(m);
-    // The whole question group counts, including occurrences before it was marked a trap.
-    if (q) for (const [other, oq] of questions) if (oq.id === q.id && other.personId === m.personId && current.has(other)) g.members.add(other);
-  }
-  const counted = [...groups.values()].map((g) => ({ ...g, n: g.members.size }));
-  // Reviews that absorb a recurring problem, at any depth: one group per reviewer.
-  const reviewTraps = new Map<number, number>();
-  for (const p of reviews.people) if (p.traps > 0) reviewTraps.set(p.personId, (reviewTraps.get(p.personId) ?? 0) + p.traps);
-  for (const [personId, n] of reviewTraps) counted.push({ personId, kind: "review", title: null, members: new Set(), n });
-  const out: string[] = rerunTrapLines(merged);
-  for (const g of counted.sort((a, b) => b.n - a.n || (loginOf.get(a.personId) ?? "").localeCompare(loginOf.get(b.personId) ?? "", "en"))) {
-    const who = `@${loginOf.get(g.personId) ?? ""}`;
-    const n = g.n;
-    const times = n === 1 ? "once" : n === 2 ? "twice" : `${n} times`;
-    if (g.kind === "triage" && g.title) out.push(`${who} answered the same question (“${g.title}”) ${times}`);
-    else if (g.kind === "flaky-quarantine") out.push(`${who} quarantined ${n === 1 ? "a flaky test" : `${n} flaky tests`} instead of fixing ${n === 1 ? "it" : "them"}`);
-    else out.push(`${who}: ${n} ${n === 1 ? KIND_LABELS[g.kind].one : KIND_LABELS[g.kind].many} absorbing a recurring problem`);
-  }
-  return out;
-}
-
-/**
- * One line per workflow that people kept re-running by hand: who absorbed it and how often, and
- * whether a flaky-test fix later ended it. "@oliver (9 times) and @lena (4) re-ran the “ci” workflow
- * in acme/api by hand 13 times, until @devraj's flaky-test fix “…” (merged 2026-06-02): no repeated re-runs since".
- */
-function rerunTrapLines(merged: MergedContribution[]): string[] {
-  const byWorkflow = new Map<string, { problem: string; items: MergedContribution[] }>();
-  for (const m of merged) {
-    if (m.kind !== "ci-rerun" || m.dynamics !== "trap") continue;
-    const problem = m.parts.map(recurrenceKey).find((k) => k !== null) ?? `a CI workflow in ${m.repositoryFullName}`;
-    const id = problem.toLowerCase();
-    const entry = byWorkflow.get(id);
-    if (entry) entry.items.push(m);
-    else byWorkflow.set(id, { problem, items: [m] });
-  }
-  const lines: { total: number; text: string }[] = [];
-  for (const { problem, items } of byWorkflow.values()) {
-    const people = new Map<string, number>();
-    for (const m of items) people.set(m.personLogin, (people.get(m.personLogin) ?? 0) + rerunCount(m.parts));
-    const ranked = [...people].sort((a, b) => b[1] - a[1] || a[0].toLowerCase().localeCompare(b[0].toLowerCase(), "en"));
-    const total = ranked.reduce((n, [, k]) => n + k, 0);
-    const names = ranked.map(([login, k], i) => `@${login} (${i === 0 ? `${k} ${k === 1 ? "time" : "times"}` : k})`);
-    const who = names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-    const outcome = rerunOutcome(items);
-    let text = `${who} re-ran ${problem} by hand ${total} ${total === 1 ? "time" : "times"}`;
-    if (outcome.despite) {
-      const f = outcome.despite.fix;
-      text += `, ${outcome.despite.reruns} of them after ${fixAuthor(f, null)} flaky-test fix (merged ${f.mergedAt.slice(0, 10)}): still flaky`;
-    }
-    if (outcome.endedBy) {
-      const f = outcome.endedBy;
-      text += `, until ${fixAuthor(f, null)} flaky-test fix “${f.title}” (merged ${f.mergedAt.slice(0, 10)}): no repeated re-runs since`;
-    }
-    lines.push({ total, text });
-  }
-  return lines.sort((a, b) => b.total - a.total || a.text.localeCompare(b.text, "en")).map((l) => l.text);
-}
-
 function howComputed(): Explanation[] {
   return [
     {
@@ -662,17 +258,6 @@ function howComputed(): Explanation[] {
   ];
 }
 
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const map = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = map.get(key);
-    if (list) list.push(item);
-    else map.set(key, [item]);
-  }
-  return map;
-}
-
 function uniqueMembers(people: readonly TeamMember[]): TeamMember[] {
   const seen = new Set<number>();
   const out: TeamMember[] = [];
@@ -691,4 +276,3 @@ function alphabetical(a: { login: string; personId: number }, b: { login: string
   if (a.login !== b.login) return a.login < b.login ? -1 : 1;
   return a.personId - b.personId;
 }
-
