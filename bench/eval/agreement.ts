@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { COMMIT_SETS, EVAL_DIR, changesFor, classOf, parseLabels, type EvalItem, type LabelClass } from "./commit-sets.js";
+import { COMMIT_SETS, EVAL_DIR, changesFor, classOf, parseLabels, parseLines, type EvalItem, type LabelClass } from "./commit-sets.js";
 import { predict } from "./commits-eval.js";
 import { cohensKappa, fmt3 } from "./metrics.js";
 
@@ -32,24 +32,14 @@ export type SecondLabel = z.infer<typeof SecondLabelSchema>;
 
 /** Parses the second annotator's file: one JSON object a line; a bad line names its number. */
 export function parseSecondLabels(text: string, where: string): SecondLabel[] {
-  const out: SecondLabel[] = [];
   const seen = new Set<string>();
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch {
-      throw new Error(`${where} line ${i + 1}: not JSON`);
-    }
-    const r = SecondLabelSchema.safeParse(v);
-    if (!r.success) throw new Error(`${where} line ${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".") || "line"}: ${x.message}`).join("; ")}`);
-    const key = `${r.data.repo}@${r.data.sha}`;
-    if (seen.has(key)) throw new Error(`${where} line ${i + 1}: ${key} is labelled twice`);
+  return parseLines(text, where, (v) => {
+    const label = SecondLabelSchema.parse(v);
+    const key = `${label.repo}@${label.sha}`;
+    if (seen.has(key)) throw new Error(`${key} is labelled twice`);
     seen.add(key);
-    out.push(r.data);
+    return label;
   });
-  return out;
 }
 
 export interface Rated {
@@ -62,13 +52,11 @@ export interface Rated {
 const CLASSES: readonly LabelClass[] = ["fix", "mitigation", "neither"];
 const isFix = (c: LabelClass) => (c === "fix" ? "fix" : "other");
 
-/** Agreement lines for one pairing of raters (3 classes, and fix against the rest). */
-export function agreementLines(name: string, pairs: readonly (readonly [LabelClass, LabelClass])[]): string[] {
+/** The agreement line of one pairing of raters (3 classes, and fix against the rest). */
+export function agreementLine(name: string, pairs: readonly (readonly [LabelClass, LabelClass])[]): string {
   const three = cohensKappa(pairs);
   const two = cohensKappa(pairs.map(([a, b]) => [isFix(a), isFix(b)] as const));
-  return [
-    `  ${name.padEnd(34)} fix/mitigation/neither: agree ${fmt3(three.observed)}, kappa ${fmt3(three.kappa)}; fix or not: agree ${fmt3(two.observed)}, kappa ${fmt3(two.kappa)}  (${pairs.length} commits)`,
-  ];
+  return `  ${name.padEnd(34)} fix/mitigation/neither: agree ${fmt3(three.observed)}, kappa ${fmt3(three.kappa)}; fix or not: agree ${fmt3(two.observed)}, kappa ${fmt3(two.kappa)}  (${pairs.length} commits)`;
 }
 
 /** The confusion of the first labels (rows) against the second (columns). */
@@ -81,11 +69,11 @@ export function confusionLines(rated: readonly Rated[]): string[] {
 export function summarise(rated: readonly Rated[], print: (line: string) => void): void {
   const both = rated.filter((r) => r.tagger !== null) as (Rated & { tagger: LabelClass })[];
   for (const l of confusionLines(rated)) print(l);
-  for (const l of agreementLines("first annotator vs second", rated.map((r) => [r.first, r.second] as const))) print(l);
-  for (const l of agreementLines("tagger vs first annotator", both.map((r) => [r.tagger, r.first] as const))) print(l);
-  for (const l of agreementLines("tagger vs second annotator", both.map((r) => [r.tagger, r.second] as const))) print(l);
+  print(agreementLine("first annotator vs second", rated.map((r) => [r.first, r.second] as const)));
+  print(agreementLine("tagger vs first annotator", both.map((r) => [r.tagger, r.first] as const)));
+  print(agreementLine("tagger vs second annotator", both.map((r) => [r.tagger, r.second] as const)));
   const sure = rated.filter((r) => !r.unsure);
-  for (const l of agreementLines("annotators, second one sure", sure.map((r) => [r.first, r.second] as const))) print(l);
+  print(agreementLine("annotators, second one sure", sure.map((r) => [r.first, r.second] as const)));
 }
 
 /** The section of `npm run eval`; without mirrors or a cache the tagger's lines are left out. */

@@ -60,7 +60,8 @@ export type LabelClass = "fix" | "mitigation" | "neither";
 export const classOf = (l: LabelLine): LabelClass => (l.flaky_fix ? "fix" : l.mitigation ? "mitigation" : "neither");
 
 /** Parses JSON Lines, naming the file and line of the first bad one. */
-function parseLines<T>(text: string, where: string, parse: (v: unknown) => T): T[] {
+/** One JSON value a line (blank lines skipped), each through `parse`; an error names its line. */
+export function parseLines<T>(text: string, where: string, parse: (v: unknown) => T): T[] {
   const out: T[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {

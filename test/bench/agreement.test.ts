@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agreementLines, confusionLines, parseSecondLabels, type Rated } from "../../bench/eval/agreement.js";
+import { agreementLine, confusionLines, parseSecondLabels, type Rated } from "../../bench/eval/agreement.js";
 import { cohensKappa } from "../../bench/eval/metrics.js";
 
 const sha = "a".repeat(40);
@@ -45,7 +45,7 @@ describe("agreement lines", () => {
       { first: "mitigation", second: "mitigation", tagger: "mitigation", unsure: false },
       { first: "neither", second: "neither", tagger: "neither", unsure: false },
     ];
-    const [l] = agreementLines("a vs b", rated.map((r) => [r.first, r.second] as const));
+    const l = agreementLine("a vs b", rated.map((r) => [r.first, r.second] as const));
     expect(l).toContain("fix/mitigation/neither: agree 0.750");
     // fix or not: (fix,fix) (fix,other) (other,other) (other,other): the hand-worked case above
     expect(l).toContain("fix or not: agree 0.750, kappa 0.500");
