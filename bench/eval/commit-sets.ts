@@ -29,6 +29,7 @@ export const COMMIT_SETS: readonly { name: string; file: string; tuningOnly?: bo
   { name: "flaky-commits-2", file: "flaky-commits-2.jsonl" },
   { name: "flaky-commits-3", file: "flaky-commits-3.jsonl", tuningOnly: true },
   { name: "flaky-commits-4", file: "flaky-commits-4.jsonl" },
+  { name: "flaky-commits-5", file: "flaky-commits-5.jsonl" },
 ];
 
 export const LABEL_KINDS = ["test", "docs", "runbook", "ci", "template", "build", "code"] as const;

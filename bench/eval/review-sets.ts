@@ -32,7 +32,7 @@ export function repoRoot(): string {
 }
 
 /** The review sets `npm run eval` reads, relative to the repository root. */
-export const REVIEW_SETS = ["bench/eval/reviews-dev.jsonl", "bench/eval/reviews-1.jsonl", "bench/eval/reviews-2.jsonl"] as const;
+export const REVIEW_SETS = ["bench/eval/reviews-dev.jsonl", "bench/eval/reviews-1.jsonl", "bench/eval/reviews-2.jsonl", "bench/eval/reviews-3.jsonl"] as const;
 /** The small set in the repository's own words that CI runs (`--fixture`). */
 export const REVIEW_FIXTURE_SETS = ["test/fixtures/eval/reviews.jsonl"] as const;
 

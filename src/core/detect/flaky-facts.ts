@@ -17,6 +17,7 @@ import {
   withoutRetunes,
   type MitigationHit,
 } from "./flaky-signals.js";
+import { addDiffShape, emptyDiffShape, type DiffShape } from "./flaky-diff-shape.js";
 
 const QUARANTINE_HIT = "adds entries to the quarantine list";
 const ANY_ADDED = /^\+(?!\+\+ )\s*\S/m;
@@ -138,6 +139,8 @@ export interface FlakyFacts {
   editedTestFiles: number;
   testAdded: number;
   testDeleted: number;
+  /** The line-by-line shape of the edited test files' diffs: knobs turned versus logic rewritten. */
+  shape: DiffShape;
   /** Lines counted for the change's kinds. */
   counted: number;
   fileCount: number;
@@ -199,6 +202,7 @@ export function flakyFacts(
   let editedTestFiles = 0;
   let testAdded = 0;
   let testDeleted = 0;
+  const shape = emptyDiffShape();
   for (const f of files) {
     const testLike = f.kind === "test" || (f.kind !== "ignored" && TEST_HELPER_PATH.test(f.path) && !/\.(?:md|rst|txt|adoc)$/i.test(f.path));
     if (testLike) {
@@ -213,6 +217,7 @@ export function flakyFacts(
       editedTestFiles++;
       testAdded += fileLines(patch, "+");
       testDeleted += fileLines(patch, "-");
+      addDiffShape(patch, shape);
       // A number retuned on a timing line ("await(5, SECONDS)" → "await(10, SECONDS)") is a
       // mitigation, not a wait: the fix families are looked for in the other lines only.
       const fixLines = withoutRetunes(patch);
@@ -337,6 +342,7 @@ export function flakyFacts(
     editedTestFiles,
     testAdded,
     testDeleted,
+    shape,
     counted,
     fileCount: files.length,
     testOnly,

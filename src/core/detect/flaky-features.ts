@@ -38,6 +38,10 @@ export const FLAKY_FEATURES: readonly string[] = [
   "incidentalTiming",
   "titleFixesFlaky",
   "familyWithWords",
+  "knobShare",
+  "logicAdded",
+  "familyReplaces",
+  "familyReplacesWithWords",
 ];
 export const FLAKY_FEATURE_COUNT = FLAKY_FEATURES.length;
 
@@ -80,6 +84,10 @@ export const FLAKY_FEATURE_SENTENCES: Record<string, string> = {
   incidentalTiming: "a timeout or retuned number beside a fix family",
   titleFixesFlaky: "the title says it fixes a flaky, racy or timing-dependent test",
   familyWithWords: "a fix family in test code of a change that speaks of flakiness",
+  knobShare: "the share of the changed test lines that only turn a knob (timeout, sleep, retry, skip, a number)",
+  logicAdded: "new logic in existing tests (lines added that are not knobs)",
+  familyReplaces: "a fix family replaces lines of an existing test",
+  familyReplacesWithWords: "a fix family replaces lines of an existing test, in a change that speaks of flakiness",
 };
 
 /** The feature vector of a change, in FLAKY_FEATURES order; every value in [0, 1]. */
@@ -119,6 +127,11 @@ export function flakyFeatures(f: FlakyFacts): Float64Array {
   put(f.incidentalTiming);
   put(f.fixVerb !== null && k !== null && k.where === "title");
   put(f.patterns.length > 0 && f.context);
+  put(f.shape.changed > 0 ? f.shape.knob / f.shape.changed : 0);
+  // log10 of the new lines, over 3: 10 lines → 0.35, 1,000 lines → 1.
+  put(Math.log10(1 + f.shape.logicAdded) / 3);
+  put(f.shape.replacingFamilies.size > 0);
+  put(f.shape.replacingFamilies.size > 0 && f.context);
   if (i !== FLAKY_FEATURE_COUNT) throw new Error(`flaky features: ${i} values for ${FLAKY_FEATURE_COUNT} names`);
   return x;
 }

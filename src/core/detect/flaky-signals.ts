@@ -230,6 +230,17 @@ export const MITIGATION_WORDS =
 export function withoutRetunes(patch: string): string {
   if (!retunedNumber(patch) && !loosenedIn(patch)) return patch;
   const lines = patch.split("\n");
+  const drop = retuneLines(lines, patch);
+  return lines.filter((_, k) => !drop.has(k)).join("\n");
+}
+
+/**
+ * The indexes of the lines of number-only retunes and loosened checks in a patch split into
+ * `lines`: each removed line with the first added line of its block (up to 8 lines on) that
+ * differs from it only so. `anyLine` reads numbers on any line outside an assertion as knobs (test
+ * code), as retunedNumber does.
+ */
+export function retuneLines(lines: readonly string[], patch: string, anyLine = false): Set<number> {
   const drop = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const minus = lines[i]!;
@@ -237,12 +248,12 @@ export function withoutRetunes(patch: string): string {
     for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
       const plus = lines[j]!;
       if (plus.startsWith(" ") || plus.startsWith("@@")) break;
-      if (plus.startsWith("+") && !drop.has(j) && (retunedNumber(`${minus}\n${plus}`) || loosenedPair(minus.slice(1).trim(), plus.slice(1).trim(), patch))) {
+      if (plus.startsWith("+") && !drop.has(j) && (retunedNumber(`${minus}\n${plus}`, anyLine) || loosenedPair(minus.slice(1).trim(), plus.slice(1).trim(), patch))) {
         drop.add(i);
         drop.add(j);
         break;
       }
     }
   }
-  return lines.filter((_, k) => !drop.has(k)).join("\n");
+  return drop;
 }
