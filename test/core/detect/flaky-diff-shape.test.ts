@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDiffShape, emptyDiffShape } from "../../../src/core/detect/flaky-diff-shape.js";
+import { addDiffShape, emptyDiffShape, SHAPE_READ } from "../../../src/core/detect/flaky-diff-shape.js";
 import { classifyFiles, shareKinds, type ChangeInput } from "../../../src/core/detect/classify-change.js";
 import { compileConfig } from "../../../src/core/detect/compile-config.js";
 import { defaultDetectorConfig } from "../../../src/core/detect/config.js";
@@ -64,6 +64,48 @@ describe("the shape of a test diff (knobs turned versus logic rewritten)", () =>
     expect(s.knob).toBe(0);
   });
 
+  it("reads a retuned wait as knobs only, never as a family that replaces what was there", () => {
+    const latch = shape(`@@ -8,3 +8,3 @@
+     client.send(msg);
+-    assertTrue(latch.await(5, TimeUnit.SECONDS));
++    assertTrue(latch.await(30, TimeUnit.SECONDS));`);
+    expect(latch).toMatchObject({ changed: 2, knob: 2, logicAdded: 0 });
+    expect(latch.replacingFamilies.size).toBe(0);
+    const eventually = shape(`@@ -8,3 +8,3 @@
+-	require.Eventually(t, ready, 5*time.Second, 10*time.Millisecond)
++	require.Eventually(t, ready, 30*time.Second, 10*time.Millisecond)`);
+    expect(eventually).toMatchObject({ changed: 2, knob: 2 });
+    expect(eventually.replacingFamilies.size).toBe(0);
+  });
+
+  it("reads # and * lines glued to code as code: a Rust ignore is a knob, an include an import", () => {
+    expect(shape("@@ -1,2 +1,3 @@\n+#[ignore]\n #[test]")).toMatchObject({ changed: 1, knob: 1 });
+    expect(shape("@@ -1,1 +1,3 @@\n+#include <thread>\n+# a comment\n+*rest, last = items")).toMatchObject({ changed: 2, knob: 0, logicAdded: 1 });
+  });
+
+  it("keeps change blocks apart: a removal in one block does not make a new test's wait below it a replacement", () => {
+    const s = shape(`@@ -10,9 +10,12 @@
+-import unused.Thing;
+ import org.junit.Test;
+ 
+ class BusTest {
++  @Test
++  void emits() {
++    await().until(() -> bus.ready());
++  }
+ }`);
+    expect(s.replacingFamilies.size).toBe(0);
+    expect(s.logicAdded).toBe(4);
+  });
+
+  it("reads the shape from the first SHAPE_READ characters of a huge patch only", () => {
+    const pair = "-  timeout(1)\n+  timeout(x)\n";
+    const huge = `@@ -1,100000 +1,100000 @@\n${pair.repeat(20_000)}`;
+    const s = shape(huge);
+    expect(s.changed).toBeGreaterThan(0);
+    expect(s.changed).toBeLessThanOrEqual(SHAPE_READ / 8);
+  });
+
   it("accumulates over the files of a change", () => {
     const s = emptyDiffShape();
     addDiffShape(RETUNE, s);
@@ -74,11 +116,15 @@ describe("the shape of a test diff (knobs turned versus logic rewritten)", () =>
   it("reads empty, header-only and hostile patches without throwing", () => {
     expect(shape("")).toMatchObject({ changed: 0, knob: 0, logicAdded: 0 });
     expect(shape("--- a/x\n+++ b/x\n@@ -1 +1 @@")).toMatchObject({ changed: 0, knob: 0 });
-    // A 200,000-character line and 20,000 one-character lines: counted, not matched against knobs.
-    const long = `@@ -1,1 +1,1 @@\n-${"a".repeat(200_000)}\n+${"timeout: 5 ".repeat(20_000)}`;
+    // A 15,000-character line of timeouts is counted, not matched against the knob patterns.
+    const long = `@@ -1,1 +1,1 @@\n-${"a".repeat(15_000)}\n+${"timeout: 5 ".repeat(400)}`;
     expect(shape(long)).toMatchObject({ changed: 2, knob: 0, logicAdded: 1 });
-    const many = `@@ -1,0 +1,20000 @@\n${"+x\n".repeat(20_000)}`;
-    expect(shape(many)).toMatchObject({ changed: 20_000, logicAdded: 20_000 });
+    // Beyond SHAPE_READ nothing is read: a first line of 200,000 characters leaves the shape empty,
+    // and of 20,000 one-character lines only those in the first SHAPE_READ characters count.
+    expect(shape(`@@ -1,1 +1,1 @@\n-${"a".repeat(200_000)}\n+b`)).toMatchObject({ changed: 0 });
+    const many = shape(`@@ -1,0 +1,20000 @@\n${"+x\n".repeat(20_000)}`);
+    expect(many.changed).toBe(many.logicAdded);
+    expect(many.changed).toBe(Math.floor((SHAPE_READ - 19) / 3));
   });
 });
 
