@@ -65,16 +65,20 @@ _is_test = sample2.is_test
 sample2.is_test = lambda path: _is_test(path) or bool(MORE_TEST_FILES.search(path))
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: sample-commits-4.py MIRROR_ROOT")
-    root = sys.argv[1]
-    for repo, tip in REPOS.items():
+def draw_all(root, repos, seed, quota=QUOTA):
+    """Draws each repository's strata from its pinned tip (sample-commits-5.py reuses this)."""
+    for repo, tip in repos.items():
         gdir = sample2.git_dir(root, repo)
         pools = sample2.strata(gdir, tip)
         by = sample3.by_stratum(pools)
         by["test-only"] = sorted(pools["test-only"])
-        sample3.draw(repo, by, QUOTA, SEED)
+        sample3.draw(repo, by, quota, seed)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: sample-commits-4.py MIRROR_ROOT")
+    draw_all(sys.argv[1], REPOS, SEED)
 
 
 if __name__ == "__main__":

@@ -22,22 +22,13 @@ tab-separated line per drawn commit: repo, sha, stratum, subject.
 """
 import importlib.util
 import os
-import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-def _load(name, file):
-    spec = importlib.util.spec_from_file_location(name, os.path.join(HERE, file))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-sample2 = _load("sample2", "sample-commits-2.py")
-sample3 = _load("sample3", "sample-commits-3.py")
-sample2.commits = sample3.commits  # no rename detection
+_spec = importlib.util.spec_from_file_location("sample4", os.path.join(HERE, "sample-commits-4.py"))
+sample4 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sample4)
 
 SEED = "unsung-flaky-5"
 
@@ -62,27 +53,10 @@ REPOS = {
     "jupyter/jupyter_client": "8d760b1efeff2ac7aa2b4b75c44023e59c6945f8",
 }
 
-# more flaky-word and mitigation draws than 10/4 where the pools allow, so the set holds enough
-# fixes and mitigations (akka.net, sidekiq and testcontainers-java have few of either)
-QUOTA = {"flaky-word": 12, "mitigation": 6, "keyword": 4, "test-only": 4}
-
-MORE_TEST_FILES = re.compile(
-    r"(?:^|/)(?:[^/]*_test\.go|[^/]*Tests?\.(?:cs|kt|java)|[^/]*\.Tests?(?:\.[\w.]+)?/.*"
-    r"|[^/]*Spec\.(?:cs|kt))$")
-_is_test = sample2.is_test
-sample2.is_test = lambda path: _is_test(path) or bool(MORE_TEST_FILES.search(path))
-
-
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: sample-commits-5.py MIRROR_ROOT")
-    root = sys.argv[1]
-    for repo, tip in REPOS.items():
-        gdir = sample2.git_dir(root, repo)
-        pools = sample2.strata(gdir, tip)
-        by = sample3.by_stratum(pools)
-        by["test-only"] = sorted(pools["test-only"])
-        sample3.draw(repo, by, QUOTA, SEED)
+    sample4.draw_all(sys.argv[1], REPOS, SEED)  # set 4's strata, quotas and test-file rule
 
 
 if __name__ == "__main__":
